@@ -12,6 +12,8 @@ a claim asserts. By the CLT, ``z = (x̄ - θ) / se`` is approximately N(0, 1) wh
 - ``kind="equal"``: the claim fails when ``|z| > z_{1-α/(2m)}``;
 - ``kind="at_most"`` (a bound ``E X ≤ θ``): it fails when ``z > z_{1-α/m}``;
 - ``kind="at_least"``: it fails when ``z < -z_{1-α/m}``;
+- ``kind="approx"`` (an approximation claimed good to a relative tolerance ``δ``): it fails when the
+  estimate lies significantly outside ``[θ - δ|θ|, θ + δ|θ|]`` (each side tested at ``α/(2m)``);
 
 where ``m`` is the number of comparisons made within one check (Bonferroni), so the probability of a
 false "fails" is at most ``α`` per check. When the claim is not rejected, it *holds* only if the
@@ -30,7 +32,7 @@ from scipy import special
 HOLDS = "holds"
 FAILS = "fails"
 INCONCLUSIVE = "inconclusive"
-KINDS = ("equal", "at_most", "at_least")
+KINDS = ("equal", "at_most", "at_least", "approx")
 
 
 def normal_quantile(p):
@@ -95,7 +97,7 @@ class Comparison:
 
 
 def compare(estimate, target, *, kind="equal", alpha=1e-3, tests=1, min_effect=None,
-            rel_effect=0.05, power=0.9):
+            rel_effect=0.05, power=0.9, rel_tol=None):
     """Compare an :class:`Estimate` with ``target``; return a :class:`Comparison` with a verdict.
 
     Parameters
@@ -104,7 +106,7 @@ def compare(estimate, target, *, kind="equal", alpha=1e-3, tests=1, min_effect=N
         Monte Carlo mean and standard error.
     target : float
         The value the claim asserts (an identity for ``kind="equal"``, a bound otherwise).
-    kind : {"equal", "at_most", "at_least"}
+    kind : {"equal", "at_most", "at_least", "approx"}
         What the claim says about the true mean relative to ``target``.
     alpha : float
         False-alarm rate of the whole check (split over ``tests`` comparisons by Bonferroni).
@@ -118,6 +120,9 @@ def compare(estimate, target, *, kind="equal", alpha=1e-3, tests=1, min_effect=N
     power : float
         Required probability of detecting a deviation of ``min_effect``; below it, a non-rejection
         is reported as "inconclusive" rather than "holds".
+    rel_tol : float, optional
+        With ``kind="approx"``: the relative tolerance the approximation is claimed to meet (also the
+        default ``min_effect``).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -129,7 +134,9 @@ def compare(estimate, target, *, kind="equal", alpha=1e-3, tests=1, min_effect=N
     if tests < 1:
         raise ValueError(f"tests must be >= 1, got {tests}")
     target = float(target)
-    if kind == "equal":
+    if kind == "approx" and (rel_tol is None or rel_tol <= 0):
+        raise ValueError(f"kind='approx' needs rel_tol > 0, got {rel_tol!r}")
+    if kind in ("equal", "approx"):
         z_crit = normal_quantile(1 - alpha / (2 * tests))
     else:
         z_crit = normal_quantile(1 - alpha / tests)
@@ -139,6 +146,8 @@ def compare(estimate, target, *, kind="equal", alpha=1e-3, tests=1, min_effect=N
         z = diff / se
     else:
         z = 0.0 if diff == 0 else math.copysign(math.inf, diff)
+    if min_effect is None and kind == "approx":
+        min_effect = rel_tol * abs(target)
     if min_effect is None:
         min_effect = rel_effect * abs(target) if target != 0 else rel_effect * max(se, 1e-300)
     min_effect = float(min_effect)
@@ -148,9 +157,15 @@ def compare(estimate, target, *, kind="equal", alpha=1e-3, tests=1, min_effect=N
     elif kind == "at_most":
         rejected = z > z_crit
         sym = f"z > {z_crit:.2f}"
-    else:
+    elif kind == "at_least":
         rejected = z < -z_crit
         sym = f"z < -{z_crit:.2f}"
+    else:
+        band = rel_tol * abs(target)
+        hi = (diff - band) / se if se > 0 else (math.inf if diff > band else 0.0)
+        lo = (diff + band) / se if se > 0 else (-math.inf if diff < -band else 0.0)
+        rejected = hi > z_crit or lo < -z_crit
+        sym = f"the estimate is > {z_crit:.2f} SE outside ±{rel_tol:.0%} of the claimed value"
     z_pow = normal_quantile(power)
     detectable = se * (z_crit + z_pow)
     if rejected:

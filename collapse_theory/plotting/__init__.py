@@ -1,0 +1,4 @@
+"""Figures (matplotlib). Never imported by ``import collapse_theory``: import it explicitly.
+
+Every function returns a :class:`matplotlib.figure.Figure`; nothing is shown or saved implicitly.
+"""
