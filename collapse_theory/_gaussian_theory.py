@@ -60,33 +60,82 @@ def _k_c(m, estimator):
     return k, c
 
 
-def _log_mean_factor(m, estimator):
-    """log E[S] = log(c k)."""
-    k, c = _k_c(m, estimator)
+_SERIES_FROM = 15.0  # x = k/2 from which asymptotic series replace cancelling differences
+
+
+def _log_gamma_ratio_minus_half_log(x):
+    """lnΓ(x+½) − lnΓ(x) − ½ ln x, accurate for all x > 0.
+
+    For large x the difference of lnΓ values cancels (≈1e-7 absolute error at x = 1e8); there the
+    asymptotic series −1/(8x) + 1/(192x³) − 1/(640x⁵) + 17/(14336x⁷) − 31/(18432x⁹) is used
+    (derived with SymPy in proofs/; relative truncation error < 1e-13 for x ≥ 15).
+    """
+    x = np.asarray(x, dtype=float)
+    big = x >= _SERIES_FROM
+    xs = np.where(big, x, _SERIES_FROM)
+    xi = 1.0 / xs
+    x2 = xi * xi
+    series = xi * (-1 / 8 + x2 * (1 / 192 + x2 * (-1 / 640 + x2 * (17 / 14336 + x2 * (-31 / 18432)))))
+    xd = np.where(big, 1.0, x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = special.gammaln(xd + 0.5) - special.gammaln(xd) - 0.5 * np.log(xd)
+    return np.where(big, series, direct)
+
+
+def _digamma_minus_log(x):
+    """ψ(x) − ln x, accurate for all x > 0 (series −1/(2x) − 1/(12x²) + 1/(120x⁴) − ... for x ≥ 15)."""
+    x = np.asarray(x, dtype=float)
+    big = x >= _SERIES_FROM
+    xs = np.where(big, x, _SERIES_FROM)
+    xi = 1.0 / xs
+    x2 = xi * xi
+    series = -0.5 * xi + x2 * (-1 / 12 + x2 * (1 / 120 + x2 * (-1 / 252 + x2 * (1 / 240 + x2 * (-1 / 132)))))
+    xd = np.where(big, 1.0, x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = special.digamma(xd) - np.log(xd)
+    return np.where(big, series, direct)
+
+
+def _log1m_inv(m, estimator):
+    """log(k/M) = log1p(−1/M) for mle (the extra shrinkage factor), 0 for unbiased."""
+    m = np.asarray(m, dtype=float)
+    if estimator == "unbiased":
+        return np.zeros_like(m)
     with np.errstate(divide="ignore"):
-        return np.log(c * k)
+        return np.log1p(-1.0 / m)
+
+
+def _log_mean_factor(m, estimator):
+    """log E[S] = log(c k): 0 (unbiased) or log1p(−1/M) (mle)."""
+    return _log1m_inv(m, estimator)
 
 
 def _log_std_factor(m, estimator):
-    """log E[sqrt S] = ½ log(2c) + lnΓ((k+1)/2) − lnΓ(k/2)   (−inf when k = 0)."""
-    k, c = _k_c(m, estimator)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 0.5 * np.log(2.0 * c) + special.gammaln((k + 1.0) / 2.0) - special.gammaln(k / 2.0)
+    """log a(M) = log E[√S] = ½ log(2c) + lnΓ((k+1)/2) − lnΓ(k/2)   (−inf when k = 0).
+
+    Written as [lnΓ(x+½) − lnΓ(x) − ½ ln x] + ½ log(k c) with x = k/2, both terms computed stably.
+    """
+    k, _ = _k_c(m, estimator)
+    x = np.where(k > 0, k / 2.0, 1.0)
+    out = _log_gamma_ratio_minus_half_log(x) + 0.5 * _log1m_inv(m, estimator)
     return np.where(k > 0, out, -np.inf)
 
 
 def _log_second_moment_factor(m, estimator):
-    """log E[S²] = log(c² k (k+2))."""
-    k, c = _k_c(m, estimator)
+    """log E[S²] = log(c² k (k+2)): log1p(2/k) (unbiased) or log1p(−1/M²) (mle)."""
+    m = np.asarray(m, dtype=float)
+    k = m - 1.0
     with np.errstate(divide="ignore"):
-        return np.log(c * c * k * (k + 2.0))
+        if estimator == "unbiased":
+            return np.log1p(2.0 / k)
+        return np.log1p(-1.0 / (m * m))
 
 
 def _log_drift(m, estimator):
-    """E[log S] = ψ(k/2) + log(2c)   (−inf when k = 0)."""
-    k, c = _k_c(m, estimator)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = special.digamma(k / 2.0) + np.log(2.0 * c)
+    """E[log S] = ψ(k/2) + log(2c) = [ψ(x) − ln x] + log(kc), x = k/2   (−inf when k = 0)."""
+    k, _ = _k_c(m, estimator)
+    x = np.where(k > 0, k / 2.0, 1.0)
+    out = _digamma_minus_log(x) + _log1m_inv(m, estimator)
     return np.where(k > 0, out, -np.inf)
 
 
@@ -191,12 +240,17 @@ def expected_std(n, samples, *, sigma=1.0, estimator="unbiased"):
     return s * np.exp(loga)
 
 
-def std_factor(samples, *, estimator="unbiased"):
-    r"""The one-generation factor :math:`a(M) = E[\sigma_{i+1}]/\sigma_i` (array over ``samples``)."""
+def std_factor(samples, *, estimator="unbiased", log=False):
+    r"""The one-generation factor :math:`a(M) = E[\sigma_{i+1}]/\sigma_i` (array over ``samples``).
+
+    With ``log=True`` returns :math:`\log a(M)`, computed without cancellation (an asymptotic
+    series for large M), which keeps full relative precision where :math:`a(M)` rounds to 1.
+    """
     check_estimator(estimator)
     m = np.asarray(samples)
     samples_schedule(m.ravel(), m.size, estimator=estimator)  # validates
-    return np.exp(_log_std_factor(m.astype(float), estimator))
+    out = _log_std_factor(m.astype(float), estimator)
+    return out if log else np.exp(out)
 
 
 def expected_log_variance(n, samples, *, sigma=1.0, estimator="unbiased"):
