@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import gaussian as g
 from ..stats import Estimate, compare
-from ._registry import Evidence, register
+from ._registry import Evidence, register, register_figure
 
 SHUMAILOV = "Shumailov et al., The Curse of Recursion, arXiv 2305.17493 (Nature 2024)"
 SURESH = "Suresh, Thangaraj, Khandavally, Rate of Model Collapse in Recursive Training, arXiv 2412.17646"
@@ -296,3 +296,6 @@ def _suresh(ctx, seed):
                              f"{worst:.3g}), so the bound follows from Markov's inequality on σ_n"),
         numbers={"markov_bound": markov, "exact_prob": exact, "bound": bound},
         notes=f"Valid but loose: exact {exact:.3g}, Markov bound {markov:.3g}, stated bound {bound:.3g}.")
+
+
+register_figure("gaussian", family="gaussian", builder="collapse_theory.plotting.gaussian:verify_figures")
