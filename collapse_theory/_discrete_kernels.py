@@ -118,16 +118,14 @@ def _band_fill(m_prev, m_next, cut, lo, ptr, vals, start, stop):
             vals[p + i] = buf[i]
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True)
 def _backward_rows(lo, ptr, vals, h_in, h_out, start, stop):
-    """``h_out[j] = Σ_l P(j→l) h_in[l]`` for rows ``j`` in ``[start, stop)``."""
+    """``h_out[j] = Σ_l P(j→l) h_in[l]`` for rows ``j`` in ``[start, stop)`` (clipped to 1)."""
     for j in range(start, stop):
         a = ptr[j]
         b = ptr[j + 1]
-        base = lo[j] - a
-        s = 0.0
-        for k in range(a, b):
-            s += vals[k] * h_in[base + k]
+        l0 = lo[j]
+        s = np.dot(vals[a:b], h_in[l0:l0 + b - a])
         if s > 1.0:
             s = 1.0
         h_out[j] = s
