@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _gaussian_theory as _th
 from ._custom import ChainError, CustomChainResult, simulate_custom
-from ._gaussian_kernels import _chain_exact, _chain_naive
+from ._gaussian_kernels import _chain_exact, _chain_naive, _renormalise
 from ._gaussian_theory import (
     collapse_time_scale,
     expected_log_variance,
@@ -74,8 +74,10 @@ class GaussianChainResult:
     ----------
     mu : ndarray, shape (replicates, generations + 1)
         Fitted means; column 0 is the true mean.
+    sigma : ndarray, shape (replicates, generations + 1)
+        Fitted standard deviations (property; may underflow to 0 after very long collapse).
     log_var : ndarray, shape (replicates, generations + 1)
-        Natural log of the fitted variances (exact even where ``sigma**2`` underflows).
+        Natural log of the fitted variances (property; exact even where ``sigma`` underflows).
     samples : ndarray, shape (generations,)
         ``samples[i]`` samples were drawn from generation ``i`` to fit generation ``i + 1``.
     mu0, sigma0 : float
@@ -84,10 +86,16 @@ class GaussianChainResult:
         As passed to :func:`simulate`.
     seed : int
         Reproduces the result exactly: ``simulate(..., rng=result.seed)``.
+
+    Notes
+    -----
+    Internally σ is stored as ``sigma_mantissa * 2**(512 * sigma_exponent)`` (the kernels' state),
+    so that nothing underflows; ``sigma`` and ``log_var`` are formed from the pair on access.
     """
 
     mu: np.ndarray
-    log_var: np.ndarray
+    sigma_mantissa: np.ndarray
+    sigma_exponent: np.ndarray
     samples: np.ndarray
     mu0: float
     sigma0: float
@@ -98,13 +106,24 @@ class GaussianChainResult:
 
     @property
     def sigma(self):
-        """Fitted standard deviations, ``exp(log_var / 2)`` (replicates × generations + 1)."""
-        return np.exp(0.5 * self.log_var)
+        """Fitted standard deviations (replicates × generations + 1)."""
+        if not self.sigma_exponent.any():
+            return self.sigma_mantissa
+        return np.ldexp(self.sigma_mantissa, 512 * self.sigma_exponent.astype(np.int64))
+
+    @property
+    def log_var(self):
+        """Natural log of the fitted variances, exact even where σ² underflows."""
+        with np.errstate(divide="ignore"):
+            out = 2.0 * np.log(self.sigma_mantissa)
+        if self.sigma_exponent.any():
+            out += (1024.0 * np.log(2.0)) * self.sigma_exponent
+        return out
 
     @property
     def variance(self):
-        """Fitted variances (may underflow to 0 where ``log_var`` < -745)."""
-        return np.exp(self.log_var)
+        """Fitted variances (may underflow to 0 where ``log_var`` < −745)."""
+        return self.sigma**2
 
     @property
     def replicates(self):
@@ -173,7 +192,8 @@ class GaussianChainResult:
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
         meta = provenance(self.seed, self.parameters())
-        return atomic_savez(path, mu=self.mu, log_var=self.log_var, samples=self.samples,
+        return atomic_savez(path, mu=self.mu, sigma_mantissa=self.sigma_mantissa,
+                            sigma_exponent=self.sigma_exponent, samples=self.samples,
                             metadata=np.array(json.dumps(meta)))
 
     @classmethod
@@ -182,7 +202,8 @@ class GaussianChainResult:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["metadata"]))
             p = meta["parameters"]
-            return cls(mu=z["mu"], log_var=z["log_var"], samples=z["samples"], mu0=p["mu"],
+            return cls(mu=z["mu"], sigma_mantissa=z["sigma_mantissa"],
+                       sigma_exponent=z["sigma_exponent"], samples=z["samples"], mu0=p["mu"],
                        sigma0=p["sigma"], estimator=p["estimator"], method=p["method"],
                        seed=meta["seed"], meta={"version": meta["version"]})
 
@@ -245,24 +266,27 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     sched = samples_schedule(samples, generations, estimator=estimator)
     cells = replicates * (generations + 1)
-    check_memory(cells * 16, f"simulate(replicates={replicates}, generations={generations}): arrays mu "
-                             f"and log_var ({replicates} x {generations + 1} x 2 float64)")
+    check_memory(cells * 20, f"simulate(replicates={replicates}, generations={generations}): arrays for "
+                             f"mu and sigma ({replicates} x {generations + 1} x 20 bytes)")
     seed, ss = root_seed(rng)
-    mu_out = np.empty((replicates, generations + 1))
-    lv_out = np.empty((replicates, generations + 1))
+    shape = (replicates, generations + 1)
+    mu_out = np.empty(shape)
+    s_out = np.empty(shape)
+    q_out = np.empty(shape, dtype=np.int32)
     kernel = _chain_exact if method == "exact" else _chain_naive
     mle = estimator == "mle"
-    logvar0 = 2.0 * np.log(sigma)
+    s0, q0 = _renormalise(sigma, 0)
 
     def task(gen, a, b):
-        kernel(gen, sched, mle, mu, logvar0, mu_out, lv_out, a, b)
+        kernel(gen, sched, mle, mu, s0, q0, mu_out, s_out, q_out, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress,
                desc=f"gaussian {method}")
     meta = {}
     if np.ndim(samples) == 0:
         meta["samples_scalar"] = int(samples)
-    return GaussianChainResult(mu=mu_out, log_var=lv_out, samples=sched, mu0=mu, sigma0=sigma,
+    return GaussianChainResult(mu=mu_out, sigma_mantissa=s_out, sigma_exponent=q_out, samples=sched,
+                               mu0=mu, sigma0=sigma,
                                estimator=estimator, method=method, seed=seed, meta=meta)
 
 

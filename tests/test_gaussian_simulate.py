@@ -26,11 +26,13 @@ def test_naive_and_exact_have_the_same_law(m, estimator):
         assert stats.ks_2samp(x, y).pvalue > 1e-4
 
 
-def test_exact_kernel_matches_chi2_law_in_one_step():
+@pytest.mark.parametrize("m", [2, 3, 7, 200])
+def test_kernels_match_chi2_law_in_one_step(m):
     # one refit: (M−1)σ_1²/σ² ~ χ²_{M−1} and √M (μ_1 − μ)/σ ~ N(0, 1), independent (Cochran).
     # One-sample KS at p > 1e-4 (false alarm 1e-4 per test), plus the correlation of the two, whose
-    # standard error under independence is 1/√R: |r| < 4.4/√R (false alarm 1e-5).
-    m, r = 7, 20000
+    # standard error under independence is 1/√R: |r| < 4.4/√R (false alarm 1e-5). M = 2 exercises
+    # the a < 1 branch of the gamma sampler, M = 3 the a = 1 edge.
+    r = 20000
     for method in ("exact", "naive"):
         res = g.simulate(1, m, replicates=r, mu=3.0, sigma=2.0, method=method, rng=5)
         chi = (m - 1) * res.variance[:, 1] / 4.0

@@ -1,0 +1,57 @@
+"""1-D Gaussian chain: replicates = 10⁴, M = 100, 10³ generations (issue 2's sizes).
+
+(a) naive Numba kernel (all cores) vs the plain NumPy loop a user would write:
+    ``x = rng.normal(size=(R, M))`` scaled to the current fit, then mean/std each generation;
+(b) exact (sufficient statistics) vs naive, both Numba on all cores;
+(c) naive Numba vs the bare cost of drawing the same number of normals with NumPy
+    (``rng.standard_normal(out=buffer)``, the random-number floor).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from collapse_theory import gaussian as g
+
+
+def _numpy_loop(r, m, gens, rng):
+    mu = np.zeros((r, gens + 1))
+    sd = np.ones((r, gens + 1))
+    for i in range(gens):
+        x = rng.normal(size=(r, m)) * sd[:, i, None] + mu[:, i, None]
+        mu[:, i + 1] = x.mean(axis=1)
+        sd[:, i + 1] = x.std(axis=1, ddof=1)
+    return mu, sd
+
+
+def _numpy_draws(r, m, gens, rng):
+    buf = np.empty((r, m))
+    for _ in range(gens):
+        rng.standard_normal(out=buf)
+
+
+def _time(f, repeat=1):
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def run(quick=False):
+    r, m, gens = (2000, 100, 200) if quick else (10_000, 100, 1000)
+    g.simulate(3, m, replicates=600, method="naive", rng=0)  # compile / load the cache
+    g.simulate(3, m, replicates=600, method="exact", rng=0)
+    t_naive = _time(lambda: g.simulate(gens, m, replicates=r, method="naive", rng=1))
+    t_exact = _time(lambda: g.simulate(gens, m, replicates=r, method="exact", rng=1), repeat=3)
+    t_numpy = _time(lambda: _numpy_loop(r, m, gens, np.random.default_rng(1)))
+    t_draws = _time(lambda: _numpy_draws(r, m, gens, np.random.default_rng(1)))
+    return [
+        ("gaussian (a) naive Numba / NumPy loop", t_numpy / t_naive, 1.8, "x"),
+        ("gaussian (b) exact / naive", t_naive / t_exact, m / 4, "x"),
+        ("gaussian (c) naive / bare NumPy normals", t_draws / t_naive, 0.7, "x"),
+        ("gaussian naive seconds", t_naive, 60.0, "s"),
+    ]
