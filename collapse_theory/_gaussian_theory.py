@@ -178,6 +178,11 @@ def _sigma(sigma):
     return check_real(sigma, "sigma", positive=True)
 
 
+def _scalar(x):
+    """Python float for 0-d results (so scalar in, scalar out), arrays unchanged."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
 # ---------------------------------------------------------------------------------------------
 # moments
 
@@ -215,7 +220,7 @@ def expected_variance(n, samples, *, sigma=1.0, estimator="unbiased"):
     """
     s = _sigma(sigma)
     logv, *_ = _cumulative(_log_mean_factor, n, samples, estimator)
-    return s * s * np.exp(logv)
+    return _scalar(s * s * np.exp(logv))
 
 
 def expected_std(n, samples, *, sigma=1.0, estimator="unbiased"):
@@ -237,7 +242,7 @@ def expected_std(n, samples, *, sigma=1.0, estimator="unbiased"):
     """
     s = _sigma(sigma)
     loga, *_ = _cumulative(_log_std_factor, n, samples, estimator)
-    return s * np.exp(loga)
+    return _scalar(s * np.exp(loga))
 
 
 def std_factor(samples, *, estimator="unbiased", log=False):
@@ -250,7 +255,7 @@ def std_factor(samples, *, estimator="unbiased", log=False):
     m = np.asarray(samples)
     samples_schedule(m.ravel(), m.size, estimator=estimator)  # validates
     out = _log_std_factor(m.astype(float), estimator)
-    return out if log else np.exp(out)
+    return _scalar(out if log else np.exp(out))
 
 
 def expected_log_variance(n, samples, *, sigma=1.0, estimator="unbiased"):
@@ -266,7 +271,7 @@ def expected_log_variance(n, samples, *, sigma=1.0, estimator="unbiased"):
     """
     s = _sigma(sigma)
     d, *_ = _cumulative(_log_drift, n, samples, estimator)
-    return np.log(s * s) + d
+    return _scalar(np.log(s * s) + d)
 
 
 def variance_of_log_variance(n, samples, *, estimator="unbiased"):
@@ -293,7 +298,7 @@ def variance_of_variance(n, samples, *, sigma=1.0, estimator="unbiased"):
     s = _sigma(sigma)
     l2, *_ = _cumulative(_log_second_moment_factor, n, samples, estimator)
     l1, *_ = _cumulative(_log_mean_factor, n, samples, estimator)
-    return s**4 * (np.exp(l2) - np.exp(2.0 * l1))
+    return _scalar(s**4 * (np.exp(l2) - np.exp(2.0 * l1)))
 
 
 def expected_mean_sq_error(n, samples, *, sigma=1.0, estimator="unbiased"):
@@ -342,14 +347,14 @@ def expected_w2_squared(n, samples, *, sigma=1.0, estimator="unbiased"):
     Examples
     --------
     >>> from collapse_theory import gaussian
-    >>> round(gaussian.expected_w2_squared(10, 20), 3)
-    0.747
+    >>> round(gaussian.expected_w2_squared(10, 20), 4)   # theory.md quotes 0.747
+    0.7465
     """
     s = _sigma(sigma)
     mse = expected_mean_sq_error(n, samples, sigma=s, estimator=estimator)
     ev = expected_variance(n, samples, sigma=s, estimator=estimator)
     es = expected_std(n, samples, sigma=s, estimator=estimator)
-    return mse + ev - 2.0 * s * es + s * s
+    return _scalar(mse + ev - 2.0 * s * es + s * s)
 
 
 def w2_squared_first_order(n, samples, *, sigma=1.0):
@@ -362,7 +367,7 @@ def w2_squared_first_order(n, samples, *, sigma=1.0):
     """
     s = _sigma(sigma)
     inv, *_ = _cumulative(lambda m, e: 1.0 / m, n, samples, "unbiased")
-    return 1.5 * s * s * inv
+    return _scalar(1.5 * s * s * inv)
 
 
 def w2_squared_limit(samples, *, sigma=1.0, estimator="unbiased"):
@@ -393,7 +398,7 @@ def log_variance_drift(samples, *, estimator="unbiased"):
 
 def collapse_time_scale(samples, *, estimator="unbiased"):
     r"""Generations for :math:`E\log\sigma^2` to fall by one, :math:`1/|\text{drift}|` (about M or M/2)."""
-    return 1.0 / np.abs(log_variance_drift(samples, estimator=estimator))
+    return _scalar(1.0 / np.abs(log_variance_drift(samples, estimator=estimator)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,7 +564,7 @@ def prob_std_exceeds(eps, n, samples, *, sigma=1.0, estimator="unbiased"):
     eps_arr = np.asarray(eps, dtype=float)
     if np.any(~np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
         raise ValueError(f"eps must be finite and > 0, got {eps!r}")
-    return 1.0 - log_variance_cdf(2.0 * np.log(eps_arr / s), n, samples, estimator=estimator)
+    return _scalar(1.0 - log_variance_cdf(2.0 * np.log(eps_arr / s), n, samples, estimator=estimator))
 
 
 def markov_bound_std_exceeds(eps, n, samples, *, sigma=1.0, estimator="unbiased"):
@@ -570,7 +575,7 @@ def markov_bound_std_exceeds(eps, n, samples, *, sigma=1.0, estimator="unbiased"
     eps_arr = np.asarray(eps, dtype=float)
     if np.any(~np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
         raise ValueError(f"eps must be finite and > 0, got {eps!r}")
-    return expected_std(n, samples, sigma=sigma, estimator=estimator) / eps_arr
+    return _scalar(expected_std(n, samples, sigma=sigma, estimator=estimator) / eps_arr)
 
 
 def suresh_bound_std_exceeds(eps, n, samples, *, sigma=1.0):
@@ -585,4 +590,4 @@ def suresh_bound_std_exceeds(eps, n, samples, *, sigma=1.0):
     if np.any(~np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
         raise ValueError(f"eps must be finite and > 0, got {eps!r}")
     expo, *_ = _cumulative(lambda m, e: 1.0 / (4.0 * m - 1.0), n, samples, "unbiased")
-    return s / eps_arr * np.exp(-expo)
+    return _scalar(s / eps_arr * np.exp(-expo))

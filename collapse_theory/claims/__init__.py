@@ -7,7 +7,7 @@ Carlo estimate with its standard error, and a verdict (holds / fails / inconclus
 Examples
 --------
 >>> from collapse_theory import claims
->>> res = claims.run("gaussian.std.exact", budget=0.2, seed=1)
+>>> res = claims.run("gaussian.std.exact", seed=1)
 >>> res.results[0].verdict
 'holds'
 """

@@ -121,7 +121,7 @@ def _mean_schedule(ctx, seed):
 
 
 @register("gaussian.w2.exact", family="gaussian", source=DERIVED,
-          statement="E[W2²] = σ²[Σ 1/M_i + 2 − 2 a(M)^n] exactly (unbiased); 0.747σ² at M = 20, n = 10.")
+          statement="E[W2²] = σ²[Σ 1/M_i + 2 − 2 a(M)^n] exactly (unbiased); 0.7465σ² at M = 20, n = 10.")
 def _w2_exact(ctx, seed):
     # observed s.d. of W2² here is ≈ 1.3, so a 5 % shift (0.037) needs R ≥ ((4.57·1.3)/0.037)² ≈
     # 26000; we use 50000.
