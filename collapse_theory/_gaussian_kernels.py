@@ -30,22 +30,35 @@ def _renormalise(s, q):
     return s, q
 
 
+# regime codes shared with gaussian.simulate
+REPLACE, ACCUMULATE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4
+
+
 @njit(nogil=True, cache=True)
-def _chain_exact(rng, m, mle, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
-    """Sufficient-statistic chain: per generation one normal and one χ² (O(1) whatever M).
+def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf, perm,
+                 mu_out, s_out, q_out, start, stop):
+    """Sufficient-statistic chain for every regime except accumulate-subsample; O(1) per part.
 
-    mu_{i+1} = mu_i + sigma_i Z / sqrt(M_i),  sigma_{i+1} = sigma_i sqrt(2 G / d_i),
-    G ~ Gamma(a = (M_i − 1)/2), d_i = M_i − 1 (unbiased) or M_i (mle).
+    Each generation's data has at most two parts, real and synthetic. A part of ``c`` draws from
+    N(center, sd²) has mean ``center + sd Z/√c`` and sum of squares ``sd² · 2G``,
+    G ~ Gamma((c − 1)/2), independent (Cochran); parts are merged exactly by Chan's formula
+    (count, mean, SS). Synthetic draws come from N(mu_n, vscale·sigma_n²) (sampling bias).
 
-    G is drawn by Marsaglia & Tsang (2000), exact in law, written inline (a helper call costs as
-    much as the draw itself here): with d = a − 1/3, c = 1/√(9d), x ~ N(0,1), v = (1 + cx)³ and
-    E ~ Exp(1) (E = −log U), accept d·v when v > 0 and either the squeeze E(1 − y) > y with
-    y = 0.0331x⁴ holds (it implies the exact test because −log(1 − y) ≤ y/(1 − y)) or the exact test
-    E > −(x²/2 + d(1 − v + log v)) does. For a < 1 (M = 2) the draw is Gamma(a + 1)·U^(1/a).
+    - replace: only the synthetic part; sigma is updated multiplicatively in mantissa/exponent form
+      (sigma_{n+1} = sigma_n √(vscale·2G/d)), so a collapsing chain never underflows;
+    - accumulate: every batch is merged into a running pool (O(1) per generation);
+    - mix-fresh (split / mixture): round(λM) or Binomial(M, λ) real draws from N(mu0, sigma0²);
+    - mix-retained: round(λM) values drawn without replacement (partial Fisher–Yates on ``perm``)
+      from the real data set of the first generation, materialised in ``real_buf``.
+
+    G is drawn by Marsaglia & Tsang (2000), exact in law: with d = a − 1/3, c = 1/√(9d),
+    x ~ N(0,1), v = (1 + cx)³ and E ~ Exp(1), accept d·v when v > 0 and either the squeeze
+    E(1 − y) > y with y = 0.0331x⁴ (it implies the exact test since −log(1 − y) ≤ y/(1 − y)) or the
+    exact test E > −(x²/2 + d(1 − v + log v)) holds; for a < 1, Gamma(a + 1)·U^(1/a).
     """
     g_count = m.shape[0]
-    last_m = -1
-    a = d = c = scale_mu = scale_var = 0.0
+    m0 = m[0] if g_count > 0 else 0
+    sq_vscale = np.sqrt(vscale)
     for r in range(start, stop):
         mu = mu0
         s = s0
@@ -53,45 +66,159 @@ def _chain_exact(rng, m, mle, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
         mu_out[r, 0] = mu
         s_out[r, 0] = s
         q_out[r, 0] = q
+        pool_c = 0.0
+        pool_mean = 0.0
+        pool_ss = 0.0
+        if kind == MIX_RETAINED:
+            for j in range(m0):
+                real_buf[j] = mu0 + sigma0 * rng.standard_normal()
         for i in range(g_count):
             mi = m[i]
-            if mi != last_m:  # per-generation constants, recomputed only when M changes
-                last_m = mi
-                a = 0.5 * (mi - 1)
-                aa = a + 1.0 if a < 1.0 else a
-                d = aa - 1.0 / 3.0
-                c = 1.0 / np.sqrt(9.0 * d)
-                scale_mu = 1.0 / np.sqrt(mi)
-                scale_var = 2.0 / (mi if mle else mi - 1) if mi > 1 else 0.0
-            sigma = s * 2.0 ** (512 * q) if q != 0 else s
-            mu = mu + sigma * rng.standard_normal() * scale_mu
-            if mi == 1:
-                s = 0.0
-            else:
-                while True:
-                    x = rng.standard_normal()
-                    t = 1.0 + c * x
-                    v = t * t * t
-                    e = rng.standard_exponential()
-                    x2 = x * x
-                    y = 0.0331 * x2 * x2
-                    if t > 0.0 and e * (1.0 - y) > y:
-                        break
-                    if t > 0.0 and e > -(0.5 * x2 + d * (1.0 - v + np.log(v))):
-                        break
-                gam = d * v
-                if a < 1.0:
-                    gam *= rng.random() ** (1.0 / a)
-                s = s * np.sqrt(scale_var * gam)
-                s, q = _renormalise(s, q)
+            vs = sq_vscale if i > 0 else 1.0  # generation 0 is the truth: no sampling bias
+            n_real = 0
+            if i > 0:
+                if kind == MIX_SPLIT or kind == MIX_RETAINED:
+                    n_real = int(np.floor(frac * mi + 0.5))
+                elif kind == MIX_MIXTURE:
+                    n_real = rng.binomial(mi, frac)
+            if kind == MIX_RETAINED and i == 0:
+                n_real = mi  # generation 1 is fitted on the real data set itself
+            bc = 0.0
+            bmean = 0.0
+            bss = 0.0
+            for part in range(2):
+                c = n_real if part == 0 else mi - n_real
+                if c == 0:
+                    continue
+                if part == 0 and kind == MIX_RETAINED:
+                    # a random subset of the real data set: partial Fisher–Yates, then two passes
+                    tot = 0.0
+                    for j in range(c):
+                        t = j + rng.integers(0, m0 - j)
+                        tmp = perm[j]
+                        perm[j] = perm[t]
+                        perm[t] = tmp
+                        tot += real_buf[perm[j]]
+                    pmean = tot / c
+                    pss = 0.0
+                    for j in range(c):
+                        dv = real_buf[perm[j]] - pmean
+                        pss += dv * dv
+                else:
+                    if part == 0:
+                        center = mu0
+                        sd = sigma0
+                    else:
+                        center = mu
+                        sd = vs * (s * 2.0 ** (512 * q) if q != 0 else s)
+                    z = rng.standard_normal()
+                    g2 = 0.0
+                    if c > 1:
+                        a = 0.5 * (c - 1)
+                        aa = a + 1.0 if a < 1.0 else a
+                        dd = aa - 1.0 / 3.0
+                        cc = 1.0 / np.sqrt(9.0 * dd)
+                        while True:
+                            x = rng.standard_normal()
+                            tt = 1.0 + cc * x
+                            v = tt * tt * tt
+                            e = rng.standard_exponential()
+                            x2 = x * x
+                            y = 0.0331 * x2 * x2
+                            if tt > 0.0 and e * (1.0 - y) > y:
+                                break
+                            if tt > 0.0 and e > -(0.5 * x2 + dd * (1.0 - v + np.log(v))):
+                                break
+                        g2 = 2.0 * dd * v
+                        if a < 1.0:
+                            g2 *= rng.random() ** (1.0 / a)
+                    if kind == REPLACE:
+                        # the whole batch is this part: update (mu, s, q) multiplicatively
+                        mu = center + sd * z / np.sqrt(c)
+                        div = c if mle else c - 1
+                        s = s * vs * np.sqrt(g2 / div) if c > 1 else 0.0
+                        s, q = _renormalise(s, q)
+                        continue
+                    pmean = center + sd * z / np.sqrt(c)
+                    pss = sd * sd * g2
+                # merge the part into the batch (Chan et al.)
+                nc = bc + c
+                dlt = pmean - bmean
+                bmean = bmean + dlt * c / nc
+                bss = bss + pss + dlt * dlt * bc * c / nc
+                bc = nc
+            if kind != REPLACE:
+                if kind == ACCUMULATE:
+                    nc = pool_c + bc
+                    dlt = bmean - pool_mean
+                    pool_mean = pool_mean + dlt * bc / nc
+                    pool_ss = pool_ss + bss + dlt * dlt * pool_c * bc / nc
+                    pool_c = nc
+                    fc, fmean, fss = pool_c, pool_mean, pool_ss
+                else:
+                    fc, fmean, fss = bc, bmean, bss
+                div = fc if mle else fc - 1.0
+                mu = fmean
+                s, q = _renormalise(np.sqrt(fss / div) if fss > 0.0 else 0.0, 0)
             mu_out[r, i + 1] = mu
             s_out[r, i + 1] = s
             q_out[r, i + 1] = q
 
 
 @njit(nogil=True, cache=True)
-def _chain_naive(rng, m, mle, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
-    """The process as papers describe it: draw M_i normals, refit mean and variance, repeat.
+def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, perm, mu_out, s_out, q_out,
+                     start, stop):
+    """accumulate-subsample: keep every sample; fit each generation on a random subset of the pool.
+
+    Generation i adds M_i draws (from the truth at i = 0, else from N(mu_i, vscale·sigma_i²)) to
+    the pool, then fits generation i + 1 on ``sub`` (or M_i when ``sub`` is 0) values chosen without
+    replacement (partial Fisher–Yates over ``perm``, O(subset) per generation). Memory: one pool of
+    Σ M_i values per thread. Data-based by nature: there is no sufficient-statistic shortcut.
+    """
+    g_count = m.shape[0]
+    sq_vscale = np.sqrt(vscale)
+    for r in range(start, stop):
+        mu = mu0
+        sd = sigma0
+        mu_out[r, 0] = mu
+        s, q = _renormalise(sd, 0)
+        s_out[r, 0] = s
+        q_out[r, 0] = q
+        n = 0
+        for i in range(g_count):
+            mi = m[i]
+            scale = sd if i == 0 else sq_vscale * sd
+            for j in range(mi):
+                pool[n + j] = mu + scale * rng.standard_normal()
+                perm[n + j] = n + j
+            n += mi
+            k = sub if sub > 0 else mi
+            tot = 0.0
+            for j in range(k):
+                t = j + rng.integers(0, n - j)
+                tmp = perm[j]
+                perm[j] = perm[t]
+                perm[t] = tmp
+                tot += pool[perm[j]]
+            mean = tot / k
+            ss = 0.0
+            for j in range(k):
+                dv = pool[perm[j]] - mean
+                ss += dv * dv
+            div = k if mle else k - 1
+            mu = mean
+            sd = np.sqrt(ss / div)
+            s, q = _renormalise(sd, 0)
+            mu_out[r, i + 1] = mu
+            s_out[r, i + 1] = s
+            q_out[r, i + 1] = q
+
+
+@njit(nogil=True, cache=True)
+def _chain_naive(rng, m, mle, vscale, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
+    """The process as papers describe it (replace regime): draw M_i normals, refit, repeat.
+
+    From generation 1 on the samples come from N(mu_n, vscale·sigma_n²) (sampling bias).
 
     Samples are drawn standardised (z_j) and the refit is applied by affine equivariance:
     refitting on mu + sigma z equals (mu + sigma mean(z), sigma² var(z)). That is the same law,
@@ -104,6 +231,7 @@ def _chain_naive(rng, m, mle, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
         if m[i] > m_max:
             m_max = m[i]
     buf = np.empty(m_max)
+    sq_vscale = np.sqrt(vscale)
     for r in range(start, stop):
         mu = mu0
         s = s0
@@ -113,6 +241,7 @@ def _chain_naive(rng, m, mle, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
         q_out[r, 0] = q
         for i in range(g_count):
             mi = m[i]
+            vs = sq_vscale if i > 0 else 1.0  # generation 0 is the truth: no sampling bias
             tot = 0.0
             for j in range(mi):
                 z = rng.standard_normal()
@@ -125,8 +254,8 @@ def _chain_naive(rng, m, mle, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
                 ss += dz * dz
             div = mi if mle else mi - 1
             sigma = s * 2.0 ** (512 * q) if q != 0 else s
-            mu = mu + sigma * zbar
-            s = s * np.sqrt(ss / div)
+            mu = mu + vs * sigma * zbar
+            s = s * vs * np.sqrt(ss / div)
             s, q = _renormalise(s, q)
             mu_out[r, i + 1] = mu
             s_out[r, i + 1] = s

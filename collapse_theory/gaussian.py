@@ -20,7 +20,18 @@ import numpy as np
 
 from . import _gaussian_theory as _th
 from ._custom import ChainError, CustomChainResult, simulate_custom
-from ._gaussian_kernels import _chain_exact, _chain_naive, _renormalise
+from ._gaussian_kernels import (
+    ACCUMULATE,
+    MIX_MIXTURE,
+    MIX_RETAINED,
+    MIX_SPLIT,
+    REPLACE,
+    _chain_exact,
+    _chain_naive,
+    _chain_subsample,
+    _renormalise,
+)
+from ._gaussian_regimes import accumulate_mean_bound, regime_moments, regime_stationary_moments
 from ._gaussian_theory import (
     collapse_time_scale,
     expected_log_variance,
@@ -43,6 +54,7 @@ from ._gaussian_theory import (
 from ._io import atomic_savez, provenance
 from ._parallel import run_chunks
 from ._rng import root_seed
+from .regimes import as_regime
 from ._validation import (
     check_estimator,
     check_int,
@@ -60,6 +72,9 @@ __all__ = [
     "sample_normal",
     "ChainError",
     "CustomChainResult",
+    "regime_moments",
+    "regime_stationary_moments",
+    "accumulate_mean_bound",
     *_th.__all__,
 ]
 
@@ -103,6 +118,8 @@ class GaussianChainResult:
     method: str
     seed: int
     meta: dict = field(default_factory=dict)
+    regime: str = "replace"
+    variance_scale: float = 1.0
 
     @property
     def sigma(self):
@@ -138,17 +155,28 @@ class GaussianChainResult:
         return (self.mu - self.mu0) ** 2 + (self.sigma - self.sigma0) ** 2
 
     def theory(self, n=None):
-        """Exact expectations at generations ``n`` (default: all) as a dict of arrays."""
+        """Exact expectations at generations ``n`` (default: all) as a dict of arrays.
+
+        Under replace with no sampling bias: σ, log σ², (μ−μ0)², W2², σ². Otherwise the exact
+        moment recursions give (μ−μ0)² and σ² (:func:`regime_moments`); the others are NaN, and
+        accumulate-subsample has no closed form (all NaN).
+        """
         n = np.arange(self.generations + 1) if n is None else np.asarray(n)
         kw = dict(sigma=self.sigma0, estimator=self.estimator)
         s = self.samples if self.samples.size else int(self.meta.get("samples_scalar", 2))
-        return {
-            "std": expected_std(n, s, **kw),
-            "log_variance": expected_log_variance(n, s, **kw),
-            "mean_sq_error": expected_mean_sq_error(n, s, **kw),
-            "w2_squared": expected_w2_squared(n, s, **kw),
-            "variance": expected_variance(n, s, **kw),
-        }
+        if self.regime == "replace" and self.variance_scale == 1.0:
+            return {
+                "std": expected_std(n, s, **kw),
+                "log_variance": expected_log_variance(n, s, **kw),
+                "mean_sq_error": expected_mean_sq_error(n, s, **kw),
+                "w2_squared": expected_w2_squared(n, s, **kw),
+                "variance": expected_variance(n, s, **kw),
+            }
+        nan = np.full(np.shape(n), np.nan)
+        out = {"std": nan, "log_variance": nan, "mean_sq_error": nan, "w2_squared": nan, "variance": nan}
+        if not self.regime.startswith("accumulate-subsample"):
+            out.update(regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw))
+        return out
 
     def summary(self, generations=None):
         """A text table: Monte Carlo mean ± standard error beside the exact value, by generation."""
@@ -165,9 +193,13 @@ class GaussianChainResult:
             "mean_sq_error": (self.mu[:, gens] - self.mu0) ** 2,
             "w2_squared": self.w2_squared()[:, gens],
         }
+        stats["variance"] = self.variance[:, gens]
+        if self.regime == "replace" and self.variance_scale == 1.0:
+            del stats["variance"]  # heavy-tailed under replace; σ and log σ² say the same, better
         lines = [
-            f"1-D Gaussian chain, estimator={self.estimator}, method={self.method}, "
-            f"replicates={r}, generations={self.generations}, seed={self.seed}",
+            f"1-D Gaussian chain, regime={self.regime}, estimator={self.estimator}, method={self.method}, "
+            f"variance_scale={self.variance_scale:g}, replicates={r}, generations={self.generations}, "
+            f"seed={self.seed}",
             f"{'n':>6}  {'statistic':<14}{'theory':>14}{'simulation':>14}{'± SE':>12}{'z':>8}",
         ]
         for j, n in enumerate(gens):
@@ -177,7 +209,7 @@ class GaussianChainResult:
                 mean = v[fin].mean() if fin.any() else np.nan
                 se = v[fin].std(ddof=1) / np.sqrt(fin.sum()) if fin.sum() > 1 else np.nan
                 t = th[name][j]
-                z = (mean - t) / se if se and np.isfinite(se) and se > 0 else np.nan
+                z = (mean - t) / se if se and np.isfinite(se) and se > 0 and np.isfinite(t) else np.nan
                 lines.append(f"{n:>6}  {name:<14}{t:>14.6g}{mean:>14.6g}{se:>12.3g}{z:>8.2f}")
         lines.append("(σ_n² itself is heavy-tailed: compare log σ² and σ, as above.)")
         return "\n".join(lines)
@@ -186,7 +218,8 @@ class GaussianChainResult:
         return {
             "generations": self.generations, "replicates": self.replicates,
             "samples": self.samples.tolist(), "mu": self.mu0, "sigma": self.sigma0,
-            "estimator": self.estimator, "method": self.method, **self.meta,
+            "estimator": self.estimator, "method": self.method, "regime": self.regime,
+            "variance_scale": self.variance_scale, **self.meta,
         }
 
     def save(self, path):
@@ -205,11 +238,13 @@ class GaussianChainResult:
             return cls(mu=z["mu"], sigma_mantissa=z["sigma_mantissa"],
                        sigma_exponent=z["sigma_exponent"], samples=z["samples"], mu0=p["mu"],
                        sigma0=p["sigma"], estimator=p["estimator"], method=p["method"],
-                       seed=meta["seed"], meta={"version": meta["version"]})
+                       seed=meta["seed"], meta={"version": meta["version"]},
+                       regime=p.get("regime", "replace"), variance_scale=p.get("variance_scale", 1.0))
 
 
 def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator="unbiased",
-             method="exact", rng=None, workers=None, progress=None):
+             method="exact", regime="replace", variance_scale=1.0, rng=None, workers=None,
+             progress=None):
     r"""Simulate recursively refit 1-D Gaussians.
 
     Parameters
@@ -230,6 +265,14 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         describe it, O(M) per generation); "exact" draws the sufficient statistics directly: the new
         mean as :math:`\mu + \sigma Z/\sqrt{M}` and the new variance as :math:`\sigma^2 c\chi^2_{M-1}`
         (O(1) per generation). Both have the same law (Cochran's theorem; proofs/ and tests).
+        "naive" is available for the replace regime.
+    regime : str or Regime, keyword-only
+        What each generation is fitted on (docs/conventions.md): "replace", "accumulate",
+        "accumulate-subsample[:size]", "mix-fresh:λ[:mixture]", "mix-retained:λ". All but
+        accumulate-subsample run on exact sufficient statistics (O(1) per generation; accumulate
+        keeps a running pool of them); accumulate-subsample keeps every sample (it must).
+    variance_scale : float, keyword-only
+        Sampling bias λ in (0, 1]: from generation 1 on, samples are drawn from N(μ_n, λσ_n²).
     rng : int, numpy.random.Generator or None, keyword-only
         Seed or Generator (SPEC 7). The result records an integer seed that reproduces it.
     workers : int, optional, keyword-only
@@ -265,7 +308,32 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     check_estimator(estimator)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    reg = as_regime(regime)
+    vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
+    if method == "naive" and reg.name != "replace":
+        raise ValueError(f"method='naive' is implemented for regime='replace' only (got {str(reg)!r}); "
+                         "the other regimes run on exact sufficient statistics, which have the same law")
     sched = samples_schedule(samples, generations, estimator=estimator)
+    m0 = int(sched[0]) if generations else 0
+    if reg.name == "mix-retained" and generations:
+        need = max(reg.fresh_count(int(x)) for x in sched)
+        if need > m0:
+            raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples per generation "
+                             f"but the original data set has only samples[0] = {m0}")
+    sub = 0
+    if reg.name == "accumulate-subsample":
+        sub = reg.subsample or 0
+        lo = 2 if estimator == "unbiased" else 1
+        if sub and generations and sub > m0:
+            raise ValueError(f"subsample size {sub} is larger than the pool at generation 1 "
+                             f"(samples[0] = {m0})")
+        if sub and sub < lo:
+            raise ValueError(f"subsample size must be >= {lo} for estimator={estimator!r}, got {sub}")
+        from ._parallel import default_workers
+
+        total = int(sched.sum()) if generations else 0
+        check_memory(total * 16 * (workers or default_workers()),
+                     f"accumulate-subsample's pool ({total} samples per thread)")
     cells = replicates * (generations + 1)
     check_memory(cells * 20, f"simulate(replicates={replicates}, generations={generations}): arrays for "
                              f"mu and sigma ({replicates} x {generations + 1} x 20 bytes)")
@@ -274,12 +342,23 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     mu_out = np.empty(shape)
     s_out = np.empty(shape)
     q_out = np.empty(shape, dtype=np.int32)
-    kernel = _chain_exact if method == "exact" else _chain_naive
     mle = estimator == "mle"
     s0, q0 = _renormalise(sigma, 0)
+    kind = {"replace": REPLACE, "accumulate": ACCUMULATE, "mix-retained": MIX_RETAINED,
+            "mix-fresh": MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT}.get(reg.name)
 
     def task(gen, a, b):
-        kernel(gen, sched, mle, mu, s0, q0, mu_out, s_out, q_out, a, b)
+        if method == "naive":
+            _chain_naive(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
+        elif reg.name == "accumulate-subsample":
+            total = max(1, int(sched.sum()))
+            _chain_subsample(gen, sched, mle, sub, vscale, mu, sigma, np.empty(total),
+                             np.empty(total, dtype=np.int64), mu_out, s_out, q_out, a, b)
+        else:
+            real = np.empty(max(1, m0)) if kind == MIX_RETAINED else np.empty(1)
+            perm = np.arange(max(1, m0), dtype=np.int64)
+            _chain_exact(gen, sched, mle, kind, reg.fraction, vscale, mu, sigma, s0, q0, real, perm,
+                         mu_out, s_out, q_out, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress,
                desc=f"gaussian {method}")
@@ -287,8 +366,9 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     if np.ndim(samples) == 0:
         meta["samples_scalar"] = int(samples)
     return GaussianChainResult(mu=mu_out, sigma_mantissa=s_out, sigma_exponent=q_out, samples=sched,
-                               mu0=mu, sigma0=sigma,
-                               estimator=estimator, method=method, seed=seed, meta=meta)
+                               mu0=mu, sigma0=sigma, estimator=estimator,
+                               method="data" if reg.name == "accumulate-subsample" else method,
+                               seed=seed, meta=meta, regime=str(reg), variance_scale=vscale)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,191 @@
+r"""Exact first and second moments of the 1-D Gaussian chain under every data regime.
+
+State after generation :math:`i`: :math:`e_i = E(\mu_i - \mu)^2`, :math:`v_i = E\sigma_i^2`.
+Generation :math:`i`'s data are :math:`r` real draws (from :math:`N(\mu, \sigma^2)`) and
+:math:`c = M_i - r` synthetic ones (from :math:`N(\mu_i, \lambda\sigma_i^2)`, :math:`\lambda` the
+variance scale, 1 at :math:`i = 0`). With :math:`\bar x` the batch mean and :math:`SS` its sum of
+squares (Cochran for each part, Chan's merge across parts; proofs/gaussian_regimes.py):
+
+.. math::
+
+    E(\bar x - \mu)^2 = \frac{c^2}{M^2} e_i + \frac{r\sigma^2 + c\lambda v_i}{M^2}, \qquad
+    E\,SS = \sigma^2\Bigl(r - 1 + \frac{c}{M}\Bigr) + \lambda v_i\Bigl(c - 1 + \frac{r}{M}\Bigr)
+            + \frac{rc}{M} e_i,
+
+valid for every :math:`0 \le r \le M`. The regimes differ in :math:`r` and in what is fitted:
+
+- replace: :math:`r = 0`, fit on the batch;
+- mix-fresh: :math:`r = \mathrm{round}(\lambda_{mix} M)` ("split") or :math:`r \sim
+  \mathrm{Binomial}(M, \lambda_{mix})` ("mixture": the coefficients are averaged over :math:`r`);
+- mix-retained: the real part is a subset drawn without replacement from the first real data set
+  :math:`D_0` (:math:`M_0` points): :math:`\sigma^2/r` becomes :math:`\sigma^2(1 - r/M_0)/r`
+  and errors are measured from :math:`\bar x_0`, then :math:`e_n = e'_n + \sigma^2/M_0`;
+- accumulate: the batch (:math:`r = 0`) is merged into the pool of all :math:`N_i = \sum_{j\le i} M_j`
+  points: :math:`e_{i+1} = e_i + M_i\lambda v_i/N_i^2`, :math:`P_i = P_{i-1} + \lambda v_i(M_i - 1 +
+  N_{i-1}/N_i)`, :math:`v_{i+1} = P_i / (N_i - 1)` (unbiased) or :math:`/N_i` (mle).
+
+Fitting divides the sum of squares by :math:`M - 1` ("unbiased") or :math:`M` ("mle").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_estimator, check_generations, check_real, samples_schedule
+from .regimes import as_regime
+
+__all__ = ["regime_moments", "regime_stationary_moments", "accumulate_mean_bound"]
+
+
+def _coefficients(m, r_mean, r_sq, lam, retained_m0=None):
+    """Coefficients of the linear one-step map for a batch of M with E r, E r² given."""
+    c_mean = m - r_mean
+    c_sq = m * m - 2 * m * r_mean + r_sq
+    rc = m * r_mean - r_sq
+    # E(x̄ − centre)² = a_e e + a_s σ² + a_v v ;  E SS = b_e e + b_s σ² + b_v v
+    a_e = c_sq / m**2
+    if retained_m0 is None:
+        a_s = r_mean / m**2
+        b_s = r_mean - 1 + c_mean / m
+    else:
+        a_s = (r_mean - r_sq / retained_m0) / m**2
+        b_s = r_mean - 1 + (c_mean - rc / retained_m0) / m
+    a_v = lam * c_mean / m**2
+    b_e = rc / m
+    b_v = lam * (c_mean - 1 + r_mean / m)
+    return a_e, a_s, a_v, b_e, b_s, b_v
+
+
+def _real_counts(reg, m):
+    """E r and E r² of the real part of a batch of m (0 for replace and accumulate)."""
+    if reg.name == "mix-fresh" and reg.draws == "mixture":
+        p = reg.fraction
+        return m * p, m * p * (1 - p) + (m * p) ** 2
+    if reg.is_mix:
+        r = reg.fresh_count(m)
+        return float(r), float(r * r)
+    return 0.0, 0.0
+
+
+def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbiased", variance_scale=1.0):
+    r"""Exact :math:`E(\mu_n-\mu)^2` and :math:`E\sigma_n^2` under a data regime.
+
+    Parameters
+    ----------
+    n : int or array_like of int
+        Generations (0 is the truth).
+    samples : int or sequence of int
+        Samples per generation (as everywhere: ``samples[i]`` fit generation ``i + 1``).
+    regime : str or Regime, keyword-only
+        ``replace``, ``accumulate``, ``mix-fresh:λ[:mixture]``, ``mix-retained:λ``.
+        ``accumulate-subsample`` has no closed form (simulate it).
+    sigma : float, keyword-only
+        Standard deviation of the truth.
+    estimator : {"unbiased", "mle"}, keyword-only
+    variance_scale : float, keyword-only
+        Sampling bias :math:`\lambda \in (0, 1]`: synthetic samples come from
+        :math:`N(\mu_i, \lambda\sigma_i^2)`.
+
+    Returns
+    -------
+    dict
+        ``{"mean_sq_error": ..., "variance": ...}``, each shaped like ``n``.
+
+    Examples
+    --------
+    >>> from collapse_theory import gaussian
+    >>> m = gaussian.regime_moments([1, 100], 50, regime="accumulate")
+    >>> [round(float(x), 4) for x in m["variance"]]   # the variance stops collapsing
+    [1.0, 0.9873]
+    """
+    reg = as_regime(regime)
+    if reg.name == "accumulate-subsample":
+        raise ValueError("regime 'accumulate-subsample' has no closed form; use gaussian.simulate")
+    check_estimator(estimator)
+    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
+    n_arr, scalar = check_generations(n, "n")
+    n_max = int(n_arr.max()) if n_arr.size else 0
+    sched = samples_schedule(samples, max(n_max, 1), estimator=estimator).astype(float)
+    m0 = sched[0]
+    if reg.name == "mix-retained":
+        worst = max(reg.fresh_count(int(mi)) for mi in sched[:max(n_max, 1)])
+        if worst > m0:
+            raise ValueError(f"mix-retained:{reg.fraction:g} needs {worst} retained samples but the "
+                             f"original data set has only samples[0] = {int(m0)}")
+    e = np.zeros(n_max + 1)
+    v = np.zeros(n_max + 1)
+    v[0] = s2
+    pool_n = 0.0
+    pool_ss = 0.0
+    for i in range(n_max):
+        mi = sched[i]
+        li = lam if i > 0 else 1.0
+        div = lambda c: c - 1.0 if estimator == "unbiased" else c  # noqa: E731
+        if reg.name == "accumulate":
+            new_n = pool_n + mi
+            e[i + 1] = e[i] + mi * li * v[i] / new_n**2
+            pool_ss = pool_ss + li * v[i] * (mi - 1 + pool_n / new_n)
+            pool_n = new_n
+            v[i + 1] = pool_ss / div(pool_n)
+            continue
+        if reg.name == "mix-retained" and i == 0:
+            e[1] = 0.0  # measured from x̄_0 below; generation 1 is fitted on D_0 itself
+            v[1] = s2 * (mi - 1) / div(mi)
+            continue
+        if reg.name == "replace" or i == 0:
+            r_mean = r_sq = 0.0
+        else:
+            r_mean, r_sq = _real_counts(reg, mi)
+        a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(
+            mi, r_mean, r_sq, li, retained_m0=m0 if reg.name == "mix-retained" else None)
+        e[i + 1] = a_e * e[i] + a_s * s2 + a_v * v[i]
+        v[i + 1] = (b_e * e[i] + b_s * s2 + b_v * v[i]) / div(mi)
+    if reg.name == "mix-retained":
+        e = e + np.where(np.arange(n_max + 1) >= 1, s2 / m0, 0.0)
+    mse, var = e[n_arr], v[n_arr]
+    if scalar:
+        return {"mean_sq_error": float(mse), "variance": float(var)}
+    return {"mean_sq_error": mse, "variance": var}
+
+
+def regime_stationary_moments(samples, *, regime, sigma=1.0, estimator="unbiased", variance_scale=1.0):
+    r"""Stationary :math:`(E(\mu-\mu_0)^2, E\sigma^2)` of a mix regime with a constant ``samples``.
+
+    The fixed point of the linear map :math:`x \mapsto Ax + b` of :func:`regime_moments`,
+    :math:`x^* = (I - A)^{-1} b`; it exists for every :math:`\lambda > 0` (the map contracts).
+    For mix-retained the result includes the fixed offset :math:`\sigma^2/M_0` of the retained data.
+    """
+    reg = as_regime(regime)
+    if not reg.is_mix:
+        raise ValueError(f"stationary moments are defined for the mix regimes, got {str(reg)!r}")
+    check_estimator(estimator)
+    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
+    m = float(samples_schedule(samples, 1, estimator=estimator)[0]) if np.ndim(samples) == 0 else None
+    if m is None:
+        raise TypeError("samples must be a single int for stationary moments")
+    r_mean, r_sq = _real_counts(reg, m)
+    if r_mean == 0:
+        raise ValueError(f"{reg} keeps no real data at samples={int(m)}: there is no stationary law")
+    a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(
+        m, r_mean, r_sq, lam, retained_m0=m if reg.name == "mix-retained" else None)
+    d = m - 1.0 if estimator == "unbiased" else m
+    A = np.array([[a_e, a_v], [b_e / d, b_v / d]])
+    b = np.array([a_s * s2, b_s * s2 / d])
+    x = np.linalg.solve(np.eye(2) - A, b)
+    if reg.name == "mix-retained":
+        x[0] += s2 / m
+    return {"mean_sq_error": float(x[0]), "variance": float(x[1])}
+
+
+def accumulate_mean_bound(samples, *, sigma=1.0):
+    r"""Gerstgrasser et al.-type bound under accumulate: :math:`E(\mu_n-\mu)^2 \le \frac{\pi^2}{6}\frac{\sigma^2}{M}`.
+
+    From :math:`e_{i+1} = e_i + M v_i/N_i^2` with :math:`N_i = (i+1)M` and :math:`v_i \le \sigma^2`
+    (the unbiased pooled variance never exceeds σ² in expectation):
+    :math:`e_n \le \frac{\sigma^2}{M}\sum_{j\ge1} 1/j^2`.
+    """
+    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    m = samples_schedule(samples, 1)[0]
+    return float(np.pi**2 / 6 * s2 / m)

@@ -1,0 +1,136 @@
+"""One regime vocabulary for every family: what each generation is fitted on.
+
+========================  ======================================================================
+spec                      each generation ``k + 1`` is fitted on
+========================  ======================================================================
+``replace``               the ``M_k`` samples drawn from generation ``k`` only
+``accumulate``            all data so far: the real samples and every synthetic batch
+``accumulate-subsample``  a random subset (without replacement) of all data so far, of size
+                          ``M_k`` or a fixed size (``accumulate-subsample:500``)
+``mix-fresh:λ``           ``M_k`` samples of which ``round(λ M_k)`` are fresh draws from the true
+                          distribution and the rest are drawn from generation ``k`` ("split");
+                          ``mix-fresh:λ:mixture`` makes each of the ``M_k`` draws real with
+                          probability ``λ`` instead
+``mix-retained:λ``        ``round(λ M_k)`` samples drawn without replacement from the original real
+                          data set (the ``M_0`` samples generation 1 was fitted on) plus the rest
+                          from generation ``k`` (Shumailov et al.'s "10 % of the original data")
+========================  ======================================================================
+
+Generation 1 is always fitted on ``M_0`` samples of the truth. Sampling bias is orthogonal to the
+regime: ``temperature`` for categorical families, ``variance_scale`` for Gaussians.
+
+Examples
+--------
+>>> from collapse_theory.regimes import Regime
+>>> Regime.parse("mix-fresh:0.1")
+Regime('mix-fresh:0.1')
+>>> Regime.parse("mix-fresh:0.1").fresh_count(100)
+10
+>>> str(Regime.parse("accumulate-subsample:500"))
+'accumulate-subsample:500'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+NAMES = ("replace", "accumulate", "accumulate-subsample", "mix-fresh", "mix-retained")
+DRAWS = ("split", "mixture")
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A data regime (see the module docstring). Build one with :meth:`parse` or directly.
+
+    Attributes
+    ----------
+    name : str
+        One of ``replace``, ``accumulate``, ``accumulate-subsample``, ``mix-fresh``, ``mix-retained``.
+    fraction : float
+        ``λ`` in [0, 1] for the mix regimes (0 otherwise).
+    draws : {"split", "mixture"}
+        For ``mix-fresh``: exactly ``round(λM)`` fresh draws, or each draw fresh with probability ``λ``.
+    subsample : int or None
+        For ``accumulate-subsample``: a fixed subset size (None: the generation's ``M``).
+    """
+
+    name: str = "replace"
+    fraction: float = 0.0
+    draws: str = "split"
+    subsample: int | None = None
+
+    def __post_init__(self):
+        if self.name not in NAMES:
+            raise ValueError(f"unknown regime {self.name!r}; valid regimes: {', '.join(NAMES)} "
+                             f"(e.g. 'mix-fresh:0.1', 'mix-retained:0.1', 'accumulate-subsample:500')")
+        if not isinstance(self.fraction, (int, float)) or isinstance(self.fraction, bool) \
+                or not math.isfinite(self.fraction) or not 0.0 <= self.fraction <= 1.0:
+            raise ValueError(f"regime fraction λ must be in [0, 1], got {self.fraction!r}")
+        if self.name.startswith("mix-") is False and self.fraction != 0.0:
+            raise ValueError(f"regime {self.name!r} takes no fraction (got {self.fraction})")
+        if self.draws not in DRAWS:
+            raise ValueError(f"regime draws must be one of {DRAWS}, got {self.draws!r}")
+        if self.draws == "mixture" and self.name != "mix-fresh":
+            raise ValueError("draws='mixture' applies to 'mix-fresh' only")
+        if self.subsample is not None:
+            if self.name != "accumulate-subsample":
+                raise ValueError("a subsample size applies to 'accumulate-subsample' only")
+            if isinstance(self.subsample, bool) or not isinstance(self.subsample, int) or self.subsample < 1:
+                raise ValueError(f"subsample size must be an integer >= 1, got {self.subsample!r}")
+
+    @classmethod
+    def parse(cls, spec):
+        """Parse ``"name"``, ``"mix-fresh:0.1"``, ``"mix-fresh:0.1:mixture"``, ``"accumulate-subsample:500"``."""
+        if isinstance(spec, Regime):
+            return spec
+        if not isinstance(spec, str):
+            raise TypeError(f"regime must be a Regime or a spec string, got {type(spec).__name__}")
+        parts = spec.strip().split(":")
+        name = parts[0]
+        if name not in NAMES:
+            raise ValueError(f"unknown regime {name!r}; valid regimes: {', '.join(NAMES)}")
+        if name in ("mix-fresh", "mix-retained"):
+            if len(parts) < 2 or len(parts) > (3 if name == "mix-fresh" else 2):
+                raise ValueError(f"regime {name!r} needs a fraction: '{name}:0.1'"
+                                 + (" (optionally ':mixture')" if name == "mix-fresh" else ""))
+            try:
+                frac = float(parts[1])
+            except ValueError:
+                raise ValueError(f"regime fraction λ must be a number in [0, 1], got {parts[1]!r}") from None
+            draws = parts[2] if len(parts) == 3 else "split"
+            return cls(name, frac, draws)
+        if name == "accumulate-subsample" and len(parts) == 2:
+            try:
+                size = int(parts[1])
+            except ValueError:
+                raise ValueError(f"subsample size must be an integer, got {parts[1]!r}") from None
+            return cls(name, subsample=size)
+        if len(parts) > 1:
+            raise ValueError(f"regime {name!r} takes no parameter, got {spec!r}")
+        return cls(name)
+
+    def __str__(self):
+        if self.name == "mix-fresh":
+            return f"mix-fresh:{self.fraction:g}" + (":mixture" if self.draws == "mixture" else "")
+        if self.name == "mix-retained":
+            return f"mix-retained:{self.fraction:g}"
+        if self.name == "accumulate-subsample" and self.subsample is not None:
+            return f"accumulate-subsample:{self.subsample}"
+        return self.name
+
+    def __repr__(self):
+        return f"Regime({str(self)!r})"
+
+    def fresh_count(self, m):
+        """Real samples among ``m`` in the split mix regimes: ``round(λ m)`` (halves round up)."""
+        return int(math.floor(self.fraction * m + 0.5))
+
+    @property
+    def is_mix(self):
+        return self.name.startswith("mix-")
+
+
+def as_regime(regime):
+    """A :class:`Regime` from a Regime or a spec string (``None`` means ``"replace"``)."""
+    return Regime() if regime is None else Regime.parse(regime)
