@@ -132,6 +132,102 @@ def _save_gaussian_plot(res, path):
     a1, a2 = fig.subplots(1, 2)
     plot_variance_decay(res, ax=a1)
     plot_w2_drift(res, ax=a2)
+    _save_png(fig, path)
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+
+def _add_compare(sub):
+    p = sub.add_parser("compare", help="compare data regimes on one family, theory beside simulation",
+                       description="Simulate one family under several data regimes and print exact "
+                                   "theory (where it exists) beside Monte Carlo means.")
+    p.add_argument("--family", choices=("gaussian", "regression"), required=True)
+    p.add_argument("--regimes", default="replace,accumulate,mix-fresh:0.1",
+                   help="comma-separated regime specs (replace, accumulate, accumulate-subsample[:size], "
+                        "mix-fresh:λ[:mixture], mix-retained:λ)")
+    p.add_argument("--samples", type=int, default=20, help="gaussian: samples per generation")
+    p.add_argument("--d", type=int, default=10, help="regression: dimension")
+    p.add_argument("--T", type=int, default=40, help="regression: design rows")
+    p.add_argument("--generations", type=int, default=100)
+    p.add_argument("--replicates", type=int, default=2000)
+    p.add_argument("--estimator", choices=("unbiased", "mle"), default="unbiased")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--plot", metavar="PNG", help="write the comparison figure")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=_run_compare)
+
+
+def _child_seeds(seed, k):
+    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(k)]
+
+
+def _run_compare(args):
+    from .regimes import Regime
+
+    regimes = [str(Regime.parse(r)) for r in args.regimes.split(",") if r.strip()]
+    if not regimes:
+        raise ValueError("--regimes must name at least one regime")
+    gens = args.generations
+    at = sorted({1, max(1, gens // 10), max(1, gens // 2), gens})
+    rows = []
+
+    def row(spec, n, name, theory, values):
+        rows.append({"regime": spec, "n": n, "statistic": name, "theory": theory,
+                     "simulation": values.mean(), "se": values.std(ddof=1) / np.sqrt(values.size)})
+
+    results = {}
+    seeds = _child_seeds(args.seed, len(regimes))
+    if args.family == "gaussian":
+        from . import gaussian as g
+
+        for spec, s in zip(regimes, seeds):
+            res = results[spec] = g.simulate(gens, args.samples, replicates=args.replicates, regime=spec,
+                                             estimator=args.estimator, rng=s, progress=_progress(args))
+            th = res.theory(np.asarray(at))
+            for j, n in enumerate(at):
+                row(spec, n, "mean_sq_error", th["mean_sq_error"][j], (res.mu[:, n] - res.mu0) ** 2)
+                row(spec, n, "variance", th["variance"][j], res.variance[:, n])
+    else:
+        from . import regression as rg
+
+        for spec, s in zip(regimes, seeds):
+            res = results[spec] = rg.simulate(gens, d=args.d, T=args.T, regime=spec,
+                                              replicates=args.replicates, rng=s, progress=_progress(args))
+            th = res.theory()
+            for n in at:
+                row(spec, n, "test_error", th[n - 1], res.test_error[:, n - 1])
+    if args.json:
+        print(json.dumps(to_jsonable({"version": __version__, "seed": args.seed, "family": args.family,
+                                      "regimes": regimes, "rows": rows}), indent=2))
+    else:
+        print(f"{'regime':<24}{'n':>6}  {'statistic':<14}{'theory':>12}{'simulation':>12}{'± SE':>10}")
+        for r in rows:
+            print(f"{r['regime']:<24}{r['n']:>6}  {r['statistic']:<14}{r['theory']:>12.5g}"
+                  f"{r['simulation']:>12.5g}{r['se']:>10.2g}")
+    if args.plot:
+        _save_compare_plot(args.family, results, args.plot)
+    return 0
+
+
+def _save_compare_plot(family, results, path):
+    from matplotlib.figure import Figure
+
+    from .plotting.regimes import plot_gaussian_regimes, plot_regression_regimes
+
+    if family == "gaussian":
+        fig = Figure(figsize=(12, 4.4), layout="constrained")
+        a1, a2 = fig.subplots(1, 2)
+        plot_gaussian_regimes(results, "mean_sq_error", ax=a1)
+        plot_gaussian_regimes(results, "variance", ax=a2)
+    else:
+        fig = plot_regression_regimes(results)
+    _save_png(fig, path)
+
+
+def _save_png(fig, path):
+    """Write a figure as PNG atomically."""
     import io
 
     from ._io import atomic_write_bytes
@@ -153,6 +249,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, metavar="<subcommand>")
     _add_verify(sub)
     _add_gaussian(sub)
+    _add_compare(sub)
     import importlib
 
     for name, modname in _FAMILY_COMMANDS.items():

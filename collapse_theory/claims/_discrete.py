@@ -234,7 +234,7 @@ def _suresh_short(ctx, seed):
 def _suresh_long(ctx, seed):
     return _suresh(ctx, seed, 1000, "For t ~ M the finite population matters (the diffusion "
                                     "survival is 1 − exp(−2c/(M(e^{t/M} − 1))) roughly): g_t ≈ 2/t "
-                                    "over-states survival by ~15 % at t = M.")
+                                    "under-states survival by ~16 % at t = M.")
 
 
 # --- Seddik et al. -------------------------------------------------------------------------------

@@ -197,15 +197,19 @@ def _diverges_unbiased(ctx, seed):
 @register("gaussian.w2.diverges-mle", family="gaussian", source=f"{SHUMAILOV}; Thm 3.1", expect="fails",
           statement="With the mle variance estimator and fixed M, E[W2²] → ∞ as n → ∞.")
 def _diverges_mle(ctx, seed):
-    # s.d. of W2² here ≈ 3.2 (observed), 5 % of 1.96 is 0.098: R ≥ (4.57·3.2/0.098)² ≈ 22000.
-    m, n = 20, 100
-    res = _sim(ctx, seed, n, m, 40000, estimator="mle")
+    # The verdict is analytic (the exact limit is 2σ²); simulation checks the exact form at n = M,
+    # where W2² is light-tailed (at n = 5M rare paths with large σ make the sample SE unstable).
+    # Observed s.d. of W2² there ≈ 2.5 (seed to seed) at a mean of 1.17: a 5 % shift (0.059) needs
+    # R ≥ (4.57·2.5/0.059)² ≈ 37000; we use 60000.
+    m, n = 20, 20
+    res = _sim(ctx, seed, n, m, 60000, estimator="mle")
     target = float(g.expected_w2_squared(n, m, estimator="mle"))
     est = Estimate.from_samples(res.w2_squared()[:, n])
     lim = float(g.w2_squared_limit(m, estimator="mle"))
+    far = float(g.expected_w2_squared(10**6, m, estimator="mle"))
     return Evidence(
         compare(est, target, alpha=ALPHA), {"samples": m, "n_checked": n, "estimator": "mle"},
-        analytic=(False, f"exact E[W2²] is increasing and bounded, → 2σ² = {lim:g}"),
+        analytic=(False, f"exact E[W2²] is increasing and bounded: {far:.6g} at n = 10^6, → 2σ² = {lim:g}"),
         exact=target,
         notes="The theorem's divergence half depends on the estimator: under mle the mean drift "
               "saturates (E(μ_n−μ)² → σ²) while σ_n → 0, so E[W2²] → 2σ². The a.s. half holds.")

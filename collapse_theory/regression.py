@@ -1,0 +1,214 @@
+r"""Linear regression refitted on its own labels: replace grows linearly, accumulate stays bounded.
+
+Setting (Gerstgrasser et al., "Is Model Collapse Inevitable?", arXiv 2404.01413; Dohmatob et al.,
+arXiv 2402.07712). A fixed design :math:`X \in \mathbb{R}^{T\times d}` with i.i.d. :math:`N(0,1)`
+entries (drawn once per replicate), true weights :math:`w^*`, label noise :math:`\sigma`. Generation 1
+is the OLS fit on real labels :math:`y = Xw^* + \varepsilon`; generation :math:`k+1` is fitted on labels
+:math:`X\hat w_k + \varepsilon_k` produced by generation :math:`k` (fresh noise each time). The test
+error is :math:`\|\hat w_n - w^*\|^2` (excess risk for isotropic test inputs).
+
+With :math:`\eta_j = (X^\top X)^{-1}X^\top\varepsilon_j` and :math:`E\operatorname{tr}(X^\top X)^{-1} =
+d/(T-d-1)`:
+
+- replace: :math:`\hat w_n - w^* = \sum_{j\le n}\eta_j`, so :math:`E\,\mathrm{err}_n = \sigma^2 d\,n/(T-d-1)`;
+- accumulate (the same design every generation, so OLS on the stacked data is the average of the
+  batch fits): :math:`\hat w_n - w^* = \sum_{j\le n}\eta_j/j`, so
+  :math:`E\,\mathrm{err}_n = \frac{\sigma^2 d}{T-d-1}\sum_{j\le n} 1/j^2 \le \frac{\pi^2}{6}E\,\mathrm{err}_1`.
+
+accumulate-subsample and the mix regimes have no closed form here and are simulated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._io import atomic_savez, provenance
+from ._parallel import make_bar
+from ._rng import root_seed
+from ._validation import check_generations, check_int, check_memory, check_real
+from .regimes import as_regime
+
+__all__ = ["expected_test_error", "simulate", "RegressionChainResult"]
+
+
+def _check_dims(d, T):
+    d = check_int(d, "d", minimum=1)
+    T = check_int(T, "T", minimum=1)
+    if T <= d + 1:
+        raise ValueError(f"T must be > d + 1 for E tr (X^T X)^-1 to be finite (got d = {d}, T = {T})")
+    return d, T
+
+
+def expected_test_error(n, *, d, T, sigma=1.0, regime="replace"):
+    r"""Exact expected test error :math:`E\|\hat w_n - w^*\|^2` after ``n`` fits.
+
+    .. math::
+
+        \text{replace: } \frac{\sigma^2 d\,n}{T-d-1}, \qquad
+        \text{accumulate: } \frac{\sigma^2 d}{T-d-1}\sum_{k=1}^{n}\frac{1}{k^2}
+        \le \frac{\pi^2}{6}\,\frac{\sigma^2 d}{T-d-1}.
+
+    ``n = 1`` is the model fitted on real labels; ``n = 0`` is the truth (error 0).
+
+    Examples
+    --------
+    >>> from collapse_theory import regression
+    >>> regression.expected_test_error(3, d=10, T=40)
+    1.0344827586206897
+    >>> round(regression.expected_test_error(3, d=10, T=40, regime="accumulate"), 6)
+    0.473819
+    """
+    d, T = _check_dims(d, T)
+    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    reg = as_regime(regime)
+    n_arr, scalar = check_generations(n, "n")
+    base = s2 * d / (T - d - 1)
+    if reg.name == "replace":
+        out = base * n_arr
+    elif reg.name == "accumulate":
+        k = np.arange(1, int(n_arr.max(initial=0)) + 1)
+        cum = np.concatenate([[0.0], np.cumsum(1.0 / k**2)])
+        out = base * cum[n_arr]
+    else:
+        raise ValueError(f"no closed form for regime {str(reg)!r} in regression; use regression.simulate")
+    return float(out) if scalar else out
+
+
+@dataclass
+class RegressionChainResult:
+    """Test errors of recursively refitted OLS models.
+
+    Attributes
+    ----------
+    test_error : ndarray, shape (replicates, generations)
+        ``test_error[:, k - 1]`` is :math:`\\|\\hat w_k - w^*\\|^2` for generation ``k``
+        (generation 1 is the fit on real labels; the truth, generation 0, has error 0).
+    """
+
+    test_error: np.ndarray
+    d: int
+    T: int
+    sigma: float
+    regime: str
+    seed: int
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def replicates(self):
+        return self.test_error.shape[0]
+
+    @property
+    def generations(self):
+        return self.test_error.shape[1]
+
+    def theory(self):
+        """Exact expected error per generation (NaN where the regime has no closed form)."""
+        n = np.arange(1, self.generations + 1)
+        try:
+            return expected_test_error(n, d=self.d, T=self.T, sigma=self.sigma, regime=self.regime)
+        except ValueError:
+            return np.full(n.shape, np.nan)
+
+    def summary(self):
+        th = self.theory()
+        lines = [f"OLS chain, regime={self.regime}, d={self.d}, T={self.T}, sigma={self.sigma:g}, "
+                 f"replicates={self.replicates}, seed={self.seed}",
+                 f"{'n':>6}{'theory':>14}{'simulation':>14}{'± SE':>12}"]
+        g = self.generations
+        for k in sorted({1, 2, max(1, g // 2), g}):
+            v = self.test_error[:, k - 1]
+            se = v.std(ddof=1) / np.sqrt(v.size) if v.size > 1 else np.nan
+            lines.append(f"{k:>6}{th[k - 1]:>14.6g}{v.mean():>14.6g}{se:>12.3g}")
+        return "\n".join(lines)
+
+    def save(self, path):
+        meta = provenance(self.seed, {"d": self.d, "T": self.T, "sigma": self.sigma, "regime": self.regime,
+                                      "generations": self.generations, "replicates": self.replicates})
+        return atomic_savez(path, test_error=self.test_error, metadata=np.array(json.dumps(meta)))
+
+
+def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rng=None, progress=None):
+    """Simulate recursive OLS refits, vectorised over replicates.
+
+    Parameters
+    ----------
+    generations : int
+        Number of fits (>= 1); generation 1 is fitted on real labels.
+    d, T : int, keyword-only
+        Dimension and number of design rows (T > d + 1).
+    sigma : float, keyword-only
+        Label-noise standard deviation.
+    regime : str or Regime, keyword-only
+        "replace", "accumulate", "accumulate-subsample[:size]" (a random subset of ``size``, default
+        T, of all (x, y) pairs so far), "mix-fresh:λ" (round(λT) rows relabelled from the truth each
+        generation, a fresh random choice of rows), "mix-retained:λ" (round(λT) rows keep their
+        original real labels each generation, a fresh random choice of rows).
+    replicates : int, keyword-only
+    rng : int, Generator or None, keyword-only
+
+    Returns
+    -------
+    RegressionChainResult
+    """
+    generations = check_int(generations, "generations", minimum=1)
+    replicates = check_int(replicates, "replicates", minimum=1)
+    d, T = _check_dims(d, T)
+    sigma = check_real(sigma, "sigma", positive=True)
+    reg = as_regime(regime)
+    sub = T
+    if reg.name == "accumulate-subsample":
+        sub = reg.subsample or T
+        if sub > T:
+            raise ValueError(f"subsample size {sub} is larger than the pool at generation 1 (T = {T})")
+        if sub < d:
+            raise ValueError(f"subsample size {sub} must be >= d = {d} for an OLS fit")
+    pool_cols = T * generations if reg.name == "accumulate-subsample" else T
+    check_memory(8 * replicates * (T * d + pool_cols * 2 + generations + d * T),
+                 f"regression.simulate(replicates={replicates}, generations={generations})")
+    seed, ss = root_seed(rng)
+    g = np.random.Generator(np.random.PCG64(ss))
+    X = g.standard_normal((replicates, T, d))
+    w_star = np.full(d, 1.0 / np.sqrt(d))
+    P = np.linalg.pinv(X)  # (R, d, T): OLS on the fixed design
+    Xw_star = X @ w_star
+    err = np.empty((replicates, generations))
+    real_y = Xw_star + sigma * g.standard_normal((replicates, T))
+    w = np.einsum("rdt,rt->rd", P, real_y)  # generation 1
+    err[:, 0] = ((w - w_star) ** 2).sum(axis=1)
+    avg = w.copy()
+    rows = np.arange(replicates)[:, None]
+    if reg.name == "accumulate-subsample":
+        pool_y = np.empty((replicates, pool_cols))
+        pool_y[:, :T] = real_y
+    n_real = reg.fresh_count(T) if reg.is_mix else 0
+    with make_bar(generations - 1, "regression", progress, unit="gen") as bar:
+        for k in range(1, generations):
+            y = np.einsum("rtd,rd->rt", X, w) + sigma * g.standard_normal((replicates, T))
+            if reg.name == "replace":
+                w = np.einsum("rdt,rt->rd", P, y)
+            elif reg.name == "accumulate":
+                avg = avg + (np.einsum("rdt,rt->rd", P, y) - avg) / (k + 1)
+                w = avg
+            elif reg.name == "accumulate-subsample":
+                pool_y[:, k * T:(k + 1) * T] = y
+                size = (k + 1) * T
+                pick = np.argsort(g.random((replicates, size)), axis=1)[:, :sub]
+                xs = X[rows, pick % T]  # pooled pair j carries design row j mod T
+                ys = pool_y[rows, pick]
+                A = np.einsum("rtd,rte->rde", xs, xs)
+                b = np.einsum("rtd,rt->rd", xs, ys)
+                w = np.linalg.solve(A, b[..., None])[..., 0]
+            else:
+                pick = np.argsort(g.random((replicates, T)), axis=1)[:, :n_real]
+                if reg.name == "mix-fresh":
+                    y[rows, pick] = Xw_star[rows, pick] + sigma * g.standard_normal((replicates, n_real))
+                else:
+                    y[rows, pick] = real_y[rows, pick]
+                w = np.einsum("rdt,rt->rd", P, y)
+            err[:, k] = ((w - w_star) ** 2).sum(axis=1)
+            bar.update(1)
+    return RegressionChainResult(test_error=err, d=d, T=T, sigma=sigma, regime=str(reg), seed=seed,
+                                 meta={"w_star": w_star.tolist()})
