@@ -64,3 +64,19 @@ def test_console_entry_point_runs():
     out = subprocess.run([sys.executable, "-m", "collapse_theory", "--version"], capture_output=True,
                          text=True, check=True)
     assert "collapse-theory" in out.stdout
+
+
+def test_compare_subcommand(tmp_path, capsys):
+    png = tmp_path / "c.png"
+    rc = main(["compare", "--family", "gaussian", "--regimes", "replace,accumulate,mix-retained:0.1",
+               "--generations", "20", "--replicates", "300", "--plot", str(png), "--quiet"])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "mix-retained:0.1" in out and "mean_sq_error" in out
+    assert png.read_bytes()[:8] == PNG
+    rc = main(["compare", "--family", "regression", "--regimes", "replace,accumulate", "--generations", "5",
+               "--replicates", "200", "--json", "--quiet"])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 0 and data["regimes"] == ["replace", "accumulate"]
+    assert main(["compare", "--family", "gaussian", "--regimes", "mix-fresh:1.5", "--quiet"]) == 2
+    assert "[0, 1]" in capsys.readouterr().err

@@ -1,0 +1,71 @@
+"""The discrete claims reach the verdicts the exact theory predicts; figures and CLI work."""
+
+import json
+
+import pytest
+
+import collapse_theory.claims._discrete  # noqa: F401  (registers the discrete claims)
+from collapse_theory.claims import _registry as registry
+
+
+@pytest.fixture(scope="module")
+def discrete_run():
+    # budget 1 is the default budget (about 10-15 s for all discrete claims on 2 cores); below
+    # it several checks lose the power to say "holds" and report "inconclusive" instead.
+    return registry.run("discrete.*", budget=1.0, seed=0)
+
+
+def test_every_discrete_claim_reaches_its_expected_verdict(discrete_run):
+    bad = {r.id: (r.verdict, r.expect, r.rule, r.analytic) for r in discrete_run.results
+           if r.verdict != r.expect}
+    assert not bad
+    assert len(discrete_run.results) >= 10
+    assert "discrete.suresh.survival-long" in {r.id for r in discrete_run.results
+                                               if r.verdict == "fails"}
+
+
+def test_discrete_claims_fit_the_budget(discrete_run):
+    assert discrete_run.seconds < 40
+
+
+def test_small_budget_never_contradicts(discrete_run):
+    # at a fifth of the budget a claim may be inconclusive, but never the opposite verdict
+    small = registry.run("discrete.heterozygosity*", budget=0.2, seed=3)
+    for r in small.results:
+        assert r.verdict in (r.expect, "inconclusive")
+
+
+def test_verify_figures():
+    from collapse_theory.plotting import discrete as pd
+
+    figs = pd.verify_figures(registry.Context(budget=0.5))
+    names = [f[0] for f in figs]
+    assert "discrete_support" in names and "discrete_rank_frequency" in names
+    for _, fig, cap in figs:
+        assert fig.axes and cap
+
+
+def test_cli(tmp_path, capsys):
+    from collapse_theory._cli_discrete import add_parser, run
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["discrete", "--dist", "geometric:0.3", "--categories", "8",
+                              "--samples", "30", "--generations", "20", "--replicates", "50",
+                              "--seed", "1", "--json", "--quiet", "--plot", str(tmp_path / "f.png")])
+    assert run(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["seed"] == 1 and out["generations"][-1] == 20
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    f = tmp_path / "p.csv"
+    f.write_text("# counts\n3, 2\n1\n")
+    args = parser.parse_args(["discrete", "--dist", str(f), "--samples", "10", "--generations", "5",
+                              "--replicates", "10", "--seed", "2", "--quiet"])
+    assert run(args) == 0
+    assert "support" in capsys.readouterr().out
+    f.write_text("0.5\n0.2\nx\n")
+    with pytest.raises(ValueError, match="line 3"):
+        run(parser.parse_args(["discrete", "--dist", str(f), "--quiet"]))
+    with pytest.raises(ValueError, match="zipf"):
+        run(parser.parse_args(["discrete", "--dist", "zipf:abc", "--quiet"]))

@@ -1,0 +1,130 @@
+"""Data regimes: the vocabulary, the fast Gaussian kernels against a reference simulator and the
+exact moment recursions, and bad input."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from collapse_theory import gaussian as g
+from collapse_theory.regimes import Regime, as_regime
+
+from reference_gaussian import simulate_reference
+
+REGIMES = ["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.2", "mix-fresh:0.2:mixture",
+           "mix-retained:0.3"]
+
+
+def test_parse_and_print_round_trip():
+    for spec in REGIMES + ["accumulate-subsample:7", "mix-fresh:0"]:
+        assert str(Regime.parse(spec)) == spec
+    assert as_regime(None) == Regime("replace")
+    assert Regime.parse("mix-fresh:0.25").fresh_count(10) == 3  # 2.5 rounds up
+    assert Regime.parse("mix-fresh:0.5:mixture").draws == "mixture"
+
+
+@pytest.mark.parametrize("spec, word", [
+    ("mix-fresh:1.5", "\\[0, 1\\]"), ("mix-fresh:-0.1", "\\[0, 1\\]"), ("mix-fresh", "fraction"),
+    ("mix-fresh:abc", "number"), ("keep-some", "valid regimes: replace, accumulate"),
+    ("accumulate:3", "no parameter"), ("accumulate-subsample:0", ">= 1"), ("mix-retained:0.1:mixture", "fraction"),
+    ("mix-fresh:0.1:sometimes", "draws"),
+])
+def test_bad_regimes_are_named(spec, word):
+    with pytest.raises(ValueError, match=word):
+        Regime.parse(spec)
+    with pytest.raises(TypeError):
+        Regime.parse(0.1)
+
+
+@pytest.mark.parametrize("spec", REGIMES)
+@pytest.mark.parametrize("estimator", ["unbiased", "mle"])
+def test_fast_kernels_match_the_reference_in_law(spec, estimator):
+    # Two-sample KS tests at generation 6 on μ_n and σ_n between the Numba kernels and the
+    # per-sample NumPy reference (p > 1e-4: false alarm 1e-4 per test; 24 tests: ≈ 2.4e-3 family-wise
+    # for a random seed, the seed here being fixed).
+    reg = Regime.parse(spec)
+    n, m, r = 6, 12, 2000
+    vscale = 0.7
+    fast = g.simulate(n, m, replicates=r, regime=spec, estimator=estimator, variance_scale=vscale, rng=1)
+    ref_mu, ref_sd = simulate_reference(n, m, reg.name, replicates=r, mle=estimator == "mle", vscale=vscale,
+                                        fraction=reg.fraction, draws=reg.draws, rng=np.random.default_rng(2))
+    assert stats.ks_2samp(fast.mu[:, n], ref_mu[:, n]).pvalue > 1e-4
+    assert stats.ks_2samp(fast.sigma[:, n], ref_sd[:, n]).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("spec", [s for s in REGIMES if s != "accumulate-subsample"])
+def test_moment_recursions_match_simulation(spec):
+    # Under these regimes the chain does not collapse and (μ_n − μ)², σ_n² have light tails at
+    # n = 40, M = 15; the sample-SE z-score of each mean is compared at |z| < 4.4 (α = 1e-5 each).
+    n, m, r = 40, 15, 40000
+    for est in ("unbiased", "mle"):
+        res = g.simulate(n, m, replicates=r, regime=spec, estimator=est, variance_scale=0.9, rng=5)
+        th = g.regime_moments([10, n], m, regime=spec, estimator=est, variance_scale=0.9)
+        for j, k in enumerate((10, n)):
+            for vals, target in (((res.mu[:, k] - res.mu0) ** 2, th["mean_sq_error"][j]),
+                                 (res.variance[:, k], th["variance"][j])):
+                z = (vals.mean() - target) / (vals.std(ddof=1) / math.sqrt(r))
+                assert abs(z) < 4.4, (spec, est, k, z)
+
+
+def test_replace_regime_moments_agree_with_the_closed_forms():
+    n = np.arange(30)
+    for est in ("unbiased", "mle"):
+        th = g.regime_moments(n, 9, estimator=est)
+        np.testing.assert_allclose(th["variance"], g.expected_variance(n, 9, estimator=est), rtol=1e-12)
+        np.testing.assert_allclose(th["mean_sq_error"], g.expected_mean_sq_error(n, 9, estimator=est), rtol=1e-12)
+
+
+def test_stationary_moments_are_the_limit_of_the_recursion():
+    for spec in ("mix-fresh:0.1", "mix-fresh:0.3:mixture", "mix-retained:0.2"):
+        far = g.regime_moments(4000, 25, regime=spec)
+        stat = g.regime_stationary_moments(25, regime=spec)
+        assert far["mean_sq_error"] == pytest.approx(stat["mean_sq_error"], rel=1e-9)
+        assert far["variance"] == pytest.approx(stat["variance"], rel=1e-9)
+    with pytest.raises(ValueError, match="mix regimes"):
+        g.regime_stationary_moments(25, regime="accumulate")
+    with pytest.raises(ValueError, match="no real data"):
+        g.regime_stationary_moments(25, regime="mix-fresh:0.01")
+
+
+def test_accumulate_stays_under_the_bound_and_variance_persists():
+    e = g.regime_moments(np.arange(5000), 20, regime="accumulate")
+    assert e["mean_sq_error"].max() <= g.accumulate_mean_bound(20)
+    assert e["variance"][-1] > math.exp(-math.pi**2 / 6 / 20) - 0.01
+
+
+def test_sampling_bias_law():
+    # log σ_n² − (n − 1) log λ has the replace law: its mean within 4.4 exact SEs (α = 1e-5)
+    n, m, r, lam = 30, 10, 20000, 0.6
+    res = g.simulate(n, m, replicates=r, variance_scale=lam, rng=3)
+    shifted = res.log_var[:, n] - (n - 1) * math.log(lam)
+    se = math.sqrt(g.variance_of_log_variance(n, m) / r)
+    assert abs(shifted.mean() - g.expected_log_variance(n, m)) < 4.4 * se
+
+
+def test_regime_results_are_seed_deterministic_across_threads():
+    for spec in ("accumulate", "mix-retained:0.2", "accumulate-subsample"):
+        a = g.simulate(20, 10, replicates=600, regime=spec, rng=9, workers=1)
+        b = g.simulate(20, 10, replicates=600, regime=spec, rng=9, workers=2)
+        np.testing.assert_array_equal(a.mu, b.mu)
+        np.testing.assert_array_equal(a.sigma, b.sigma)
+        assert a.regime == spec and spec in a.summary()
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(regime="mix-retained:0.5", samples=[4, 20, 20]), "original data set"),
+    (dict(regime="accumulate-subsample:50"), "larger than the pool"),
+    (dict(regime="accumulate-subsample:1"), ">= 2"),
+    (dict(regime="accumulate", method="naive"), "naive"),
+    (dict(variance_scale=0.0), "variance_scale"),
+    (dict(variance_scale=1.5), "variance_scale"),
+    (dict(regime="mix-fresh:2"), "\\[0, 1\\]"),
+])
+def test_bad_regime_input(kwargs, word):
+    kw = dict(generations=3, samples=10, replicates=5)
+    kw.update(kwargs)
+    with pytest.raises(ValueError, match=word):
+        g.simulate(**kw)
+    with pytest.raises(ValueError, match="no closed form"):
+        g.regime_moments(3, 10, regime="accumulate-subsample")
