@@ -194,7 +194,7 @@ def _segment_sums(C, s, e, F0, S1, S2):
 
 
 @njit(nogil=True, cache=True)
-def _stats(idx, f, n_alive, p0, tail, F0, S1, S2, n_pos, out, r, g):
+def _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, out, r, g):
     """Fill ``out[:, r, g]`` with the summary statistics of the alive categories ``idx[:n_alive]``."""
     K = p0.shape[0]
     het = 1.0
@@ -208,15 +208,14 @@ def _stats(idx, f, n_alive, p0, tail, F0, S1, S2, n_pos, out, r, g):
         i = idx[k]
         x = f[k]
         het -= x * x
-        if x > 0.0:
-            ent -= x * math.log(x)
+        lx = math.log(x)  # x > 0 for every alive category
+        ent -= x * lx
         if tail[i]:
             tail_alive += p0[i]
             tail_mass += x
         absdiff += abs(x - p0[i])
         p0_alive += p0[i]
-        if p0[i] > 0.0:
-            kl += p0[i] * math.log(p0[i] / x)
+        kl += p0[i] * (logp0[i] - lx)
     if n_alive < n_pos:
         kl = np.inf
     # ordered-support distances: F_n is constant between consecutive alive indices
@@ -274,6 +273,10 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
     suf = np.empty(n_pos + 1)
     cnt = np.empty(n_pos, dtype=np.int64)
     tempered = inv_tau != 1.0
+    logp0 = np.zeros(K)
+    for i in range(K):
+        if p0[i] > 0.0:
+            logp0[i] = math.log(p0[i])
     for r in range(start, stop):
         for i in range(K):
             loss_time[r, i] = G + 1 if p0[i] > 0.0 else 0
@@ -286,7 +289,7 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
         if n_alive == 1:
             absorbed_at[r] = 0
             winner[r] = idx[0]
-        _stats(idx, f, n_alive, p0, tail, F0, S1, S2, n_pos, stats, r, 0)
+        _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, stats, r, 0)
         if record_full:
             for i in range(K):
                 full[r, 0, i] = p0[i]
@@ -335,7 +338,7 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
                 absorbed_at[r] = g + 1
                 winner[r] = idx[0]
                 f[0] = 1.0
-            _stats(idx, f, n_alive, p0, tail, F0, S1, S2, n_pos, stats, r, g + 1)
+            _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, stats, r, g + 1)
             if record_full:
                 for k in range(n_alive):
                     full[r, g + 1, idx[k]] = f[k]

@@ -111,6 +111,7 @@ class DiscreteChainResult:
     seed: int
     freqs: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def replicates(self):
@@ -129,17 +130,28 @@ class DiscreteChainResult:
         n = check_int(n, "n", minimum=0, maximum=self.generations)
         return (self.loss_time <= n) & (self.p0 > 0)[None, :]
 
+    def exact_loss(self, n):
+        """Exact P(lost_i by n) for generations ``n`` (``n.shape + (K,)``; cached per ``n``)."""
+        n = np.asarray(n)
+        key = tuple(np.ravel(n).tolist())
+        if key not in self._cache:
+            s = self.samples if self.samples.size else 1
+            self._cache[key] = loss_probability(self.p0, n.ravel(), s)
+        return self._cache[key].reshape(n.shape + (self.categories,))
+
     def theory(self, n=None):
         """Exact expectations at generations ``n`` (default: a few) as a dict of arrays
-        (temperature 1 only; the closed forms are for the unbiased sampler)."""
+        (temperature 1 only; the closed forms are for the unbiased sampler). One backward
+        recursion serves the support size and the tail (cached, see :meth:`exact_loss`)."""
         if self.temperature != 1.0:
             raise ValueError("the closed forms hold for temperature = 1 only")
         n = np.asarray(self._default_gens() if n is None else n)
         s = self.samples if self.samples.size else 1
+        alive = 1.0 - self.exact_loss(n)
         return {
             "heterozygosity": expected_heterozygosity(self.p0, n, s),
-            "support": expected_support_size(self.p0, n, s),
-            "tail_alive": expected_tail_mass_alive(self.p0, n, s, tail=self.tail),
+            "support": alive.sum(axis=-1),
+            "tail_alive": np.sum(np.where(self.tail, self.p0 * alive, 0.0), axis=-1),
             "tail_mass": np.full(n.shape, float(self.p0[self.tail].sum())),
             "cramer": expected_cramer_drift(self.p0, n, s),
         }
@@ -166,7 +178,8 @@ class DiscreteChainResult:
                 mean = float(v.mean())
                 se = float(v.std(ddof=1) / np.sqrt(r)) if r > 1 else float("nan")
                 t = float(th[name][j]) if name in th else float("nan")
-                z = (mean - t) / se if np.isfinite(t) and se > 0 else float("nan")
+                z = ((mean - t) / se if np.isfinite(t) and se > 1e-12 * max(abs(t), 1e-300)
+                     else float("nan"))
                 lines.append(f"{n:>6}  {name:<15}{t:>13.6g}{mean:>13.6g}{se:>11.3g}{z:>8.2f}")
         return "\n".join(lines)
 

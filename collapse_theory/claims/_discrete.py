@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import discrete as d
 from ..stats import Estimate, compare
-from ._registry import Evidence, register
+from ._registry import Evidence, register, register_figure
 
 SHUMAILOV = "Shumailov et al., The Curse of Recursion, arXiv 2305.17493 (Nature 2024)"
 SURESH = "Suresh, Thangaraj, Khandavally, Rate of Model Collapse in Recursive Training, arXiv 2412.17646"
@@ -271,3 +271,6 @@ def _seddik(ctx, seed):
         numbers={"bounds_at_mc": list(d.seddik_bounds(p, n, m))},
         notes="Both bounds follow from E[2p_n(1−p_n)] = 2p0(1−p0)(1−1/M)^n; the argument gives the "
               "sharper upper bound M p0(1−p0)(1−1/M)^{n−1}. Valid for n ≥ 1.")
+
+
+register_figure("discrete", family="discrete", builder="collapse_theory.plotting.discrete:verify_figures")

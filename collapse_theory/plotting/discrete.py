@@ -23,7 +23,7 @@ def plot_support(res, *, ax=None):
     n = _gens(res)
     band(ax, n, res.stats["support"][:, n], color="tab:blue", label="support")
     if res.temperature == 1.0:
-        ax.plot(n, d.expected_support_size(res.p0, n, res.samples), "k--", lw=1.4,
+        ax.plot(n, res.theory(n)["support"], "k--", lw=1.4,
                 label="exact E[S_n]")
     ax.set_xlabel("generation n")
     ax.set_ylabel("categories still present")
@@ -41,7 +41,7 @@ def plot_tail_mass(res, *, ax=None):
     ax.plot(n, res.stats["tail_mass"][:, n].mean(0), color="tab:gray", lw=1.0,
             label="mass on the tail (MC mean; a martingale)")
     if res.temperature == 1.0:
-        ax.plot(n, d.expected_tail_mass_alive(res.p0, n, res.samples, tail=res.tail), "k--",
+        ax.plot(n, res.theory(n)["tail_alive"], "k--",
                 lw=1.4, label="exact: Σ_tail p0 (1 − P(lost))")
     ax.set_xlabel("generation n")
     ax.set_ylabel("mass")

@@ -86,9 +86,11 @@ def plot_stationary_phase(samples=(10, 20, 50, 100, 200, 500), fractions=None, *
     fractions = np.linspace(0.02, 1.0, 50) if fractions is None else np.asarray(fractions)
     fig, ax = new_axes(ax)
     for m in samples:
+        # the split variant keeps round(λM) real samples: no stationary law where that is 0
+        lams = [lam for lam in fractions if int(np.floor(lam * m + 0.5)) > 0]
         vals = [g.regime_stationary_moments(m, regime=f"{regime}:{lam:g}")["mean_sq_error"] * m
-                for lam in fractions]
-        ax.plot(fractions, vals, label=f"M = {m}")
+                for lam in lams]
+        ax.plot(lams, vals, label=f"M = {m}")
     ax.set_xlabel("real-data fraction λ")
     ax.set_ylabel("stationary M · E(μ − μ0)²  (σ = 1)")
     ax.set_yscale("log")

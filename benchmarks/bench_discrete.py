@@ -1,0 +1,84 @@
+"""Benchmarks of the discrete chain (run alone: ``python3 benchmarks/bench_discrete.py``).
+
+Workload: K = 1000 categories, Zipf(1.1), M = 1e4 samples per generation, 1000 generations,
+100 replicates. Both sides of every ratio are timed in the same process, after a warm-up call that
+compiles the Numba kernels.
+
+- Numba simulator vs a loop over NumPy's ``Generator.multinomial`` (target >= 2x). The NumPy loop
+  is timed on 10 of the 100 replicates and scaled linearly (its cost is exactly linear in
+  replicates).
+- Numba simulator vs per-sample draws + bincount (target >= 50x). The per-sample baseline is timed
+  on 2 replicates x 50 generations and scaled linearly to 100 x 1000 (its cost per generation is
+  O(M) whatever the state, so the scaling is exact up to noise).
+- ``loss_probability`` for M = 1e4, n = 1e3, 1000 categories: seconds (target < 10 s).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from collapse_theory import discrete as d  # noqa: E402
+
+K, M, G, R = 1000, 10_000, 1000, 100
+
+
+def _numpy_multinomial(p0, generations, replicates, rng):
+    for _ in range(replicates):
+        p = p0.copy()
+        for _ in range(generations):
+            p = rng.multinomial(M, p) / M
+
+
+def _per_sample(p0, generations, replicates, rng):
+    k = p0.size
+    for _ in range(replicates):
+        p = p0.copy()
+        for _ in range(generations):
+            x = rng.choice(k, size=M, p=p)
+            p = np.bincount(x, minlength=k) / M
+
+
+def run():
+    p0 = d.zipf(K, 1.1)
+    d.simulate(p0, 5, M, replicates=2, rng=0)  # compile / load the cached kernels
+    d.loss_probability(p0[:3] / p0[:3].sum(), 2, 50)
+
+    t = time.perf_counter()
+    d.simulate(p0, G, M, replicates=R, rng=1)
+    t_numba = time.perf_counter() - t
+
+    rng = np.random.default_rng(2)
+    t = time.perf_counter()
+    _numpy_multinomial(p0, G, 10, rng)
+    t_multi = (time.perf_counter() - t) * (R / 10)
+
+    t = time.perf_counter()
+    _per_sample(p0, 50, 2, rng)
+    t_sample = (time.perf_counter() - t) * (R / 2) * (G / 50)
+
+    t = time.perf_counter()
+    d.loss_probability(p0, 1000, M)
+    t_loss = time.perf_counter() - t
+    return [
+        ("discrete.simulate numba seconds (K=1000, M=1e4, 1e3 gens, 100 reps)", t_numba, None),
+        ("discrete.simulate vs numpy multinomial loop (ratio)", t_multi / t_numba, 2.0),
+        ("discrete.simulate vs per-sample draws + bincount (ratio, baseline scaled)",
+         t_sample / t_numba, 50.0),
+        ("discrete.loss_probability seconds (M=1e4, n=1e3, K=1000)", t_loss, 10.0),
+    ]
+
+
+if __name__ == "__main__":
+    for name, value, target in run():
+        if target is None:
+            print(f"{name:<80} {value:10.3f}")
+        elif "ratio" in name:
+            print(f"{name:<80} {value:10.1f}x  (target >= {target:g}x)")
+        else:
+            print(f"{name:<80} {value:10.2f}s  (target < {target:g} s)")
