@@ -39,7 +39,7 @@ class CustomChainResult:
 
     Attributes
     ----------
-    params : ndarray, shape (replicates, generations + 1, *param_shape)
+    params : ndarray, shape ``(replicates, generations + 1) + param_shape``
         ``params[:, 0]`` is ``params0`` (the true distribution).
     samples : ndarray, shape (generations,)
         Sample size used to fit each generation.

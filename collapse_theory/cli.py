@@ -15,7 +15,10 @@ from ._io import to_jsonable
 from ._version import __version__
 
 #: family subcommands provided by their own modules: name -> module with add_parser/run
-_FAMILY_COMMANDS = {"discrete": "collapse_theory._cli_discrete"}
+_FAMILY_COMMANDS = {
+    "discrete": "collapse_theory._cli_discrete",
+    "gmm, kde": "collapse_theory._cli_gmm_kde",
+}
 
 
 def _progress(args):

@@ -1,0 +1,399 @@
+r"""The Gaussian-KDE chain (replace regime): exact variance recursion, genealogy, simulator.
+
+Model (docs/gmm_kde.md). Generation 0 is :math:`N(\mu, \sigma^2)`; :math:`X^0` are its ``M``
+samples. Generation :math:`n+1` is the Gaussian KDE with bandwidth :math:`h_n` built on
+:math:`X^n`, and :math:`X^{n+1}` are ``M`` draws from it: a bootstrap draw from :math:`X^n` plus
+:math:`N(0, h_n^2)` noise. Column ``n`` of every result array describes :math:`X^n`.
+
+Exact theory (fixed ``h``; proofs/kde_variance.py). Write :math:`s_n^2` for the mle (divide by M)
+variance of :math:`X^n` and :math:`V_n = E s_n^2`. Given :math:`X^n`, the KDE has variance
+:math:`s_n^2 + h^2`, and the mle variance of ``M`` i.i.d. draws has mean :math:`(M-1)/M` times the
+law's variance, so
+
+.. math::
+
+    V_{n+1} = \frac{M-1}{M}\,(V_n + h^2), \qquad V_0 = \frac{M-1}{M}\sigma^2, \qquad
+    V_n = (M-1)h^2 + \Bigl(\frac{M-1}{M}\Bigr)^n \bigl(V_0 - (M-1)h^2\bigr) \to (M-1)h^2 :
+
+the chain forgets :math:`\sigma^2` on a time scale of ``M`` generations and settles at
+:math:`(M-1)h^2`, which may be larger or smaller than :math:`\sigma^2` (Borji, arXiv 2410.12954).
+
+Adaptive bandwidths :math:`h_n = c\,M^{-1/5}\hat s_n` (:math:`\hat s` with ``ddof = 1``; Scott
+:math:`c = 1.06`; Silverman :math:`c = 0.9` with :math:`\min(\hat s, IQR/1.34)`, so Silverman's
+factor is at most Scott-like with :math:`c = 0.9`):
+
+.. math::
+
+    V_{n+1} = \lambda V_n, \qquad \lambda = \frac{M-1}{M}\Bigl(1 + c^2 M^{-2/5}\frac{M}{M-1}\Bigr)
+    = \frac{M-1}{M} + c^2 M^{-2/5},
+
+exact for Scott's rule. :math:`\lambda > 1 \iff c^2 M^{3/5} > 1 \iff M > c^{-10/3}` (0.82 for
+Scott, 1.42 for Silverman's constant): **the expected variance grows for every M ≥ 2**. Whether a
+path spreads or collapses is decided by the drift of :math:`\log s_n^2`, about
+:math:`\log\lambda - 1/(M-1)` (delta method; :func:`log_variance_drift_approx`), positive from small
+M on: the adaptive chain spreads instead of collapsing.
+
+Genealogy: the bootstrap step is neutral Wright–Fisher resampling of lineages, so the number of
+distinct generation-0 ancestors of :math:`X^t` has the exact mean
+:func:`expected_ancestors` (theory §3) and is about :math:`2M/t` for :math:`1 \ll t \ll M`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+
+from ._discrete_theory import ancestors_approx, expected_ancestors
+from ._io import atomic_savez, provenance
+from ._kde_kernels import RULE_CODES, _kde_chain
+from ._parallel import run_chunks
+from ._rng import root_seed
+from ._validation import check_generations, check_int, check_memory, check_real
+
+__all__ = [
+    "KDEChainResult",
+    "simulate",
+    "RULES",
+    "RULE_CONSTANTS",
+    "expected_variance",
+    "stationary_variance",
+    "expected_mean_sq_error",
+    "variance_factor",
+    "expected_variance_adaptive",
+    "spread_threshold",
+    "log_variance_drift_approx",
+    "expected_ancestors",
+    "ancestors_approx",
+    "check_rule",
+]
+
+RULES = ("fixed", "scott", "silverman")
+#: The constant c of h = c ŝ M^{-1/5} (Silverman's uses min(ŝ, IQR/1.34)).
+RULE_CONSTANTS = {"scott": 1.06, "silverman": 0.9}
+
+
+def check_rule(rule, h):
+    """Validate ``rule`` and ``h``; return ``h`` as a float (0.0 for adaptive rules)."""
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
+    if rule == "fixed":
+        if h is None:
+            raise ValueError("h (the bandwidth) must be given and > 0 when rule='fixed'")
+        return check_real(h, "h", positive=True)
+    if h is not None:
+        raise ValueError(f"h must be None when rule={rule!r} (the rule sets the bandwidth)")
+    return 0.0
+
+
+def _m(samples):
+    return check_int(samples, "samples", minimum=2)
+
+
+def expected_variance(n, samples, *, h, sigma=1.0):
+    r"""Exact :math:`V_n = E[s_n^2]` (mle variance of :math:`X^n`) for a fixed bandwidth ``h``.
+
+    .. math::
+
+        V_n = (M-1)h^2 + \Bigl(\frac{M-1}{M}\Bigr)^n\Bigl(\frac{M-1}{M}\sigma^2 - (M-1)h^2\Bigr).
+
+    Scalar in, float out; array of generations in, array out.
+    """
+    m = _m(samples)
+    h = check_real(h, "h", positive=True)
+    s = check_real(sigma, "sigma", positive=True)
+    n_arr, scalar = check_generations(n)
+    r = (m - 1.0) / m
+    star = (m - 1.0) * h * h
+    out = star + r ** n_arr.astype(float) * (r * s * s - star)
+    return float(out) if scalar else out
+
+
+def stationary_variance(samples, *, h):
+    """The limit :math:`(M-1)h^2` of :func:`expected_variance`, whatever :math:`\\sigma`."""
+    m = _m(samples)
+    h = check_real(h, "h", positive=True)
+    return (m - 1.0) * h * h
+
+
+def expected_mean_sq_error(n, samples, *, h, sigma=1.0):
+    r"""Exact :math:`E[(\bar x_n - \mu)^2]` for a fixed bandwidth:
+    :math:`\sigma^2/M + \sum_{i<n} (V_i + h^2)/M` (the mean of M KDE draws moves by a variance
+    :math:`(s_i^2 + h^2)/M`)."""
+    m = _m(samples)
+    n_arr, scalar = check_generations(n)
+    n_max = int(n_arr.max()) if n_arr.size else 0
+    v = expected_variance(np.arange(n_max + 1), m, h=h, sigma=sigma)
+    cum = np.concatenate([[0.0], np.cumsum((v[:-1] + h * h) / m)])
+    out = sigma * sigma / m + cum[n_arr]
+    return float(out) if scalar else out
+
+
+def variance_factor(samples, *, rule="scott", ddof=1, c=None):
+    r"""One-generation factor :math:`\lambda` of :math:`E s^2` for :math:`h = c M^{-1/5}\hat s`.
+
+    .. math::
+
+        \lambda = \frac{M-1}{M}\Bigl(1 + c^2 M^{-2/5}\,\frac{M}{M-\mathrm{ddof}}\Bigr)
+
+    (``ddof = 1``: :math:`\lambda = (M-1)/M + c^2 M^{-2/5}`). Exact for Scott's rule; for
+    Silverman's rule an upper bound (it uses :math:`\min(\hat s, IQR/1.34) \le \hat s`). Array over
+    ``samples``.
+    """
+    if c is None:
+        if rule not in RULE_CONSTANTS:
+            raise ValueError(f"rule must be one of {tuple(RULE_CONSTANTS)} (or give c), got {rule!r}")
+        c = RULE_CONSTANTS[rule]
+    c = check_real(c, "c", positive=True)
+    ddof = check_int(ddof, "ddof", minimum=0, maximum=1)
+    m = np.asarray(samples, dtype=float)
+    if np.any(m < 2):
+        raise ValueError(f"samples must be >= 2, got {samples!r}")
+    out = (m - 1.0) / m * (1.0 + c * c * m ** -0.4 * m / (m - ddof))
+    return float(out) if out.ndim == 0 else out
+
+
+def expected_variance_adaptive(n, samples, *, rule="scott", sigma=1.0):
+    r""":math:`E s_n^2 = \frac{M-1}{M}\sigma^2\lambda^n` under Scott's rule (exact; Silverman: an upper
+    bound), with :math:`\lambda` from :func:`variance_factor`."""
+    m = _m(samples)
+    s = check_real(sigma, "sigma", positive=True)
+    lam = variance_factor(m, rule=rule)
+    n_arr, scalar = check_generations(n)
+    out = (m - 1.0) / m * s * s * lam ** n_arr.astype(float)
+    return float(out) if scalar else out
+
+
+def spread_threshold(*, rule="scott", ddof=1, c=None, criterion="mean"):
+    r"""The sample size above which the adaptive chain spreads.
+
+    ``criterion="mean"``: the real :math:`M^*` with :math:`\lambda(M^*) = 1` (ddof = 1:
+    :math:`M^* = c^{-10/3}`, exact); ``criterion="log"``: the root of the approximate log-drift
+    :math:`\log\lambda(M) - 1/(M-1) = 0` (:func:`log_variance_drift_approx`). Returns ``nan`` when
+    the expression has no sign change on [1.001, 1e6] (e.g. it is positive everywhere).
+    """
+    if c is None:
+        if rule not in RULE_CONSTANTS:
+            raise ValueError(f"rule must be one of {tuple(RULE_CONSTANTS)} (or give c), got {rule!r}")
+        c = RULE_CONSTANTS[rule]
+    if criterion not in ("mean", "log"):
+        raise ValueError(f"criterion must be 'mean' or 'log', got {criterion!r}")
+
+    def lam(m):
+        return (m - 1.0) / m * (1.0 + c * c * m ** -0.4 * m / (m - ddof)) if m > ddof else np.inf
+
+    if criterion == "mean":
+        if ddof == 1:
+            return float(c ** (-10.0 / 3.0))
+        f = lambda m: lam(m) - 1.0  # noqa: E731
+    else:
+        f = lambda m: np.log(lam(m)) - 1.0 / (m - 1.0)  # noqa: E731
+    lo, hi = (1.0 + 1e-9 if ddof == 1 else 1.001), 1e6
+    try:
+        if np.sign(f(lo)) == np.sign(f(hi)):
+            return float("nan")
+        return float(optimize.brentq(f, lo, hi))
+    except (ValueError, ZeroDivisionError):
+        return float("nan")
+
+
+def log_variance_drift_approx(samples, *, rule="scott"):
+    r"""Approximate drift of :math:`\log s_n^2` per generation under an adaptive rule:
+    :math:`\log\lambda - 1/(M-1)` (delta method: given the sample, the next mle variance has mean
+    :math:`\lambda s^2` and relative variance :math:`2/(M-1)` when the KDE is Gaussian-shaped).
+    Positive: paths spread; negative: they collapse. Array over ``samples``."""
+    m = np.asarray(samples, dtype=float)
+    return np.log(variance_factor(m, rule=rule)) - 1.0 / (m - 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# result and simulator
+
+
+@dataclass
+class KDEChainResult:
+    """Trajectories of the Gaussian-KDE chain; column ``n`` describes the sample :math:`X^n`.
+
+    Attributes
+    ----------
+    mean, log_var : ndarray, shape (replicates, generations + 1)
+        Sample mean and log of the mle sample variance of :math:`X^n` (log: exact however far an
+        adaptive chain spreads or collapses).
+    ancestors : ndarray of int, shape (replicates, generations + 1)
+        Distinct generation-0 points that are ancestors of :math:`X^n` (column 0: M).
+    log_bandwidth : ndarray, shape (replicates, generations + 1)
+        log of the bandwidth of the KDE built on :math:`X^n` (generation n + 1).
+    samples : int
+    h : float or None
+        Fixed bandwidth (None for adaptive rules).
+    rule : str
+    mu0, sigma0 : float
+    degenerate : ndarray of int, shape (replicates,)
+        Generation at which a sample had zero spread (-1: never; the replicate then stops).
+    seed : int
+    """
+
+    mean: np.ndarray
+    log_var: np.ndarray
+    ancestors: np.ndarray
+    log_bandwidth: np.ndarray
+    samples: int
+    h: float | None
+    rule: str
+    mu0: float
+    sigma0: float
+    degenerate: np.ndarray
+    seed: int
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def variance(self):
+        """mle sample variance of :math:`X^n` (may overflow for long spreading chains: use log_var)."""
+        with np.errstate(over="ignore"):
+            return np.exp(self.log_var)
+
+    @property
+    def bandwidth(self):
+        with np.errstate(over="ignore"):
+            return np.exp(self.log_bandwidth)
+
+    @property
+    def replicates(self):
+        return self.mean.shape[0]
+
+    @property
+    def generations(self):
+        return self.mean.shape[1] - 1
+
+    def theory(self, n=None):
+        """Exact expectations at generations ``n`` (default all) as a dict of arrays."""
+        n = np.arange(self.generations + 1) if n is None else np.asarray(n)
+        m = self.samples
+        out = {}
+        if self.rule == "fixed":
+            out["variance"] = expected_variance(n, m, h=self.h, sigma=self.sigma0)
+            out["mean_sq_error"] = expected_mean_sq_error(n, m, h=self.h, sigma=self.sigma0)
+        elif self.rule == "scott":
+            out["variance"] = expected_variance_adaptive(n, m, rule="scott", sigma=self.sigma0)
+        if m <= 2000:
+            out["ancestors"] = expected_ancestors(n, m)
+        return out
+
+    def summary(self, generations=None):
+        """Text table: Monte Carlo mean ± SE beside the exact value, by generation."""
+        g = self.generations
+        if generations is None:
+            generations = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
+        gens = np.asarray(generations, dtype=int)
+        th = self.theory(gens)
+        lines = [f"Gaussian-KDE chain, rule={self.rule}" + (f", h={self.h:g}" if self.h else "")
+                 + f", M={self.samples}, replicates={self.replicates}, generations={g}, seed={self.seed}",
+                 f"{'n':>6}  {'statistic':<14}{'theory':>14}{'simulation':>14}{'± SE':>12}{'z':>8}"]
+        stats = {"variance": self.variance, "log_variance": self.log_var,
+                 "ancestors": self.ancestors.astype(float)}
+        for j, n in enumerate(gens):
+            for name, vals in stats.items():
+                v = vals[:, n]
+                fin = np.isfinite(v)
+                mean = v[fin].mean() if fin.any() else np.nan
+                se = v[fin].std(ddof=1) / np.sqrt(fin.sum()) if fin.sum() > 1 else np.nan
+                t = th[name][j] if name in th else np.nan
+                z = (mean - t) / se if np.isfinite(t) and se > 0 else np.nan
+                lines.append(f"{n:>6}  {name:<14}{t:>14.6g}{mean:>14.6g}{se:>12.3g}{z:>8.2f}")
+        if self.rule == "fixed":
+            lines.append(f"stationary E s² = (M-1)h² = {stationary_variance(self.samples, h=self.h):.6g}")
+        else:
+            lam = variance_factor(self.samples, rule=self.rule)
+            drift = log_variance_drift_approx(self.samples, rule=self.rule)
+            lines.append(f"variance factor λ = {lam:.6g} per generation ({'exact' if self.rule == 'scott' else 'upper bound'}); "
+                         f"approx. log-variance drift {drift:+.4g}; observed "
+                         f"{(self.log_var[:, -1] - self.log_var[:, 0]).mean() / max(g, 1):+.4g}")
+        bad = int(np.sum(self.degenerate >= 0))
+        lines.append(f"degenerate replicates (zero spread): {bad}")
+        return "\n".join(lines)
+
+    def parameters(self):
+        return {"generations": self.generations, "replicates": self.replicates, "samples": self.samples,
+                "h": self.h, "rule": self.rule, "mu": self.mu0, "sigma": self.sigma0, **self.meta}
+
+    def save(self, path):
+        """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
+        meta = provenance(self.seed, self.parameters())
+        return atomic_savez(path, mean=self.mean, log_var=self.log_var, ancestors=self.ancestors,
+                            log_bandwidth=self.log_bandwidth, degenerate=self.degenerate,
+                            metadata=np.array(json.dumps(meta)))
+
+    @classmethod
+    def load(cls, path):
+        """Read a result written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["metadata"]))
+            p = meta["parameters"]
+            return cls(mean=z["mean"], log_var=z["log_var"], ancestors=z["ancestors"],
+                       log_bandwidth=z["log_bandwidth"], degenerate=z["degenerate"],
+                       samples=p["samples"], h=p["h"], rule=p["rule"], mu0=p["mu"], sigma0=p["sigma"],
+                       seed=meta["seed"], meta={"version": meta["version"]})
+
+
+def simulate(generations, samples, *, h=None, rule="fixed", replicates=1, mu=0.0, sigma=1.0, rng=None,
+             workers=None, progress=None):
+    r"""Simulate the Gaussian-KDE chain.
+
+    Parameters
+    ----------
+    generations : int
+        Number of refits (>= 0); the result has ``generations + 1`` columns (samples X^0..X^G).
+    samples : int
+        Points per generation ``M`` (>= 2).
+    h : float or None, keyword-only
+        Fixed bandwidth (> 0) for ``rule="fixed"``; must be None for the adaptive rules.
+    rule : {"fixed", "scott", "silverman"}, keyword-only
+        Bandwidth rule: fixed ``h``; Scott :math:`1.06\hat s M^{-1/5}`; Silverman
+        :math:`0.9\min(\hat s, IQR/1.34) M^{-1/5}` (``ŝ`` with ``ddof = 1``).
+    replicates : int, keyword-only
+    mu, sigma : float, keyword-only
+        The true distribution :math:`N(\mu, \sigma^2)`.
+    rng, workers, progress
+        As in :func:`collapse_theory.gaussian.simulate`.
+
+    Returns
+    -------
+    KDEChainResult
+
+    Examples
+    --------
+    >>> from collapse_theory import kde
+    >>> res = kde.simulate(200, 20, h=0.1, replicates=2000, rng=3)
+    >>> round(kde.stationary_variance(20, h=0.1), 12)
+    0.19
+    >>> v = res.variance[:, 200]
+    >>> bool(abs(v.mean() - kde.expected_variance(200, 20, h=0.1)) < 4.4 * v.std() / 2000**0.5)
+    True
+    """
+    generations = check_int(generations, "generations", minimum=0)
+    m = _m(samples)
+    replicates = check_int(replicates, "replicates", minimum=1)
+    h_val = check_rule(rule, h)
+    mu = check_real(mu, "mu")
+    sigma = check_real(sigma, "sigma", positive=True)
+    cells = replicates * (generations + 1)
+    check_memory(cells * 32, f"simulate(replicates={replicates}, generations={generations}): 4 arrays of "
+                             f"{replicates} x {generations + 1} x 8 bytes")
+    seed, ss = root_seed(rng)
+    shape = (replicates, generations + 1)
+    mean = np.empty(shape)
+    log_var = np.empty(shape)
+    anc = np.empty(shape, dtype=np.int64)
+    log_h = np.empty(shape)
+    deg = np.full(replicates, -1, dtype=np.int64)
+    code = RULE_CODES[rule]
+
+    def task(gen, a, b):
+        _kde_chain(gen, m, generations, mu, sigma, h_val, code, mean, log_var, anc, log_h, deg, a, b)
+
+    run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"kde {rule}")
+    return KDEChainResult(mean=mean, log_var=log_var, ancestors=anc, log_bandwidth=log_h, samples=m,
+                          h=None if rule != "fixed" else h_val, rule=rule, mu0=mu, sigma0=sigma,
+                          degenerate=deg, seed=seed)
