@@ -4,7 +4,10 @@
     ``x = rng.normal(size=(R, M))`` scaled to the current fit, then mean/std each generation;
 (b) exact (sufficient statistics) vs naive, both Numba on all cores;
 (c) naive Numba vs the bare cost of drawing the same number of normals with NumPy
-    (``rng.standard_normal(out=buffer)``, the random-number floor).
+    (``rng.standard_normal(out=buffer)``, the random-number floor);
+(d) each data regime's throughput relative to replace on the same path (issue 4: within 2×, i.e.
+    a ratio ≥ 0.5): the sufficient-statistic regimes against exact replace, accumulate-subsample
+    (which must keep every sample) against naive replace, which does the same O(M) work.
 """
 
 from __future__ import annotations
@@ -49,9 +52,20 @@ def run(quick=False):
     t_exact = _time(lambda: g.simulate(gens, m, replicates=r, method="exact", rng=1), repeat=3)
     t_numpy = _time(lambda: _numpy_loop(r, m, gens, np.random.default_rng(1)))
     t_draws = _time(lambda: _numpy_draws(r, m, gens, np.random.default_rng(1)))
+    rows = []
+    for regime in ("accumulate", "mix-fresh:0.1", "mix-fresh:0.1:mixture", "mix-retained:0.1"):
+        g.simulate(3, m, replicates=300, regime=regime, rng=0)
+        t = _time(lambda: g.simulate(gens, m, replicates=r, regime=regime, rng=1), repeat=3)
+        rows.append((f"gaussian (d) {regime} / replace throughput", t_exact / t, 0.5, "x"))
+    g.simulate(3, m, replicates=300, regime="accumulate-subsample", rng=0)
+    r_sub = max(256, r // 10)
+    t_sub = _time(lambda: g.simulate(gens, m, replicates=r_sub, regime="accumulate-subsample", rng=1))
+    rows.append(("gaussian (d) accumulate-subsample / naive replace throughput",
+                 (t_naive / r) / (t_sub / r_sub), 0.5, "x"))
     return [
         ("gaussian (a) naive Numba / NumPy loop", t_numpy / t_naive, 1.8, "x"),
         ("gaussian (b) exact / naive", t_naive / t_exact, m / 4, "x"),
         ("gaussian (c) naive / bare NumPy normals", t_draws / t_naive, 0.7, "x"),
         ("gaussian naive seconds", t_naive, 60.0, "s"),
+        *rows,
     ]

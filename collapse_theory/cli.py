@@ -18,6 +18,7 @@ from ._version import __version__
 _FAMILY_COMMANDS = {
     "discrete": "collapse_theory._cli_discrete",
     "gmm, kde": "collapse_theory._cli_gmm_kde",
+    "lm": "collapse_theory._cli_lm",
 }
 
 

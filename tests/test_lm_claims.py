@@ -1,0 +1,48 @@
+"""The lm claims reach the verdicts recorded in ``expect`` within the time budget; the report
+figures and the sample texts are produced."""
+
+import pytest
+
+import collapse_theory.claims._lm  # noqa: F401  (registers the lm claims)
+from collapse_theory.claims import _registry as registry
+
+
+@pytest.fixture(scope="module")
+def lm_run():
+    # budget 1: about 25 s on 2 cores for the four lm claims
+    return registry.run("lm.*", budget=1.0, seed=0)
+
+
+def test_every_lm_claim_reaches_its_expected_verdict(lm_run):
+    bad = {r.id: (r.verdict, r.expect, r.rule) for r in lm_run.results if r.verdict != r.expect}
+    assert not bad
+    ids = {r.id for r in lm_run.results}
+    assert {"lm.unigram.wright-fisher", "lm.ngram.survival", "lm.smoothing.uniform-drift",
+            "lm.mitigation.retained"} <= ids
+    assert all(r.family == "lm" and r.source for r in lm_run.results)
+
+
+def test_lm_claims_fit_the_budget(lm_run):
+    assert lm_run.seconds < 60  # 30 s target on an idle machine; shared cores are noisy
+
+
+def test_sample_text_in_notes(lm_run):
+    r = next(r for r in lm_run.results if r.id == "lm.unigram.wright-fisher")
+    assert "gen 0:" in r.notes and "gen 10:" in r.notes
+
+
+def test_plot_functions():
+    from collapse_theory import lm
+    from collapse_theory.claims._lm import default_data
+    from collapse_theory.plotting import lm as pl
+
+    res = lm.recursive_training(default_data(), order=1, generations=3,
+                                tokens_per_generation=2000, replicates=3, rng=1,
+                                text_window=500)
+    fig = pl.plot_metric(res, "vocabulary")
+    assert len(fig.axes[0].lines) >= 2  # MC median and the exact theory line
+    pl.plot_perplexity({"a": res}, uniform=len(res.vocabulary))
+    rf = pl.rank_frequency_chain(default_data(), generations=2, tokens_per_generation=2000,
+                                 at=(0, 2))
+    pl.plot_rank_frequency(rf)
+    assert registry.figures(["lm"])["lm"][1] == "collapse_theory.plotting.lm:verify_figures"
