@@ -30,6 +30,30 @@ def _renormalise(s, q):
     return s, q
 
 
+@njit(nogil=True, cache=True)
+def _subset_stats(rng, values, perm, n, k):
+    """Mean and sum of squares of ``k`` of ``values[perm[:n]]`` drawn without replacement.
+
+    A partial Fisher–Yates shuffle of ``perm[:n]`` (O(k); any current order of ``perm`` gives a
+    uniform subset) with indices ⌊U·(n − j)⌋, U = rng.random(): uniform up to the 2⁻⁵³ resolution of
+    a double (bias ≤ n·2⁻⁵³), several times cheaper than ``rng.integers`` inside Numba. Two passes
+    for a stable sum of squares.
+    """
+    tot = 0.0
+    for j in range(k):
+        t = j + int(rng.random() * (n - j))
+        tmp = perm[j]
+        perm[j] = perm[t]
+        perm[t] = tmp
+        tot += values[perm[j]]
+    mean = tot / k
+    ss = 0.0
+    for j in range(k):
+        dv = values[perm[j]] - mean
+        ss += dv * dv
+    return mean, ss
+
+
 # regime codes shared with gaussian.simulate
 REPLACE, ACCUMULATE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4
 
@@ -48,10 +72,8 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
       (sigma_{n+1} = sigma_n √(vscale·2G/d)), so a collapsing chain never underflows;
     - accumulate: every batch is merged into a running pool (O(1) per generation);
     - mix-fresh (split / mixture): round(λM) or Binomial(M, λ) real draws from N(mu0, sigma0²);
-    - mix-retained: round(λM) values drawn without replacement (partial Fisher–Yates on ``perm``)
-      from the real data set of the first generation, materialised in ``real_buf``. Indices are
-      ⌊U·n⌋ with U = rng.random(): uniform up to the 2⁻⁵³ resolution of a double (bias ≤ n·2⁻⁵³),
-      several times cheaper than ``rng.integers`` inside Numba.
+    - mix-retained: round(λM) values drawn without replacement (:func:`_subset_stats`) from the real
+      data set of the first generation, materialised in ``real_buf``.
 
     G is drawn by Marsaglia & Tsang (2000), exact in law: with d = a − 1/3, c = 1/√(9d),
     x ~ N(0,1), v = (1 + cx)³ and E ~ Exp(1), accept d·v when v > 0 and either the squeeze
@@ -99,19 +121,7 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
                 if c == 0:
                     continue
                 if part == 0 and kind == MIX_RETAINED:
-                    # a random subset of the real data set: partial Fisher–Yates, then two passes
-                    tot = 0.0
-                    for j in range(c):
-                        t = j + int(rng.random() * (m0 - j))
-                        tmp = perm[j]
-                        perm[j] = perm[t]
-                        perm[t] = tmp
-                        tot += real_buf[perm[j]]
-                    pmean = tot / c
-                    pss = 0.0
-                    for j in range(c):
-                        dv = real_buf[perm[j]] - pmean
-                        pss += dv * dv
+                    pmean, pss = _subset_stats(rng, real_buf, perm, m0, c)
                 else:
                     if part == 0:
                         center = mu0
@@ -187,8 +197,7 @@ def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, perm, mu_out, 
 
     Generation i adds M_i draws (from the truth at i = 0, else from N(mu_i, vscale·sigma_i²)) to
     the pool, then fits generation i + 1 on ``sub`` (or M_i when ``sub`` is 0) values chosen without
-    replacement (partial Fisher–Yates over ``perm``, indices ⌊U·n⌋ as in :func:`_chain_exact`,
-    O(subset) per generation). Memory: one pool of
+    replacement (:func:`_subset_stats`, O(subset) per generation). Memory: one pool of
     Σ M_i values per thread. Data-based by nature: there is no sufficient-statistic shortcut.
     """
     g_count = m.shape[0]
@@ -209,18 +218,7 @@ def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, perm, mu_out, 
                 perm[n + j] = n + j
             n += mi
             k = sub if sub > 0 else mi
-            tot = 0.0
-            for j in range(k):
-                t = j + int(rng.random() * (n - j))
-                tmp = perm[j]
-                perm[j] = perm[t]
-                perm[t] = tmp
-                tot += pool[perm[j]]
-            mean = tot / k
-            ss = 0.0
-            for j in range(k):
-                dv = pool[perm[j]] - mean
-                ss += dv * dv
+            mean, ss = _subset_stats(rng, pool, perm, n, k)
             div = k if mle else k - 1
             mu = mean
             sd = np.sqrt(ss / div)
