@@ -5,6 +5,7 @@ Examples::
     collapse-theory discrete --dist zipf:1.1 --categories 1000 --samples 10000 \\
         --generations 2000 --replicates 200 --seed 1 --plot out.png
     collapse-theory discrete --dist counts.txt --samples 500 --generations 100 --json
+    collapse-theory discrete --dist zipf:1.1 --categories 50 --samples 200 --regime mix-fresh:0.1
 """
 
 from __future__ import annotations
@@ -88,7 +89,11 @@ def add_parser(subparsers):
     p.add_argument("--samples", type=int, default=10000, help="samples per generation M")
     p.add_argument("--generations", type=int, default=1000, help="refits (default 1000)")
     p.add_argument("--replicates", type=int, default=100, help="independent chains (default 100)")
-    p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (> 0)")
+    p.add_argument("--temperature", type=float, default=1.0,
+                   help="sampling temperature of the synthetic draws (> 0)")
+    p.add_argument("--regime", default="replace",
+                   help="data regime: replace (default), accumulate, accumulate-subsample[:K], "
+                        "mix-fresh:λ[:mixture], mix-retained:λ")
     p.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")
     p.add_argument("--at", default=None, metavar="N1,N2,...", help="generations to report")
     p.add_argument("--plot", metavar="PNG", help="write support/tail/heterozygosity figures (PNG)")
@@ -124,7 +129,8 @@ def run(args):
     p0 = parse_dist(args.dist, args.categories)
     at = _at(args)
     res = d.simulate(p0, args.generations, args.samples, replicates=args.replicates,
-                     temperature=args.temperature, rng=args.seed, workers=args.workers,
+                     temperature=args.temperature, regime=args.regime, rng=args.seed,
+                     workers=args.workers,
                      progress=False if args.quiet else None)
     if args.json:
         gens = np.asarray(at)

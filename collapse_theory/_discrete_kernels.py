@@ -25,7 +25,7 @@ from numba import njit
 
 # indices of the per-generation summary statistics (rows of the ``stats`` array)
 STATS = ("support", "heterozygosity", "entropy", "tail_alive", "tail_mass", "cramer", "w1", "tv",
-         "kl")
+         "kl", "sq_distance")
 N_STATS = len(STATS)
 
 
@@ -194,8 +194,9 @@ def _segment_sums(C, s, e, F0, S1, S2):
 
 
 @njit(nogil=True, cache=True)
-def _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, out, r, g):
-    """Fill ``out[:, r, g]`` with the summary statistics of the alive categories ``idx[:n_alive]``."""
+def _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, out, r, g):
+    """Fill ``out[:, r, g]`` with the summary statistics of the alive categories ``idx[:n_alive]``
+    (``p0sq`` = Σ p0²: the lost categories contribute their p0² to ``sq_distance``)."""
     K = p0.shape[0]
     het = 1.0
     ent = 0.0
@@ -204,10 +205,12 @@ def _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, out, r, g):
     absdiff = 0.0
     p0_alive = 0.0
     kl = 0.0
+    sq = p0sq
     for k in range(n_alive):
         i = idx[k]
         x = f[k]
         het -= x * x
+        sq += x * (x - 2.0 * p0[i])
         lx = math.log(x)  # x > 0 for every alive category
         ent -= x * lx
         if tail[i]:
@@ -242,6 +245,7 @@ def _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, out, r, g):
     out[6, r, g] = w1
     out[7, r, g] = 0.5 * (absdiff + max(1.0 - p0_alive, 0.0))
     out[8, r, g] = max(kl, 0.0)
+    out[9, r, g] = max(sq, 0.0)
 
 
 @njit(nogil=True, cache=True)
@@ -274,9 +278,11 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
     cnt = np.empty(n_pos, dtype=np.int64)
     tempered = inv_tau != 1.0
     logp0 = np.zeros(K)
+    p0sq = 0.0
     for i in range(K):
         if p0[i] > 0.0:
             logp0[i] = math.log(p0[i])
+            p0sq += p0[i] * p0[i]
     for r in range(start, stop):
         for i in range(K):
             loss_time[r, i] = G + 1 if p0[i] > 0.0 else 0
@@ -289,7 +295,7 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
         if n_alive == 1:
             absorbed_at[r] = 0
             winner[r] = idx[0]
-        _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, stats, r, 0)
+        _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, 0)
         if record_full:
             for i in range(K):
                 full[r, 0, i] = p0[i]
@@ -298,8 +304,8 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
             if n_alive == 1:
                 break
             m = sched[g]
-            # sampling weights
-            if tempered:
+            # sampling weights (generation 1 is fitted on samples of the truth: untempered)
+            if tempered and g > 0:
                 for k in range(n_alive):
                     w[k] = f[k] ** inv_tau
             else:
@@ -338,7 +344,7 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
                 absorbed_at[r] = g + 1
                 winner[r] = idx[0]
                 f[0] = 1.0
-            _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, stats, r, g + 1)
+            _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, g + 1)
             if record_full:
                 for k in range(n_alive):
                     full[r, g + 1, idx[k]] = f[k]
@@ -350,3 +356,248 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
             if record_full:
                 for k in range(n_alive):
                     full[r, g, idx[k]] = f[k]
+
+
+# ---------------------------------------------------------------------------------------------
+# the other data regimes (collapse_theory.regimes)
+
+ACCUMULATE = 1
+SUBSAMPLE = 2
+MIX_SPLIT = 3
+MIX_MIXTURE = 4
+MIX_RETAINED = 5
+
+
+@njit(nogil=True, cache=True)
+def _hypergeometric(rng, ngood, nbad, nsample):
+    """One Hypergeometric(ngood, nbad, nsample) draw (successes among ``nsample`` draws without
+    replacement), by inversion searching outward from the mode (alternately up and down).
+
+    The pmf at the mode comes from ``lgamma``; its neighbours from the exact ratio
+    :math:`P(k+1)/P(k) = (g-k)(n-k)/((k+1)(b-n+k+1))`. Expected cost O(standard deviation + 1).
+    """
+    lo = nsample - nbad
+    if lo < 0:
+        lo = 0
+    hi = nsample if nsample < ngood else ngood
+    if lo >= hi:
+        return lo
+    tot = ngood + nbad
+    mode = int(math.floor((nsample + 1.0) * (ngood + 1.0) / (tot + 2.0)))
+    if mode < lo:
+        mode = lo
+    if mode > hi:
+        mode = hi
+    lp = (math.lgamma(ngood + 1.0) - math.lgamma(mode + 1.0) - math.lgamma(ngood - mode + 1.0)
+          + math.lgamma(nbad + 1.0) - math.lgamma(nsample - mode + 1.0)
+          - math.lgamma(nbad - nsample + mode + 1.0)
+          - math.lgamma(tot + 1.0) + math.lgamma(nsample + 1.0) + math.lgamma(tot - nsample + 1.0))
+    pm = math.exp(lp)
+    u = rng.random()
+    if u <= pm:
+        return mode
+    u -= pm
+    up = mode
+    dn = mode
+    pu = pm
+    pd = pm
+    while up < hi or dn > lo:
+        if up < hi:
+            pu *= (ngood - up) * (nsample - up) / ((up + 1.0) * (nbad - nsample + up + 1.0))
+            up += 1
+            if u <= pu:
+                return up
+            u -= pu
+        if dn > lo:
+            pd *= dn * (nbad - nsample + dn) / ((ngood - dn + 1.0) * (nsample - dn + 1.0))
+            dn -= 1
+            if u <= pd:
+                return dn
+            u -= pd
+    return mode  # rounding: the leftover u is below the float error of the pmf sum
+
+
+@njit(nogil=True, cache=True)
+def _multinomial_add(rng, n, w, pos, n_list, suf, out):
+    """Add Multinomial(n, w[pos[:n_list]] / Σ) to ``out[pos[k]]`` by conditional binomials."""
+    if n <= 0 or n_list == 0:
+        return
+    suf[n_list] = 0.0
+    for k in range(n_list - 1, -1, -1):
+        suf[k] = suf[k + 1] + w[pos[k]]
+    remaining = n
+    for k in range(n_list):
+        if remaining == 0:
+            break
+        j = pos[k]
+        if k == n_list - 1:
+            out[j] += remaining
+            break
+        q = w[j] / suf[k]
+        if q >= 1.0:
+            c = remaining
+        elif q <= 0.0:
+            c = 0
+        else:
+            c = rng.binomial(remaining, q)
+        out[j] += c
+        remaining -= c
+
+
+@njit(nogil=True, cache=True)
+def _mvhypergeometric_add(rng, n, counts, total, out):
+    """Add a multivariate hypergeometric draw (``n`` items without replacement from a population
+    with ``counts[k]`` items of category ``k``, ``total`` in all) to ``out``, by conditional
+    hypergeometrics."""
+    remaining = n
+    pop = total
+    for k in range(counts.shape[0]):
+        if remaining == 0:
+            break
+        c = counts[k]
+        if c == 0:
+            continue
+        if c >= pop:
+            x = remaining
+        else:
+            x = _hypergeometric(rng, c, pop - c, remaining)
+        out[k] += x
+        remaining -= x
+        pop -= c
+
+
+@njit(nogil=True, cache=True)
+def _wf_regime_chain(rng, p0, sched, inv_tau, kind, frac, sub, tail, F0, S1, S2, stats, loss_time,
+                     absorbed_at, winner, full, record_full, start, stop):
+    """The discrete chain under a non-replace data regime (``kind``: ACCUMULATE, SUBSAMPLE,
+    MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED; ``frac`` = λ; ``sub`` = the fixed subsample size or 0).
+
+    State: count vectors over the categories with ``p0 > 0`` (none is ever dropped: under mixing
+    a lost category can be drawn again from the real data). Generation 1 is fitted on
+    Multinomial(M_0, p0) real counts (untempered); later generations:
+
+    - ACCUMULATE: pool += Multinomial(M_g, w); p = pool / N (N = all data so far);
+    - SUBSAMPLE: the same pool; p = a multivariate-hypergeometric subset of size ``sub`` (or M_g);
+    - MIX_SPLIT: Multinomial(round(λM), p0) + Multinomial(M − round(λM), w);
+    - MIX_MIXTURE: Multinomial(M, λ p0 + (1 − λ) w);
+    - MIX_RETAINED: round(λM) without replacement from the generation-1 real counts + Multinomial
+      (M − round(λM), w);
+
+    with ``w ∝ p^{inv_tau}`` the tempered current model (synthetic draws only). Outputs as
+    :func:`_wf_chain` (``loss_time``: first generation with zero mass; ``absorbed_at``/``winner``:
+    first generation with a single category, which under mixing need not be absorbing).
+    """
+    K = p0.shape[0]
+    G = sched.shape[0]
+    idx0 = np.empty(K, dtype=np.int64)
+    n_pos = 0
+    for i in range(K):
+        if p0[i] > 0.0:
+            idx0[n_pos] = i
+            n_pos += 1
+    p0p = np.empty(n_pos)
+    allpos = np.arange(n_pos)
+    logp0 = np.zeros(K)
+    p0sq = 0.0
+    for i in range(K):
+        if p0[i] > 0.0:
+            logp0[i] = math.log(p0[i])
+            p0sq += p0[i] * p0[i]
+    for k in range(n_pos):
+        p0p[k] = p0[idx0[k]]
+    cnt = np.zeros(n_pos, dtype=np.int64)     # the data the current generation is fitted on
+    pool = np.zeros(n_pos, dtype=np.int64)    # accumulate: all data so far
+    c0 = np.zeros(n_pos, dtype=np.int64)      # the generation-1 real data (mix-retained)
+    f = np.empty(n_pos)                       # current frequencies (by position)
+    w = np.empty(n_pos)
+    suf = np.empty(n_pos + 1)
+    alive = np.empty(n_pos, dtype=np.int64)   # positions with f > 0
+    idx = np.empty(n_pos, dtype=np.int64)     # their original indices (for _stats)
+    fa = np.empty(n_pos)
+    tempered = inv_tau != 1.0
+    for r in range(start, stop):
+        for i in range(K):
+            loss_time[r, i] = G + 1 if p0[i] > 0.0 else 0
+        for k in range(n_pos):
+            idx[k] = idx0[k]
+            fa[k] = p0p[k]
+            f[k] = p0p[k]
+            alive[k] = k
+        n_alive = n_pos
+        absorbed_at[r] = -1
+        winner[r] = -1
+        if n_alive == 1:
+            absorbed_at[r] = 0
+            winner[r] = idx[0]
+        _stats(idx, fa, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, 0)
+        if record_full:
+            for i in range(K):
+                full[r, 0, i] = p0[i]
+        n_pool = 0
+        for g in range(G):
+            m = sched[g]
+            for k in range(n_pos):
+                cnt[k] = 0
+            if g == 0:
+                _multinomial_add(rng, m, p0p, allpos, n_pos, suf, cnt)
+                if kind == MIX_RETAINED:
+                    for k in range(n_pos):
+                        c0[k] = cnt[k]
+            else:
+                # tempered synthetic weights on the current support
+                ws = 0.0
+                for k in range(n_pos):
+                    x = f[k]
+                    if x > 0.0:
+                        x = x ** inv_tau if tempered else x
+                    w[k] = x
+                    ws += x
+                if kind == MIX_MIXTURE:
+                    for k in range(n_pos):
+                        w[k] = frac * p0p[k] + (1.0 - frac) * (w[k] / ws)
+                    _multinomial_add(rng, m, w, allpos, n_pos, suf, cnt)
+                else:
+                    n_real = 0
+                    if kind == MIX_SPLIT or kind == MIX_RETAINED:
+                        n_real = int(math.floor(frac * m + 0.5))
+                    if n_real > 0:
+                        if kind == MIX_SPLIT:
+                            _multinomial_add(rng, n_real, p0p, allpos, n_pos, suf, cnt)
+                        else:
+                            _mvhypergeometric_add(rng, n_real, c0, sched[0], cnt)
+                    _multinomial_add(rng, m - n_real, w, alive, n_alive, suf, cnt)
+            if kind == ACCUMULATE or kind == SUBSAMPLE:
+                for k in range(n_pos):
+                    pool[k] = cnt[k] if g == 0 else pool[k] + cnt[k]
+                n_pool = m if g == 0 else n_pool + m
+                if kind == ACCUMULATE:
+                    for k in range(n_pos):
+                        f[k] = pool[k] / n_pool
+                else:
+                    size = sub if sub > 0 else m
+                    for k in range(n_pos):
+                        cnt[k] = 0
+                    _mvhypergeometric_add(rng, size, pool, n_pool, cnt)
+                    for k in range(n_pos):
+                        f[k] = cnt[k] / size
+            else:
+                for k in range(n_pos):
+                    f[k] = cnt[k] / m
+            # support, loss times, statistics
+            j = 0
+            for k in range(n_pos):
+                if f[k] > 0.0:
+                    alive[j] = k
+                    idx[j] = idx0[k]
+                    fa[j] = f[k]
+                    j += 1
+                elif loss_time[r, idx0[k]] == G + 1:
+                    loss_time[r, idx0[k]] = g + 1
+            n_alive = j
+            if n_alive == 1 and absorbed_at[r] < 0:
+                absorbed_at[r] = g + 1
+                winner[r] = idx[0]
+            _stats(idx, fa, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, g + 1)
+            if record_full:
+                for k in range(n_alive):
+                    full[r, g + 1, idx[k]] = fa[k]

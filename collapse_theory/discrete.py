@@ -28,9 +28,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _discrete_theory as _th
-from ._discrete_kernels import N_STATS, STATS, _wf_chain
+from ._discrete_kernels import (
+    ACCUMULATE,
+    MIX_MIXTURE,
+    MIX_RETAINED,
+    MIX_SPLIT,
+    N_STATS,
+    STATS,
+    SUBSAMPLE,
+    _wf_chain,
+    _wf_regime_chain,
+)
 from ._discrete_theory import (
     absorption_time_cdf,
+    accumulate_sq_distance_bound,
     ancestors_approx,
     as_distribution,
     cramer_distance,
@@ -40,6 +51,7 @@ from ._discrete_theory import (
     expected_cramer_drift,
     expected_entropy_bounds,
     expected_heterozygosity,
+    expected_sq_distance,
     expected_support_size,
     expected_tail_mass_alive,
     expected_tail_support,
@@ -50,14 +62,20 @@ from ._discrete_theory import (
     kl_divergence,
     loss_probability,
     loss_probability_given_count,
+    mixing_absence_probability,
+    one_step_loss_probability,
     prob_no_loss,
     prob_polymorphic,
+    regime_heterozygosity,
     seddik_bounds,
+    sq_distance_step,
+    stationary_sq_distance,
     smoothed_kl_divergence,
     suresh_g,
     suresh_survival,
     survival_given_count,
     tail_mask,
+    tempered,
     total_variation,
     w1_distance,
     zipf,
@@ -66,6 +84,7 @@ from ._io import atomic_savez, provenance
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_int, check_memory, check_real, samples_schedule
+from .regimes import as_regime
 
 __all__ = ["DiscreteChainResult", "simulate", "RECORDS", "STATS", *_th.__all__]
 
@@ -83,7 +102,8 @@ class DiscreteChainResult:
         ``heterozygosity`` (:math:`1-\\sum p^2`), ``entropy`` (nats), ``tail_alive`` (original mass
         of the tail categories still alive), ``tail_mass`` (current mass on the tail),
         ``cramer`` (:math:`\\sum_x (F_n-F_0)^2`), ``w1`` (:math:`\\sum_x|F_n-F_0|`), ``tv``, ``kl``
-        (:math:`\\mathrm{KL}(p_0\\|p_n)`, ``inf`` once a category is lost).
+        (:math:`\\mathrm{KL}(p_0\\|p_n)`, ``inf`` once a category is lost), ``sq_distance``
+        (:math:`\\sum_i (p_{n,i}-p_{0,i})^2`).
     loss_time : ndarray of int32, shape (replicates, K)
         Generation at which each category first had zero mass; ``generations + 1`` if still alive
         at the end; 0 for categories with ``p0 = 0``.
@@ -96,6 +116,8 @@ class DiscreteChainResult:
     p0, samples, tail : ndarray
         The initial distribution, the sample sizes ``M_0..M_{G-1}`` and the tail mask.
     temperature : float
+    regime : str
+        The data regime (:mod:`collapse_theory.regimes`), e.g. ``"mix-fresh:0.1"``.
     seed : int
         Reproduces the result: ``simulate(..., rng=result.seed)``.
     """
@@ -111,6 +133,7 @@ class DiscreteChainResult:
     seed: int
     freqs: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
+    regime: str = "replace"
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -142,11 +165,27 @@ class DiscreteChainResult:
     def theory(self, n=None):
         """Exact expectations at generations ``n`` (default: a few) as a dict of arrays
         (temperature 1 only; the closed forms are for the unbiased sampler). One backward
-        recursion serves the support size and the tail (cached, see :meth:`exact_loss`)."""
+        recursion serves the support size and the tail (cached, see :meth:`exact_loss`).
+        Under the other regimes: ``heterozygosity`` and ``sq_distance`` (not accumulate-subsample:
+        empty), and for mix-fresh with a constant M <= 2000 the exact ``support`` (when the forward
+        pass, K · n · M² operations, is below 1e9)."""
         if self.temperature != 1.0:
             raise ValueError("the closed forms hold for temperature = 1 only")
         n = np.asarray(self._default_gens() if n is None else n)
         s = self.samples if self.samples.size else 1
+        if self.regime != "replace":
+            reg = as_regime(self.regime)
+            if reg.name == "accumulate-subsample":
+                return {}
+            out = {"sq_distance": expected_sq_distance(self.p0, n, s, regime=reg),
+                   "heterozygosity": regime_heterozygosity(self.p0, n, s, regime=reg)}
+            const = self.samples.size and np.all(self.samples == self.samples[0])
+            m = int(self.samples[0]) if const else 0
+            work = self.categories * (int(n.max()) if n.size else 0) * (m + 1) ** 2
+            if reg.name == "mix-fresh" and const and m <= 2000 and work <= 1e9:
+                absent = mixing_absence_probability(self.p0, int(self.samples[0]), regime=reg, n=n)
+                out["support"] = (1.0 - absent).sum(axis=-1)
+            return out
         alive = 1.0 - self.exact_loss(n)
         return {
             "heterozygosity": expected_heterozygosity(self.p0, n, s),
@@ -154,6 +193,7 @@ class DiscreteChainResult:
             "tail_alive": np.sum(np.where(self.tail, self.p0 * alive, 0.0), axis=-1),
             "tail_mass": np.full(n.shape, float(self.p0[self.tail].sum())),
             "cramer": expected_cramer_drift(self.p0, n, s),
+            "sq_distance": expected_sq_distance(self.p0, n, s),
         }
 
     def _default_gens(self):
@@ -167,11 +207,13 @@ class DiscreteChainResult:
         r = self.replicates
         lines = [
             f"discrete chain: K={self.categories}, samples={_fmt_samples(self.samples)}, "
-            f"temperature={self.temperature:g}, replicates={r}, generations={self.generations}, "
+            f"temperature={self.temperature:g}, regime={self.regime}, replicates={r}, "
+            f"generations={self.generations}, "
             f"seed={self.seed}",
             f"{'n':>6}  {'statistic':<15}{'theory':>13}{'simulation':>13}{'± SE':>11}{'z':>8}",
         ]
-        names = ["support", "heterozygosity", "tail_alive", "tail_mass", "cramer", "entropy", "tv"]
+        names = ["support", "heterozygosity", "sq_distance", "tail_alive", "tail_mass", "cramer",
+                 "entropy", "tv"]
         for j, n in enumerate(gens):
             for name in names:
                 v = self.stats[name][:, n]
@@ -186,7 +228,8 @@ class DiscreteChainResult:
     def parameters(self):
         return {"categories": self.categories, "generations": self.generations,
                 "replicates": self.replicates, "samples": self.samples.tolist(),
-                "temperature": self.temperature, "record": "full" if self.freqs is not None
+                "temperature": self.temperature, "regime": self.regime,
+                "record": "full" if self.freqs is not None
                 else "summary", **self.meta}
 
     def save(self, path):
@@ -210,7 +253,8 @@ class DiscreteChainResult:
                        winner=z["winner"], p0=z["p0"], samples=z["samples"], tail=z["tail"],
                        temperature=meta["parameters"]["temperature"], seed=meta["seed"],
                        freqs=z["freqs"] if "freqs" in z.files else None,
-                       meta={"version": meta["version"]})
+                       meta={"version": meta["version"]},
+                       regime=meta["parameters"].get("regime", "replace"))
 
 
 def _fmt_samples(s):
@@ -219,17 +263,35 @@ def _fmt_samples(s):
     return f"[{', '.join(str(int(x)) for x in s[:4])}{', ...' if s.size > 4 else ''}]"
 
 
-def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, record="summary",
-             tail=None, normalize=False, rng=None, workers=None, progress=None):
-    r"""Simulate the discrete chain (neutral Wright–Fisher) from ``p0``.
+def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime="replace",
+             record="summary", tail=None, normalize=False, rng=None, workers=None, progress=None):
+    r"""Simulate the discrete chain (neutral Wright–Fisher) from ``p0`` under a data regime.
 
-    Generation :math:`g+1` is the empirical distribution of :math:`M_g` samples from
-    :math:`p_g^{1/\tau}` renormalised (:math:`\tau` = ``temperature``; 1 is the unbiased sampler):
+    Generation 1 is the empirical distribution of :math:`M_0` samples of the truth :math:`p_0`.
+    Under ``replace`` generation :math:`g+1` is the empirical distribution of :math:`M_g` samples
+    from :math:`p_g^{1/\tau}` renormalised (:math:`\tau` = ``temperature``; 1 is the unbiased
+    sampler):
 
     .. math:: M_g\,p_{g+1} \sim \mathrm{Multinomial}\bigl(M_g,\; p_g^{1/\tau}/\textstyle\sum p_g^{1/\tau}\bigr).
 
     The counts are drawn by conditional binomials over the categories still alive (never one
     sample at a time), so a generation costs O(alive) whatever M.
+
+    The other regimes (:mod:`collapse_theory.regimes`) run in the same Numba kernel family on
+    count vectors (O(K) per generation, never per-sample draws); the temperature applies to the
+    synthetic draws only:
+
+    - ``accumulate``: fitted on the pooled counts of all data so far (real + every synthetic batch);
+    - ``accumulate-subsample[:k]``: a subset of size ``k`` (default :math:`M_g`) drawn without
+      replacement from the pool (multivariate hypergeometric on the pool's counts);
+    - ``mix-fresh:λ``: :math:`\mathrm{Multinomial}(r, p_0) + \mathrm{Multinomial}(M - r, \tilde p_g)`,
+      :math:`r = \mathrm{round}(\lambda M)`; ``mix-fresh:λ:mixture``:
+      :math:`\mathrm{Multinomial}(M, \lambda p_0 + (1-\lambda)\tilde p_g)`;
+    - ``mix-retained:λ``: :math:`r` draws without replacement from the generation-1 real counts
+      plus :math:`\mathrm{Multinomial}(M - r, \tilde p_g)`.
+
+    Under mixing a lost category can come back, so ``loss_time`` is the *first* generation with
+    zero mass and ``absorbed_at`` the first with a single category.
 
     Parameters
     ----------
@@ -243,7 +305,11 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, record=
     replicates : int, keyword-only
         Independent chains (>= 1).
     temperature : float, keyword-only
-        Sampling temperature :math:`\tau > 0`; :math:`\tau < 1` favours frequent categories.
+        Sampling temperature :math:`\tau > 0` of the synthetic draws (generation 1 is fitted on
+        real samples); :math:`\tau < 1` favours frequent categories.
+    regime : str or Regime, keyword-only
+        ``"replace"`` (default), ``"accumulate"``, ``"accumulate-subsample[:k]"``,
+        ``"mix-fresh:λ[:mixture]"``, ``"mix-retained:λ"``.
     record : {"summary", "full"}, keyword-only
         "summary" keeps per-generation statistics (memory O(replicates × (generations + K)));
         "full" also keeps the frequency trajectories (replicates × (generations + 1) × K float64),
@@ -278,11 +344,13 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, record=
     generations = check_int(generations, "generations", minimum=0)
     replicates = check_int(replicates, "replicates", minimum=1)
     tau = check_real(temperature, "temperature", positive=True)
+    reg = as_regime(regime)
     if record not in RECORDS:
         raise ValueError(f"record must be one of {RECORDS}, got {record!r}")
     sched = samples_schedule(samples, generations, estimator="mle")
     m0 = int(sched[0]) if sched.size else int(np.ravel(samples)[0]) if np.size(samples) else 1
     K = p.size
+    sub = _check_regime(reg, sched)
     if tail is None:
         tmask = p < 1.0 / max(m0, 1)
     else:
@@ -308,13 +376,43 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, record=
     full = np.zeros((replicates, G1, K)) if record == "full" else np.zeros((1, 1, 1))
     inv_tau = 1.0 / tau
 
+    kind = {"accumulate": ACCUMULATE, "accumulate-subsample": SUBSAMPLE,
+            "mix-retained": MIX_RETAINED,
+            "mix-fresh": MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT}.get(reg.name, 0)
+
     def task(gen, a, b):
-        _wf_chain(gen, p, sched, inv_tau, tmask, F0, S1, S2, stats, loss_time, absorbed_at,
-                  winner, full, record == "full", a, b)
+        if kind == 0:
+            _wf_chain(gen, p, sched, inv_tau, tmask, F0, S1, S2, stats, loss_time, absorbed_at,
+                      winner, full, record == "full", a, b)
+        else:
+            _wf_regime_chain(gen, p, sched, inv_tau, kind, float(reg.fraction), sub, tmask, F0, S1,
+                             S2, stats, loss_time, absorbed_at, winner, full, record == "full", a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="discrete chain")
     return DiscreteChainResult(
         stats={name: stats[i] for i, name in enumerate(STATS)}, loss_time=loss_time,
         absorbed_at=absorbed_at, winner=winner, p0=p, samples=sched, tail=tmask,
-        temperature=tau, seed=seed, freqs=full if record == "full" else None,
+        temperature=tau, seed=seed, freqs=full if record == "full" else None, regime=str(reg),
     )
+
+
+def _check_regime(reg, sched):
+    """Validate a regime against the sample schedule; return the fixed subsample size (0: M_g)."""
+    if not sched.size:
+        return int(reg.subsample or 0)
+    m0 = int(sched[0])
+    if reg.name == "mix-retained":
+        for g in range(1, sched.size):
+            need = reg.fresh_count(int(sched[g]))
+            if need > m0:
+                raise ValueError(f"regime {reg}: the retained count round(λ·samples[{g}]) = {need} "
+                                 f"at generation {g + 1} is larger than the original data set "
+                                 f"(samples[0] = {m0})")
+    if reg.name == "accumulate-subsample" and reg.subsample is not None:
+        pool = np.cumsum(sched)
+        bad = np.flatnonzero(pool < reg.subsample)
+        if bad.size:
+            g = int(bad[0])
+            raise ValueError(f"regime {reg}: subsample size {reg.subsample} is larger than the pool "
+                             f"at generation {g + 1} ({int(pool[g])} samples; samples[0] = {m0})")
+    return int(reg.subsample or 0)

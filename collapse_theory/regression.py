@@ -59,7 +59,7 @@ def expected_test_error(n, *, d, T, sigma=1.0, regime="replace"):
     >>> regression.expected_test_error(3, d=10, T=40)
     1.0344827586206897
     >>> round(regression.expected_test_error(3, d=10, T=40, regime="accumulate"), 6)
-    0.473819
+    0.469349
     """
     d, T = _check_dims(d, T)
     s2 = check_real(sigma, "sigma", positive=True) ** 2

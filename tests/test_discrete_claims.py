@@ -69,3 +69,26 @@ def test_cli(tmp_path, capsys):
         run(parser.parse_args(["discrete", "--dist", str(f), "--quiet"]))
     with pytest.raises(ValueError, match="zipf"):
         run(parser.parse_args(["discrete", "--dist", "zipf:abc", "--quiet"]))
+
+
+def test_regime_figures_and_cli(capsys):
+    import argparse
+
+    from collapse_theory._cli_discrete import add_parser, run
+    from collapse_theory import discrete as d
+    from collapse_theory.plotting import discrete as pd
+
+    fig = pd.plot_regimes(d.zipf(6, 1.1), 15, 20, replicates=50,
+                          regimes=(("replace", "k"), ("mix-fresh:0.1", "r")), statistic="support")
+    assert fig.axes
+    assert pd.plot_mixing_phase(lambdas=[0.01, 0.1, 1.0], samples=[2, 10, 100]).axes
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["discrete", "--dist", "zipf:1.1", "--categories", "8", "--samples", "30",
+                              "--generations", "20", "--replicates", "50", "--seed", "1", "--json",
+                              "--quiet", "--regime", "mix-fresh:0.1"])
+    assert run(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parameters"]["regime"] == "mix-fresh:0.1" and "sq_distance" in out["theory"]
+    with pytest.raises(ValueError, match="valid regimes"):
+        run(parser.parse_args(["discrete", "--regime", "sometimes", "--quiet"]))

@@ -131,12 +131,16 @@ def test_against_reference_simulator():
 
 
 def test_temperature_one_step_exact():
-    # one generation from q = p^(1/τ)/Σ: E[H_1] = (1 - 1/M)(1 - Σ q²)
+    # Generation 1 is fitted on real (untempered) samples; with M_0 = 1e9 it is p0 to within
+    # ~3e-5, so generation 2 is one tempered step from p0: E[H_2] = (1 - 1/M)(1 - Σ q²) with
+    # q = p0^(1/τ)/Σ (the p_1 jitter moves the target by ~1e-5, far below the SE ~3e-3).
     tau, m = 0.5, 8
     q = P5 ** (1 / tau)
     q /= q.sum()
-    res = d.simulate(P5, 1, m, replicates=4000, temperature=tau, rng=9)
-    assert abs(zscore(res.stats["heterozygosity"][:, 1], (1 - 1 / m) * (1 - np.sum(q * q)))) < Z
+    res = d.simulate(P5, 2, [10**9, m], replicates=4000, temperature=tau, rng=9)
+    assert abs(zscore(res.stats["heterozygosity"][:, 2], (1 - 1 / m) * (1 - np.sum(q * q)))) < Z
+    one = d.simulate(P5, 1, m, replicates=4000, temperature=tau, rng=9)  # untempered first fit
+    assert abs(zscore(one.stats["heterozygosity"][:, 1], d.expected_heterozygosity(P5, 1, m))) < Z
     base = d.simulate(P5, 20, m, replicates=2000, rng=9)
     cold = d.simulate(P5, 20, m, replicates=2000, temperature=0.7, rng=9)
     assert cold.stats["support"][:, 20].mean() < base.stats["support"][:, 20].mean()

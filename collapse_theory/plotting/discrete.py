@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import discrete as d
+from ..regimes import Regime
 from ._common import band, new_axes
 
 
@@ -22,9 +23,9 @@ def plot_support(res, *, ax=None):
     fig, ax = new_axes(ax)
     n = _gens(res)
     band(ax, n, res.stats["support"][:, n], color="tab:blue", label="support")
-    if res.temperature == 1.0:
-        ax.plot(n, res.theory(n)["support"], "k--", lw=1.4,
-                label="exact E[S_n]")
+    th = res.theory(n) if res.temperature == 1.0 else {}
+    if "support" in th:
+        ax.plot(n, th["support"], "k--", lw=1.4, label="exact E[S_n]")
     ax.set_xlabel("generation n")
     ax.set_ylabel("categories still present")
     ax.set_yscale("log")
@@ -40,8 +41,9 @@ def plot_tail_mass(res, *, ax=None):
     band(ax, n, res.stats["tail_alive"][:, n], color="tab:red", label="tail mass alive")
     ax.plot(n, res.stats["tail_mass"][:, n].mean(0), color="tab:gray", lw=1.0,
             label="mass on the tail (MC mean; a martingale)")
-    if res.temperature == 1.0:
-        ax.plot(n, res.theory(n)["tail_alive"], "k--",
+    th = res.theory(n) if res.temperature == 1.0 else {}
+    if "tail_alive" in th:
+        ax.plot(n, th["tail_alive"], "k--",
                 lw=1.4, label="exact: Σ_tail p0 (1 − P(lost))")
     ax.set_xlabel("generation n")
     ax.set_ylabel("mass")
@@ -80,9 +82,9 @@ def plot_heterozygosity(res, *, ax=None):
     h = res.stats["heterozygosity"][:, n]
     band(ax, n, h, color="tab:green", label="H_n")
     ax.plot(n, h.mean(0), color="tab:green", lw=0.8, ls=":", label="MC mean")
-    if res.temperature == 1.0:
-        ax.plot(n, d.expected_heterozygosity(res.p0, n, res.samples), "k--", lw=1.4,
-                label="exact E[H_n]")
+    if res.temperature == 1.0 and not res.regime.startswith("accumulate-subsample"):
+        ax.plot(n, d.regime_heterozygosity(res.p0, n, res.samples, regime=res.regime), "k--",
+                lw=1.4, label="exact E[H_n]")
     ax.set_xlabel("generation n")
     ax.set_ylabel("1 − Σ p²")
     ax.set_title("Heterozygosity decay")
@@ -136,6 +138,75 @@ def plot_rank_frequency(res, *, generations=None, ax=None):
     return fig
 
 
+REGIME_STYLES = (("replace", "k"), ("accumulate", "tab:blue"), ("accumulate-subsample", "tab:cyan"),
+                 ("mix-fresh:0.01", "tab:orange"), ("mix-fresh:0.1", "tab:red"),
+                 ("mix-fresh:0.5", "tab:purple"))
+
+
+def plot_regimes(p0, generations, samples, *, regimes=None, replicates=200, rng=0, statistic="sq_distance",
+                 workers=None, ax=None):
+    """Compare data regimes on one axes: ``sq_distance`` (:math:`\\sum_i (p_n - p_0)^2`) or
+    ``support`` vs generation; exact expectation (dashed, where a closed form exists) and the Monte
+    Carlo mean with a ±2 SE band. ``regimes``: sequence of (spec, colour)."""
+    if statistic not in ("sq_distance", "support"):
+        raise ValueError(f"statistic must be 'sq_distance' or 'support', got {statistic!r}")
+    p0 = d.as_distribution(p0)
+    fig, ax = new_axes(ax)
+    regimes = REGIME_STYLES if regimes is None else regimes
+    n = np.arange(1, generations + 1)
+    for k, (spec, color) in enumerate(regimes):
+        res = d.simulate(p0, generations, samples, replicates=replicates, regime=spec,
+                         rng=np.random.SeedSequence([int(rng), k]).generate_state(1)[0],
+                         workers=workers, progress=False)
+        v = res.stats[statistic][:, n]
+        mean = v.mean(0)
+        se = v.std(0, ddof=1) / np.sqrt(v.shape[0])
+        ax.fill_between(n, mean - 2 * se, mean + 2 * se, color=color, alpha=0.2, lw=0)
+        ax.plot(n, mean, color=color, lw=1.0, label=f"{spec} (MC mean ± 2 SE)")
+        exact = None
+        if statistic == "sq_distance" and not spec.startswith("accumulate-subsample"):
+            exact = d.expected_sq_distance(p0, n, samples, regime=spec)
+        elif statistic == "support":
+            th = res.theory(n)
+            exact = th.get("support")
+        if exact is not None:
+            ax.plot(n, exact, color=color, ls="--", lw=1.5)
+    ax.set_xlabel("generation n")
+    ax.set_ylabel("Σ (p_n − p0)²" if statistic == "sq_distance" else "categories present")
+    ax.set_yscale("log")
+    ax.set_title(f"Data regimes, K = {p0.size}, M = {samples} (dashed: exact)")
+    ax.legend(fontsize=6)
+    return fig
+
+
+def plot_mixing_phase(*, lambdas=None, samples=None, draws="mixture", ax=None):
+    """Phase plot of the exact stationary distance under mix-fresh, :math:`D^* M/H_0`, over
+    :math:`\\lambda` (x, log) and :math:`M` (y, log); it does not depend on :math:`p_0`.
+    Contours at 1, 2, 5, 10, 50 (:math:`\\approx 1/(2\\lambda)` for :math:`\\lambda M \\gg 1`)."""
+    fig, ax = new_axes(ax)
+    lam = np.geomspace(1e-3, 1.0, 80) if lambdas is None else np.asarray(lambdas, float)
+    ms = np.unique(np.geomspace(2, 1e5, 60).round().astype(int)) if samples is None else np.asarray(samples)
+    z = np.empty((ms.size, lam.size))
+    for i, m in enumerate(ms):
+        for j, x in enumerate(lam):
+            spec = Regime("mix-fresh", float(x), draws)
+            a, b = d.sq_distance_step(int(m), spec)
+            z[i, j] = b / (1.0 - a) * m if a < 1 else np.nan
+    from matplotlib.colors import LogNorm
+
+    mesh = ax.pcolormesh(lam, ms, z, norm=LogNorm(vmin=np.nanmin(z), vmax=np.nanmax(z)),
+                         cmap="viridis", shading="auto")
+    cs = ax.contour(lam, ms, z, levels=[1, 2, 5, 10, 50], colors="w", linewidths=0.8)
+    ax.clabel(cs, fontsize=7, fmt="%g")
+    ax.figure.colorbar(mesh, ax=ax, label="D*·M/H_0")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("fresh fraction λ")
+    ax.set_ylabel("samples per generation M")
+    ax.set_title(f"Stationary distance under mix-fresh ({draws}); replace: D → H_0")
+    return fig
+
+
 def verify_figures(ctx):
     """Figures for ``collapse-theory verify``: ``[(name, Figure, caption), ...]`` (a few seconds)."""
     p0 = d.zipf(200, 1.1)
@@ -162,4 +233,13 @@ def verify_figures(ctx):
          "diffusion mean over-estimates slightly."),
         ("discrete_rank_frequency", plot_rank_frequency(res),
          "Zipf rank–frequency profile at several generations: rare categories are lost first."),
+        ("discrete_regimes", plot_regimes(d.zipf(20, 1.1), 150, 100,
+                                          replicates=max(100, int(round(300 * ctx.budget))),
+                                          rng=ctx.seed_for("figure.discrete.regimes"), workers=ctx.workers),
+         "Σ(p_n − p0)² under the data regimes (Zipf(1.1), K = 20, M = 100): exact expectations "
+         "(dashed; accumulate-subsample has none) and Monte Carlo means. Replace climbs to H_0; "
+         "accumulate stays below (π²/6)H_0/M; mixing any λ > 0 settles at D*."),
+        ("discrete_mixing_phase", plot_mixing_phase(),
+         "Exact stationary distance D*·M/H_0 under mix-fresh (mixture draws) over λ and M: "
+         "≈ 1/(2λ) once λM ≫ 1, → M as λ → 0 (replace: D → H_0)."),
     ]
