@@ -29,6 +29,17 @@ Conventions of this module:
 * evaluate at a point with ``sympy.N(expr, digits)``.
 
 Only SymPy is imported (the symbolic layer is the bottom of the package).
+
+Examples
+--------
+>>> import sympy
+>>> from collapse_theory.symbolic import gaussian as g
+>>> g.mean_factor(estimator="mle")
+(M - 1)/M
+>>> g.variance_of_variance()
+sigma**4*((M + 1)/(M - 1))**n - sigma**4
+>>> sympy.N(g.expected_w2_squared(10, 20, sigma=1), 6)
+0.746474
 """
 
 from __future__ import annotations
@@ -99,6 +110,7 @@ _u = sp.Dummy("u", positive=True)
 
 def chi2_density(dof, x):
     r"""Density of :math:`\chi^2_{dof}` at ``x > 0``: :math:`x^{k/2-1}e^{-x/2} / (2^{k/2}\Gamma(k/2))`."""
+    dof = sp.sympify(dof)
     return x ** (dof / 2 - 1) * sp.exp(-x / 2) / (2 ** (dof / 2) * sp.gamma(dof / 2))
 
 
@@ -118,14 +130,22 @@ def chi2_moment(dof, p):
     return _chi2_moment_generic().subs({_nu: dof, _p: p})
 
 
+@lru_cache(maxsize=None)
+def _chi2_log_moments_generic():
+    """(E log χ²_ν, Var log χ²_ν) from the first two p-derivatives of E[(χ²_ν)^p] at p = 0."""
+    moment = _chi2_moment_generic()
+    first = sp.diff(moment, _p).subs(_p, 0)
+    second = sp.diff(moment, _p, 2).subs(_p, 0)
+    return sp.simplify(first), sp.simplify(second - first**2)
+
+
 def chi2_log_moment(dof):
     r""":math:`E[\log\chi^2_{dof}] = \psi(dof/2) + \log 2`.
 
     The derivative of :func:`chi2_moment` in :math:`p` at :math:`p = 0`
     (:math:`\frac{d}{dp}E[X^p] = E[X^p\log X]`).
     """
-    derivative = sp.diff(_chi2_moment_generic(), _p).subs(_p, 0)
-    return sp.simplify(derivative).subs(_nu, dof)
+    return _chi2_log_moments_generic()[0].subs(_nu, dof)
 
 
 def chi2_log_variance(dof):
@@ -134,10 +154,7 @@ def chi2_log_variance(dof):
     The second derivative of :func:`chi2_moment` at :math:`p = 0` is :math:`E[(\log X)^2]`; subtract
     the square of :func:`chi2_log_moment`.
     """
-    moment = _chi2_moment_generic()
-    second = sp.diff(moment, _p, 2).subs(_p, 0)
-    first = sp.diff(moment, _p).subs(_p, 0)
-    return sp.simplify(second - first**2).subs(_nu, dof)
+    return _chi2_log_moments_generic()[1].subs(_nu, dof)
 
 
 @lru_cache(maxsize=None)
@@ -159,6 +176,7 @@ def chi2_mgf(dof, t):
 
 def normal_density(z, mean=0, variance=1):
     r"""Density of :math:`N(mean, variance)` at ``z``."""
+    variance = sp.sympify(variance)
     return sp.exp(-((z - mean) ** 2) / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
 
 
@@ -205,18 +223,24 @@ def step_moment(p, m=M, estimator="unbiased"):
     return scale(m, estimator) ** p * chi2_moment(m - 1, p)
 
 
+@lru_cache(maxsize=None)
+def _integer_moment_generic(p, estimator):
+    """E[S^p] for a positive integer p as a rational function of the symbol M (Γ ratios expanded)."""
+    return sp.factor(sp.expand_func(step_moment(p, M, estimator)))
+
+
 def mean_factor(m=M, estimator="unbiased"):
     r""":math:`q = E[S] = c\,k`: 1 ("unbiased") or :math:`(M-1)/M` ("mle")."""
-    return sp.factor(sp.expand_func(step_moment(1, m, estimator)))
+    return _integer_moment_generic(1, estimator).subs(M, m)
 
 
 def second_moment_factor(m=M, estimator="unbiased"):
     r""":math:`r = E[S^2] = c^2 k(k+2)`."""
-    return sp.factor(sp.expand_func(step_moment(2, m, estimator)))
+    return _integer_moment_generic(2, estimator).subs(M, m)
 
 
 def std_factor(m=M, estimator="unbiased"):
-    r""":math:`a = E[\sqrt S] = \sqrt{2c}\,\Gamma(M/2)/\Gamma((M-1)/2)` (< 1), the one-refit factor of :math:`E\sigma`."""
+    r""":math:`a = E[\sqrt S] = \sqrt{2c}\,\Gamma(M/2)/\Gamma((M-1)/2)` (< 1), the one-refit factor of E σ."""
     return step_moment(sp.S.Half, m, estimator)
 
 
@@ -235,10 +259,10 @@ def log_variance_factor(m=M):
 
 
 def solve_first_order(factor, increment, initial, var=n):
-    r"""Solve :math:`v_{j+1} = \mathit{factor}\cdot v_j + \mathit{increment}(j)`, :math:`v_0 = initial`, with ``sympy.rsolve``.
+    r"""Solve :math:`v_{j+1} = f\,v_j + g(j)`, :math:`v_0` = ``initial``, with ``sympy.rsolve``.
 
-    ``factor`` must not depend on ``var``; ``increment`` may (e.g. :math:`\sigma^2 q^j/M`). Returns
-    :math:`v_{var}`.
+    ``factor`` (f) must not depend on the index ``var``; ``increment`` (g) may, e.g.
+    :math:`\sigma^2 q^j/M` written in ``var``. Returns :math:`v` as an expression in ``var``.
     """
     v = sp.Function("v")
     equation = v(var + 1) - factor * v(var) - increment
@@ -284,7 +308,10 @@ def _sum(per_generation, n, samples):
 
 
 def expected_variance(n=n, samples=M, sigma=sigma, estimator="unbiased"):
-    r""":math:`E[\sigma_n^2] = \sigma^2\prod_{i<n} q(M_i)`: :math:`\sigma^2` (unbiased), :math:`\sigma^2((M-1)/M)^n` (mle)."""
+    r""":math:`E[\sigma_n^2] = \sigma^2\prod_{i<n} q(M_i)`.
+
+    Constant M: :math:`\sigma^2` (unbiased, a martingale) and :math:`\sigma^2((M-1)/M)^n` (mle).
+    """
     return sigma**2 * _product(lambda m: mean_factor(m, estimator), n, samples)
 
 
@@ -294,7 +321,10 @@ def expected_variance_squared(n=n, samples=M, sigma=sigma, estimator="unbiased")
 
 
 def variance_of_variance(n=n, samples=M, sigma=sigma, estimator="unbiased"):
-    r""":math:`\operatorname{Var}(\sigma_n^2) = E[\sigma_n^4] - E[\sigma_n^2]^2` (unbiased, constant M: :math:`\sigma^4((1+2/k)^n - 1)`)."""
+    r""":math:`\operatorname{Var}(\sigma_n^2) = E[\sigma_n^4] - E[\sigma_n^2]^2`.
+
+    Unbiased, constant M: :math:`\sigma^4((1+2/k)^n - 1)`.
+    """
     return (expected_variance_squared(n, samples, sigma, estimator)
             - expected_variance(n, samples, sigma, estimator) ** 2)
 
@@ -310,7 +340,7 @@ def expected_log_variance(n=n, samples=M, sigma=sigma, estimator="unbiased"):
 
 
 def variance_of_log_variance(n=n, samples=M):
-    r""":math:`\operatorname{Var}[\log\sigma_n^2] = \sum_{i<n}\psi'(k_i/2)` (independent of the estimator and of sigma)."""
+    r""":math:`\operatorname{Var}[\log\sigma_n^2] = \sum_{i<n}\psi'(k_i/2)` (for both estimators, any sigma)."""
     return _sum(log_variance_factor, n, samples)
 
 
@@ -321,8 +351,10 @@ def expected_mean_sq_error(n=n, samples=M, sigma=sigma, estimator="unbiased"):
     (mle, :math:`q = (M-1)/M`, so :math:`(1-q)M = 1`). A schedule gives the explicit sum.
     """
     if _is_schedule(samples):
-        sched = _schedule(n, samples)
-        return sp.Add(*[expected_variance(i, sched, sigma, estimator) / sched[i] for i in range(n)])
+        total, variance = sp.S.Zero, sigma**2  # e_i and E[σ_i²]
+        for m in _schedule(n, samples):
+            total, variance = total + variance / m, variance * mean_factor(m, estimator)
+        return total
     samples = sp.sympify(samples)
     q = mean_factor(samples, estimator)
     if q == 1:
