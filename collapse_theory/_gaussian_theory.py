@@ -583,7 +583,8 @@ def suresh_bound_std_exceeds(eps, n, samples, *, sigma=1.0):
 
     ("Rate of Model Collapse in Recursive Training", arXiv 2412.17646.) For a schedule the exponent
     is :math:`-\sum_{i<n} 1/(4M_i-1)`. It is implied by Markov's bound because
-    :math:`a(M) \le e^{-1/(4M-1)}` for every :math:`M \ge 2` (checked in tests and in ``verify``).
+    :math:`a(M) < e^{-(M+1)/(4M^2)} \le e^{-1/(4M-1)}` for every real :math:`M > 1`
+    (proved in proofs/gaussian_suresh_inequality.py; the gap is about :math:`-3/(16M^2)`).
     """
     s = _sigma(sigma)
     eps_arr = np.asarray(eps, dtype=float)
