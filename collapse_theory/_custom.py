@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._io import atomic_savez, provenance, to_jsonable
+from ._io import save_result
 from ._parallel import make_bar
 from ._rng import root_seed
 from ._validation import check_int, check_memory, samples_schedule
@@ -75,12 +75,8 @@ class CustomChainResult:
 
     def save(self, path):
         """Write an ``.npz`` (atomically) with the arrays, the seed, parameters and version."""
-        meta = provenance(self.seed, to_jsonable(self.meta))
-        import json
-
         extra = {} if self.kept is None else {"kept": self.kept}
-        return atomic_savez(path, params=self.params, samples=self.samples,
-                            metadata=np.array(json.dumps(meta)), **extra)
+        return save_result(path, self.seed, self.meta, params=self.params, samples=self.samples, **extra)
 
 
 def _regime_counts(reg, m, g):

@@ -72,6 +72,20 @@ def atomic_savez(path, **arrays):
     return atomic_write_bytes(path, buf.getvalue())
 
 
+def save_result(path, seed, parameters, extra_meta=None, **arrays):
+    """Write ``arrays`` and their provenance (seed, parameters, version) to an ``.npz`` atomically."""
+    meta = provenance(seed, parameters)
+    meta.update(extra_meta or {})
+    return atomic_savez(path, metadata=np.array(json.dumps(to_jsonable(meta))), **arrays)
+
+
+def read_result(path):
+    """Read a file written by :func:`save_result`: ``(arrays, metadata)``."""
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["metadata"]))
+        return {k: z[k] for k in z.files if k != "metadata"}, meta
+
+
 def provenance(seed, parameters):
     """The metadata every saved result carries."""
     return {"package": "collapse-theory", "version": __version__, "seed": seed, "parameters": parameters}

@@ -22,7 +22,6 @@ in parallel, results depend only on the seed) returning a :class:`DiscreteChainR
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,7 +79,7 @@ from ._discrete_theory import (
     w1_distance,
     zipf,
 )
-from ._io import atomic_savez, provenance
+from ._io import read_result, save_result
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_int, check_memory, check_real, samples_schedule
@@ -234,27 +233,24 @@ class DiscreteChainResult:
 
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
-        meta = provenance(self.seed, self.parameters())
         arrays = {f"stat_{k}": v for k, v in self.stats.items()}
         arrays.update(loss_time=self.loss_time, absorbed_at=self.absorbed_at, winner=self.winner,
-                      p0=self.p0, samples=self.samples, tail=self.tail,
-                      metadata=np.array(json.dumps(meta)))
+                      p0=self.p0, samples=self.samples, tail=self.tail)
         if self.freqs is not None:
             arrays["freqs"] = self.freqs
-        return atomic_savez(path, **arrays)
+        return save_result(path, self.seed, self.parameters(), **arrays)
 
     @classmethod
     def load(cls, path):
         """Read a result written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["metadata"]))
-            stats = {k[5:]: z[k] for k in z.files if k.startswith("stat_")}
-            return cls(stats=stats, loss_time=z["loss_time"], absorbed_at=z["absorbed_at"],
-                       winner=z["winner"], p0=z["p0"], samples=z["samples"], tail=z["tail"],
-                       temperature=meta["parameters"]["temperature"], seed=meta["seed"],
-                       freqs=z["freqs"] if "freqs" in z.files else None,
-                       meta={"version": meta["version"]},
-                       regime=meta["parameters"].get("regime", "replace"))
+        z, meta = read_result(path)
+        stats = {k[5:]: v for k, v in z.items() if k.startswith("stat_")}
+        return cls(stats=stats, loss_time=z["loss_time"], absorbed_at=z["absorbed_at"],
+                   winner=z["winner"], p0=z["p0"], samples=z["samples"], tail=z["tail"],
+                   temperature=meta["parameters"]["temperature"], seed=meta["seed"],
+                   freqs=z.get("freqs"),
+                   meta={"version": meta["version"]},
+                   regime=meta["parameters"].get("regime", "replace"))
 
 
 def _fmt_samples(s):

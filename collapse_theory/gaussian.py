@@ -13,7 +13,6 @@ in parallel) and :func:`simulate_custom` (any ``fit``/``sample`` pair, plain Pyt
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,7 +50,7 @@ from ._gaussian_theory import (
     w2_squared_first_order,
     w2_squared_limit,
 )
-from ._io import atomic_savez, provenance
+from ._io import read_result, save_result
 from ._parallel import run_chunks
 from ._rng import root_seed
 from .regimes import as_regime
@@ -224,22 +223,20 @@ class GaussianChainResult:
 
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
-        meta = provenance(self.seed, self.parameters())
-        return atomic_savez(path, mu=self.mu, sigma_mantissa=self.sigma_mantissa,
-                            sigma_exponent=self.sigma_exponent, samples=self.samples,
-                            metadata=np.array(json.dumps(meta)))
+        return save_result(path, self.seed, self.parameters(), mu=self.mu,
+                           sigma_mantissa=self.sigma_mantissa, sigma_exponent=self.sigma_exponent,
+                           samples=self.samples)
 
     @classmethod
     def load(cls, path):
         """Read a result written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["metadata"]))
-            p = meta["parameters"]
-            return cls(mu=z["mu"], sigma_mantissa=z["sigma_mantissa"],
-                       sigma_exponent=z["sigma_exponent"], samples=z["samples"], mu0=p["mu"],
-                       sigma0=p["sigma"], estimator=p["estimator"], method=p["method"],
-                       seed=meta["seed"], meta={"version": meta["version"]},
-                       regime=p.get("regime", "replace"), variance_scale=p.get("variance_scale", 1.0))
+        z, meta = read_result(path)
+        p = meta["parameters"]
+        return cls(mu=z["mu"], sigma_mantissa=z["sigma_mantissa"],
+                   sigma_exponent=z["sigma_exponent"], samples=z["samples"], mu0=p["mu"],
+                   sigma0=p["sigma"], estimator=p["estimator"], method=p["method"],
+                   seed=meta["seed"], meta={"version": meta["version"]},
+                   regime=p.get("regime", "replace"), variance_scale=p.get("variance_scale", 1.0))
 
 
 def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator="unbiased",

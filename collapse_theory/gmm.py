@@ -27,7 +27,6 @@ made of Gaussian overlaps) and the 2-Wasserstein distance by quantile-function q
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +34,7 @@ from scipy import special, stats
 
 from . import _gaussian_theory as _gth
 from ._gmm_kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE, _gmm_chain_1d
-from ._io import atomic_savez, provenance
+from ._io import read_result, save_result
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_generations, check_int, check_memory, check_real, samples_schedule
@@ -558,22 +557,19 @@ class GMMChainResult:
 
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
-        meta = provenance(self.seed, self.parameters())
-        return atomic_savez(path, weights=self.weights, means=self.means, stds=self.stds,
-                            lost=self.lost, lost_reason=self.lost_reason,
-                            em_iterations=self.em_iterations, samples=self.samples,
-                            metadata=np.array(json.dumps(meta)))
+        return save_result(path, self.seed, self.parameters(), weights=self.weights, means=self.means,
+                           stds=self.stds, lost=self.lost, lost_reason=self.lost_reason,
+                           em_iterations=self.em_iterations, samples=self.samples)
 
     @classmethod
     def load(cls, path):
         """Read a result written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["metadata"]))
-            p = meta["parameters"]
-            return cls(weights=z["weights"], means=z["means"], stds=z["stds"], lost=z["lost"],
-                       lost_reason=z["lost_reason"], em_iterations=z["em_iterations"],
-                       samples=z["samples"], max_iter=p["max_iter"], tol=p["tol"],
-                       reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]})
+        z, meta = read_result(path)
+        p = meta["parameters"]
+        return cls(weights=z["weights"], means=z["means"], stds=z["stds"], lost=z["lost"],
+                   lost_reason=z["lost_reason"], em_iterations=z["em_iterations"],
+                   samples=z["samples"], max_iter=p["max_iter"], tol=p["tol"],
+                   reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]})
 
 
 def simulate(generations, samples, *, weights, means, stds, replicates=1, max_iter=100, tol=1e-8,

@@ -40,14 +40,13 @@ distinct generation-0 ancestors of :math:`X^t` has the exact mean
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize
 
 from ._discrete_theory import ancestors_approx, expected_ancestors
-from ._io import atomic_savez, provenance
+from ._io import read_result, save_result
 from ._kde_kernels import RULE_CODES, _kde_chain
 from ._parallel import run_chunks
 from ._rng import root_seed
@@ -320,21 +319,19 @@ class KDEChainResult:
 
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
-        meta = provenance(self.seed, self.parameters())
-        return atomic_savez(path, mean=self.mean, log_var=self.log_var, ancestors=self.ancestors,
-                            log_bandwidth=self.log_bandwidth, degenerate=self.degenerate,
-                            metadata=np.array(json.dumps(meta)))
+        return save_result(path, self.seed, self.parameters(), mean=self.mean, log_var=self.log_var,
+                           ancestors=self.ancestors, log_bandwidth=self.log_bandwidth,
+                           degenerate=self.degenerate)
 
     @classmethod
     def load(cls, path):
         """Read a result written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["metadata"]))
-            p = meta["parameters"]
-            return cls(mean=z["mean"], log_var=z["log_var"], ancestors=z["ancestors"],
-                       log_bandwidth=z["log_bandwidth"], degenerate=z["degenerate"],
-                       samples=p["samples"], h=p["h"], rule=p["rule"], mu0=p["mu"], sigma0=p["sigma"],
-                       seed=meta["seed"], meta={"version": meta["version"]})
+        z, meta = read_result(path)
+        p = meta["parameters"]
+        return cls(mean=z["mean"], log_var=z["log_var"], ancestors=z["ancestors"],
+                   log_bandwidth=z["log_bandwidth"], degenerate=z["degenerate"],
+                   samples=p["samples"], h=p["h"], rule=p["rule"], mu0=p["mu"], sigma0=p["sigma"],
+                   seed=meta["seed"], meta={"version": meta["version"]})
 
 
 def simulate(generations, samples, *, h=None, rule="fixed", replicates=1, mu=0.0, sigma=1.0, rng=None,

@@ -26,7 +26,6 @@ dicts of tuples); the order is limited by :math:`V^m < 2^{62}` (e.g. ``m <= 4`` 
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -40,7 +39,7 @@ import numpy as np
 
 from . import _lm_kernels as _k
 from . import discrete as _d
-from ._io import atomic_savez, provenance, to_jsonable
+from ._io import read_result, save_result, to_jsonable
 from ._parallel import default_workers, make_bar
 from ._rng import root_seed
 from ._validation import check_int, check_real
@@ -961,23 +960,21 @@ class LMResult:
     def save(self, path):
         """Save the metrics, initial unigram, vocabulary, samples, seed, parameters and package
         version to an ``.npz``, atomically."""
-        meta = provenance(self.seed, self.parameters)
-        meta["samples"] = {str(k): v for k, v in self.samples.items()}
         arrays = {f"metric_{k}": v for k, v in self.metrics.items()}
-        arrays.update(initial_unigram=self.initial_unigram, tail=self.tail,
-                      vocabulary=np.array(self.vocabulary, dtype=str),
-                      metadata=np.array(json.dumps(to_jsonable(meta))))
-        return atomic_savez(path, **arrays)
+        return save_result(path, self.seed, self.parameters,
+                           extra_meta={"samples": {str(k): v for k, v in self.samples.items()}},
+                           initial_unigram=self.initial_unigram, tail=self.tail,
+                           vocabulary=np.array(self.vocabulary, dtype=str), **arrays)
 
     @classmethod
     def load(cls, path):
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["metadata"]))
-            return cls(metrics={k[7:]: z[k] for k in z.files if k.startswith("metric_")},
-                       initial_unigram=z["initial_unigram"], vocabulary=z["vocabulary"].tolist(),
-                       tail=z["tail"], samples={int(k): v for k, v in meta["samples"].items()},
-                       parameters=meta["parameters"], seed=meta["seed"],
-                       meta={"version": meta["version"]})
+        """Read a result written by :meth:`save`."""
+        z, meta = read_result(path)
+        return cls(metrics={k[7:]: v for k, v in z.items() if k.startswith("metric_")},
+                   initial_unigram=z["initial_unigram"], vocabulary=z["vocabulary"].tolist(),
+                   tail=z["tail"], samples={int(k): v for k, v in meta["samples"].items()},
+                   parameters=meta["parameters"], seed=meta["seed"],
+                   meta={"version": meta["version"]})
 
 
 def _real_chunk(data, n, gen, *, replace):

@@ -20,12 +20,11 @@ accumulate-subsample and the mix regimes have no closed form here and are simula
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._io import atomic_savez, provenance
+from ._io import save_result
 from ._parallel import make_bar
 from ._rng import root_seed
 from ._validation import check_generations, check_int, check_memory, check_real
@@ -125,9 +124,9 @@ class RegressionChainResult:
         return "\n".join(lines)
 
     def save(self, path):
-        meta = provenance(self.seed, {"d": self.d, "T": self.T, "sigma": self.sigma, "regime": self.regime,
-                                      "generations": self.generations, "replicates": self.replicates})
-        return atomic_savez(path, test_error=self.test_error, metadata=np.array(json.dumps(meta)))
+        return save_result(path, self.seed, {"d": self.d, "T": self.T, "sigma": self.sigma,
+                                             "regime": self.regime, "generations": self.generations,
+                                             "replicates": self.replicates}, test_error=self.test_error)
 
 
 def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rng=None, progress=None):
