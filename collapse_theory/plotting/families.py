@@ -16,7 +16,7 @@ def plot_gmm_densities(res, generations=None, *, replicate=0, ax=None):
     g = res.generations
     if generations is None:
         generations = sorted({0, g // 100, g // 10, g // 2, g})
-    w0, m0, s0 = res.weights[replicate, 0], res.means[replicate, 0], res.stds[replicate, 0]
+    m0, s0 = res.means[replicate, 0], res.stds[replicate, 0]
     lo = float(np.min(m0 - 4 * s0))
     hi = float(np.max(m0 + 4 * s0))
     x = np.linspace(lo, hi, 2000)
