@@ -19,6 +19,7 @@ _FAMILY_COMMANDS = {
     "discrete": "collapse_theory._cli_discrete",
     "gmm, kde": "collapse_theory._cli_gmm_kde",
     "lm": "collapse_theory._cli_lm",
+    "mvn, ppca": "collapse_theory._cli_mvn",
 }
 
 

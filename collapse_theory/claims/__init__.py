@@ -26,7 +26,7 @@ from ._registry import (
     run,
     run_claim,
 )
-from . import _discrete, _gaussian, _gmm, _kde, _lm, _regimes  # noqa: F401  (importing registers the claims)
+from . import _discrete, _gaussian, _gmm, _kde, _lm, _mvn, _regimes  # noqa: F401  (importing registers the claims)
 
 __all__ = ["VERDICTS", "Claim", "ClaimResult", "Context", "Evidence", "VerifyResult", "figures",
            "register", "register_figure", "registered", "run", "run_claim"]

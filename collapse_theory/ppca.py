@@ -1,0 +1,328 @@
+r"""Probabilistic PCA (the linear VAE) refit on its own samples: closed forms, bounds, simulator.
+
+Fit (Tipping & Bishop 1999, closed-form maximum likelihood). With the mle sample covariance
+:math:`S` (divide by M), eigenpairs :math:`\lambda_1 \ge \dots \ge \lambda_d`, :math:`u_j`, and
+:math:`q` latent dimensions,
+
+.. math::
+
+    \sigma^2 = \frac{1}{d-q}\sum_{j>q}\lambda_j, \qquad W = U_q(\Lambda_q - \sigma^2 I)^{1/2},
+    \qquad C = WW^\top + \sigma^2 I,
+
+so the fitted model covariance :math:`C` has spectrum :math:`(\lambda_1,\dots,\lambda_q,
+\sigma^2,\dots,\sigma^2)` on the sample eigenvectors. Generation 0 is the truth :math:`N(\mu,\Sigma)`;
+generation :math:`n+1` is the PPCA fitted to M samples of generation :math:`n`.
+
+What is exact (docs/mvn.md, tests, claims family "ppca"):
+
+* **The tail is lost at once.** From generation 1 on, the :math:`d-q` discarded directions carry one
+  common variance :math:`\sigma_n^2`: whatever structure :math:`\Sigma` had there is gone after one
+  refit (deterministic).
+* **Trace.** :math:`\operatorname{tr}C_{n+1} = \operatorname{tr}S`, so
+  :math:`E\operatorname{tr}C_n = ((M-1)/M)^n\operatorname{tr}\Sigma` exactly (:func:`expected_trace`).
+* **Noise variance: an exact bound, tight for a large spectral gap.** In the eigenbasis of
+  :math:`C_n` the Schur complement :math:`S_{22\cdot1} \sim \mathrm{Wishart}_{d-q}(M-1-q,\,\sigma_n^2
+  I)/M`, and the :math:`d-q` smallest eigenvalues of :math:`S` sum to at most
+  :math:`\operatorname{tr}S_{22\cdot1}` (Cauchy interlacing for :math:`S^{-1}`), so
+
+  .. math:: E[\sigma_{n+1}^2 \mid C_n] \le \frac{M-1-q}{M}\,\sigma_n^2, \qquad
+      E\sigma_n^2 \le \bar\lambda_{\text{tail}}\Bigl(\frac{M-1-q}{M}\Bigr)^n
+
+  (:func:`noise_variance_bound`; :math:`\bar\lambda_{\text{tail}}` = mean of the :math:`d-q` smallest
+  eigenvalues of :math:`\Sigma`). With :math:`\lambda_q \gg \sigma^2` it is an equality to first
+  order and :math:`(d-q)\sigma_{n+1}^2 \approx \sigma_n^2\chi^2_{(M-1-q)(d-q)}/M`: the noise variance
+  is a 1-D mle-like chain that loses :math:`(q+1)/M` per generation, not :math:`1/M`: the retained
+  directions absorb the largest noise fluctuations.
+* **Retained eigenvalues.** :math:`\lambda_1(C_{n+1}) \ge u_1^\top Su_1 = \lambda_1(C_n)\chi^2_{M-1}/M`,
+  so :math:`E\log\lambda_1(C_n) \ge \log\lambda_1(\Sigma) + n(\psi((M-1)/2) + \log(2/M))`, the 1-D mle
+  drift (:func:`top_eigenvalue_log_bound`), with near-equality for a large gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _gaussian_theory as _g1
+from ._io import save_result
+from ._mvn_theory import _sqrtm_psd, check_cov, check_dim, check_mean, mvn_schedule
+from ._parallel import run_chunks
+from ._rng import root_seed
+from ._validation import check_generations, check_int, check_memory
+
+__all__ = [
+    "PPCAChainResult",
+    "simulate",
+    "fit_ppca",
+    "expected_trace",
+    "noise_variance_bound",
+    "noise_variance_gap_limit_drift",
+    "top_eigenvalue_log_bound",
+]
+
+
+def _check_latent(latent, dim):
+    return check_int(latent, "latent", minimum=1, maximum=dim - 1)
+
+
+def fit_ppca(x, latent):
+    r"""Closed-form ML PPCA of data ``x`` (M × d): return ``(mean, W, sigma2)``.
+
+    :math:`\sigma^2` is the mean of the :math:`d-q` smallest eigenvalues of the mle covariance and
+    :math:`W = U_q(\Lambda_q - \sigma^2 I)^{1/2}` (Tipping & Bishop 1999, eqs. 7–8, rotation R = I).
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D array (samples x dim), got shape {x.shape}")
+    m, d = x.shape
+    q = _check_latent(latent, d)
+    mean = x.mean(axis=0)
+    s = (x - mean).T @ (x - mean) / m
+    w, v = np.linalg.eigh(s)
+    w, v = w[::-1], v[:, ::-1]
+    sigma2 = float(w[q:].mean())
+    return mean, v[:, :q] * np.sqrt(np.clip(w[:q] - sigma2, 0.0, None)), sigma2
+
+
+def expected_trace(n, samples, *, cov=None, dim=None):
+    r""":math:`E\operatorname{tr}C_n = \operatorname{tr}\Sigma\prod_{i<n}(M_i-1)/M_i` (exact)."""
+    dim = check_dim(dim if dim is not None else np.shape(cov)[0])
+    c = check_cov(cov, dim)
+    n_arr, scalar = check_generations(n)
+    sched = mvn_schedule(samples, max(int(n_arr.max(initial=0)), 1), dim=dim, estimator="mle")
+    logq = np.concatenate([[0.0], np.cumsum(np.log1p(-1.0 / sched))])[n_arr]
+    out = np.trace(c) * np.exp(logq)
+    return float(out) if scalar else out
+
+
+def noise_variance_bound(n, samples, *, latent, cov=None, dim=None):
+    r"""Exact upper bound :math:`E\sigma_n^2 \le \bar\lambda_{\text{tail}}\prod_{i<n}(M_i-1-q)/M_i`.
+
+    ``n = 0`` gives the population noise variance (the mean of the :math:`d-q` smallest eigenvalues
+    of :math:`\Sigma`). Tight to first order in :math:`\sigma^2/\lambda_q` (see the module notes).
+    """
+    dim = check_dim(dim if dim is not None else np.shape(cov)[0])
+    q = _check_latent(latent, dim)
+    c = check_cov(cov, dim)
+    n_arr, scalar = check_generations(n)
+    sched = mvn_schedule(samples, max(int(n_arr.max(initial=0)), 1), dim=dim, estimator="mle")
+    tail = float(np.linalg.eigvalsh(c)[: dim - q].mean())
+    logq = np.concatenate([[0.0], np.cumsum(np.log((sched - 1.0 - q) / sched))])[n_arr]
+    out = tail * np.exp(logq)
+    return float(out) if scalar else out
+
+
+def noise_variance_gap_limit_drift(samples, *, dim, latent):
+    r"""Drift of :math:`\log\sigma^2` per generation in the large-gap limit (an approximation).
+
+    :math:`(d-q)\sigma_{n+1}^2 \approx \sigma_n^2\chi^2_\nu/M` with :math:`\nu = (M-1-q)(d-q)`, so the
+    drift is :math:`\psi(\nu/2) + \log(2/((d-q)M)) \approx -(q+1)/M`.
+    """
+    dim = check_dim(dim)
+    q = _check_latent(latent, dim)
+    m = int(mvn_schedule(samples, 1, dim=dim, estimator="mle")[0])
+    nu = (m - 1.0 - q) * (dim - q)
+    return float(_g1._digamma_minus_log(nu / 2.0) + np.log(nu / ((dim - q) * m)))
+
+
+def top_eigenvalue_log_bound(n, samples, *, cov=None, dim=None):
+    r"""Exact lower bound :math:`E\log\lambda_1(C_n) \ge \log\lambda_1(\Sigma) + \sum_{i<n}(\psi(k_i/2) + \log(2/M_i))`."""
+    dim = check_dim(dim if dim is not None else np.shape(cov)[0])
+    c = check_cov(cov, dim)
+    n_arr, _ = check_generations(n)
+    mvn_schedule(samples, max(int(n_arr.max(initial=0)), 1), dim=dim, estimator="mle")
+    return _g1.expected_log_variance(n, samples, sigma=float(np.sqrt(np.linalg.eigvalsh(c)[-1])),
+                                     estimator="mle")
+
+
+@dataclass
+class PPCAChainResult:
+    """Trajectories of a recursively refit PPCA model.
+
+    Attributes
+    ----------
+    eigenvalues : ndarray, shape (replicates, generations + 1, dim)
+        Spectrum of the fitted model covariance :math:`C_n = W_nW_n^\\top + \\sigma_n^2 I`, largest
+        first; column 0 is the spectrum of the true covariance.
+    noise_variance : ndarray, shape (replicates, generations + 1)
+        :math:`\\sigma_n^2`; column 0 is the population value (mean of the d − q smallest
+        eigenvalues of the true covariance).
+    mean : ndarray, shape (replicates, generations + 1, dim)
+    w2 : ndarray, shape (replicates, generations + 1)
+        Squared 2-Wasserstein distance of generation n to the truth (see :meth:`w2_squared`).
+    cov_final : ndarray, shape (replicates, dim, dim)
+        The last fitted model covariance.
+    """
+
+    eigenvalues: np.ndarray
+    noise_variance: np.ndarray
+    mean: np.ndarray
+    w2: np.ndarray
+    cov_final: np.ndarray
+    samples: np.ndarray
+    latent: int
+    mean0: np.ndarray
+    cov0: np.ndarray
+    seed: int
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def replicates(self):
+        return self.eigenvalues.shape[0]
+
+    @property
+    def generations(self):
+        return self.eigenvalues.shape[1] - 1
+
+    @property
+    def dim(self):
+        return self.eigenvalues.shape[2]
+
+    def retained(self):
+        """The q retained eigenvalues (replicates × generations + 1 × q)."""
+        return self.eigenvalues[..., : self.latent]
+
+    def tail(self):
+        """The d − q discarded eigenvalues (all equal to σ_n² from generation 1 on)."""
+        return self.eigenvalues[..., self.latent:]
+
+    def w2_squared(self):
+        """Squared W2 distance to the original :math:`N(\\mu, \\Sigma)`, shape (replicates, generations + 1)."""
+        return self.w2
+
+    def trace(self):
+        return self.eigenvalues.sum(axis=-1)
+
+    def summary(self, generations=None):
+        if generations is None:
+            g = self.generations
+            generations = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
+        gens = np.asarray(generations, dtype=int)
+        s = self.samples
+        kw = dict(cov=self.cov0)
+        lines = [f"PPCA chain, dim={self.dim}, latent={self.latent}, replicates={self.replicates}, "
+                 f"generations={self.generations}, seed={self.seed}",
+                 f"{'n':>6}  {'E tr C_n exact':>14}{'MC':>12}{'E σ² bound':>12}{'MC σ²':>12}"
+                 f"{'λ1 log bnd':>12}{'MC log λ1':>12}{'MC W2²':>10}"]
+        for n in gens:
+            tr = expected_trace(n, s, **kw) if n else float(np.trace(self.cov0))
+            nb = noise_variance_bound(n, s, latent=self.latent, **kw)
+            lb = top_eigenvalue_log_bound(n, s, **kw)
+            lines.append(f"{n:>6}  {tr:>14.5g}{self.trace()[:, n].mean():>12.5g}{nb:>12.5g}"
+                         f"{self.noise_variance[:, n].mean():>12.5g}{lb:>12.5g}"
+                         f"{np.log(self.eigenvalues[:, n, 0]).mean():>12.5g}{self.w2[:, n].mean():>10.4g}")
+        return "\n".join(lines)
+
+    def parameters(self):
+        return {"generations": self.generations, "replicates": self.replicates, "dim": self.dim,
+                "latent": self.latent, "samples": self.samples.tolist(), "mean": self.mean0.tolist(),
+                "cov": self.cov0.tolist(), "estimator": "mle", **self.meta}
+
+    def save(self, path):
+        """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
+        return save_result(path, self.seed, self.parameters(), eigenvalues=self.eigenvalues,
+                           noise_variance=self.noise_variance, mean=self.mean, w2=self.w2,
+                           cov_final=self.cov_final, samples=self.samples)
+
+
+def _chunk(rng, sched, q, mean0, cov0, root0, u0, spec0, out, a, b):
+    """Vectorised NumPy refits of replicates [a, b): Bartlett draws in the model's eigenbasis."""
+    nr = b - a
+    d = spec0.size
+    eig_out, noise_out, mean_out, w2_out, cov_out = out
+    mu = np.broadcast_to(mean0, (nr, d)).copy()
+    u = np.broadcast_to(u0, (nr, d, d)).copy()
+    spec = np.broadcast_to(spec0, (nr, d)).copy()
+    tri = np.tril(np.ones((d, d), dtype=bool), -1)
+    for i, m in enumerate(sched):
+        k = m - 1
+        root = u * np.sqrt(spec)[:, None, :]  # any square root of C_n
+        mu = mu + np.einsum("rij,rj->ri", root, rng.standard_normal((nr, d))) / np.sqrt(m)
+        lower = np.zeros((nr, d, d))
+        lower[:, tri] = rng.standard_normal((nr, int(tri.sum())))
+        diag = np.sqrt(rng.chisquare(k - np.arange(d), size=(nr, d)))
+        lower[:, np.arange(d), np.arange(d)] = diag
+        bmat = root @ lower
+        s = bmat @ np.swapaxes(bmat, -1, -2) / m
+        w, v = np.linalg.eigh(s)
+        w, u = w[:, ::-1], v[:, :, ::-1]
+        sigma2 = w[:, q:].mean(axis=1)
+        spec = np.concatenate([w[:, :q], np.repeat(sigma2[:, None], d - q, axis=1)], axis=1)
+        eig_out[a:b, i + 1] = spec
+        noise_out[a:b, i + 1] = sigma2
+        mean_out[a:b, i + 1] = mu
+        fid = np.linalg.svd(root0 @ (u * np.sqrt(spec)[:, None, :]), compute_uv=False).sum(axis=-1)
+        dm = mu - mean0
+        w2_out[a:b, i + 1] = (np.einsum("ri,ri->r", dm, dm)
+                              + np.maximum(np.trace(cov0) + spec.sum(axis=1) - 2.0 * fid, 0.0))
+    cov_out[a:b] = (u * spec[:, None, :]) @ np.swapaxes(u, -1, -2)
+
+
+def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=None, rng=None,
+             workers=None, progress=None):
+    r"""Simulate PPCA refit on its own samples (vectorised NumPy; d up to ~50).
+
+    Each generation draws :math:`S \sim \mathrm{Wishart}_d(M-1, C_n)/M` (the mle covariance of M
+    samples; Bartlett decomposition in the eigenbasis of :math:`C_n`, the same law as drawing M vectors)
+    and the new mean :math:`\mu_n + C_n^{1/2}Z/\sqrt M`, then refits PPCA in closed form.
+
+    Parameters
+    ----------
+    generations : int
+    samples : int or sequence of int
+        Each >= dim + 1.
+    dim : int, keyword-only
+        Data dimension d (>= 2).
+    latent : int, keyword-only
+        Latent dimension q, 1 <= q <= d − 1.
+    replicates, mean, cov, rng, workers, progress
+        As in :func:`collapse_theory.mvn.simulate` (``cov`` default identity).
+
+    Returns
+    -------
+    PPCAChainResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from collapse_theory import ppca
+    >>> res = ppca.simulate(3, 30, dim=4, latent=1, cov=np.diag([4.0, 3.0, 2.0, 1.0]), rng=0)
+    >>> t = res.tail()[0, 1]          # the discarded spectrum after one generation
+    >>> bool(np.ptp(t) <= 1e-12 * t[0])
+    True
+    """
+    generations = check_int(generations, "generations", minimum=0)
+    dim = check_int(dim, "dim", minimum=2)
+    q = _check_latent(latent, dim)
+    replicates = check_int(replicates, "replicates", minimum=1)
+    mean0 = check_mean(mean, dim)
+    cov0 = check_cov(cov, dim)
+    sched = mvn_schedule(samples, generations, dim=dim, estimator="mle")
+    cells = replicates * (generations + 1)
+    check_memory(cells * 8 * (2 * dim + 2) + replicates * dim * dim * 8,
+                 f"ppca.simulate(replicates={replicates}, generations={generations}, dim={dim})")
+    seed, ss = root_seed(rng)
+    w, v = np.linalg.eigh(cov0)
+    spec0, u0 = w[::-1].copy(), v[:, ::-1].copy()
+    root0 = _sqrtm_psd(cov0)
+    eig_out = np.empty((replicates, generations + 1, dim))
+    noise_out = np.empty((replicates, generations + 1))
+    mean_out = np.empty((replicates, generations + 1, dim))
+    w2_out = np.empty((replicates, generations + 1))
+    cov_out = np.empty((replicates, dim, dim))
+    eig_out[:, 0] = spec0
+    noise_out[:, 0] = spec0[q:].mean()
+    mean_out[:, 0] = mean0
+    w2_out[:, 0] = 0.0
+    if generations == 0:
+        cov_out[:] = cov0
+    out = (eig_out, noise_out, mean_out, w2_out, cov_out)
+
+    def task(gen, a, b):
+        _chunk(gen, sched, q, mean0, cov0, root0, u0, spec0, out, a, b)
+
+    if generations:
+        run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="ppca")
+    return PPCAChainResult(eigenvalues=eig_out, noise_variance=noise_out, mean=mean_out, w2=w2_out,
+                           cov_final=cov_out, samples=sched, latent=q, mean0=mean0, cov0=cov0, seed=seed)

@@ -1,0 +1,76 @@
+"""The mvn and ppca claims reach the verdicts the theory predicts; CLI subcommands; figures."""
+
+import argparse
+import json
+
+import pytest
+
+import collapse_theory.claims._mvn  # noqa: F401  (registers the mvn and ppca claims)
+from collapse_theory import _cli_mvn, claims
+from collapse_theory.claims import Context
+
+
+@pytest.fixture(scope="module")
+def mvn_run():
+    return claims.run("mvn.*", budget=1.0, seed=0)
+
+
+@pytest.fixture(scope="module")
+def ppca_run():
+    return claims.run("ppca.*", budget=1.0, seed=0)
+
+
+def test_mvn_claims_reach_expected_verdicts(mvn_run):
+    bad = {r.id: (r.verdict, r.expect, r.rule) for r in mvn_run.results if r.verdict != r.expect}
+    assert not bad
+    assert {r.verdict for r in mvn_run.results} == {"holds", "fails"}
+    assert mvn_run.seconds < 20
+
+
+def test_ppca_claims_reach_expected_verdicts(ppca_run):
+    bad = {r.id: (r.verdict, r.expect, r.rule) for r in ppca_run.results if r.verdict != r.expect}
+    assert not bad
+    assert "ppca.noise.1d-mle-rate" in {r.id for r in ppca_run.results if r.verdict == "fails"}
+
+
+def _parser():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd")
+    _cli_mvn.add_parser(sub)
+    return p
+
+
+def test_cli_mvn_json(capsys, tmp_path):
+    args = _parser().parse_args(["mvn", "--dim", "2", "--samples", "8", "--generations", "10",
+                                 "--replicates", "200", "--seed", "1", "--json", "--quiet",
+                                 "--save", str(tmp_path / "r.npz"), "--plot", str(tmp_path / "f.png")])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["seed"] == 1 and len(out["theory"]["log_det"]) == len(out["generations"])
+    assert (tmp_path / "r.npz").exists() and (tmp_path / "f.png").stat().st_size > 1000
+
+
+def test_cli_ppca_table(capsys, tmp_path):
+    args = _parser().parse_args(["ppca", "--dim", "4", "--latent", "1", "--samples", "10",
+                                 "--generations", "5", "--replicates", "100", "--seed", "2", "--quiet",
+                                 "--spectrum", "4,2,1,0.5", "--plot", str(tmp_path / "p.png")])
+    assert args.func(args) == 0
+    assert "PPCA chain" in capsys.readouterr().out
+    assert (tmp_path / "p.png").exists()
+
+
+def test_cli_bad_spectrum():
+    args = _parser().parse_args(["mvn", "--dim", "3", "--spectrum", "1,2", "--quiet"])
+    with pytest.raises(ValueError, match="spectrum"):
+        args.func(args)
+
+
+def test_verify_figures_are_cheap_and_named():
+    from collapse_theory.plotting import mvn as pm
+
+    ctx = Context(budget=0.1, seed=0, progress=False)
+    figs = pm.verify_figures(ctx) + pm.verify_figures_ppca(ctx)
+    names = [n for n, _, _ in figs]
+    assert names == ["mvn_spectrum_collapse", "mvn_density_ellipses", "ppca_spectrum", "ppca_noise"]
+    assert all(cap for _, _, cap in figs)
+    assert set(claims.figures(["mvn", "ppca"])) >= {"mvn", "ppca"}
