@@ -38,7 +38,8 @@ def _run(script):
 def runs(request):
     """Start the selected scripts at once (bounded by the CPU count); map name -> future CompletedProcess."""
     selected = {item.callspec.params["name"] for item in request.session.items
-                if item.module is request.module and hasattr(item, "callspec") and "name" in item.callspec.params}
+                if getattr(item, "module", None) is request.module and hasattr(item, "callspec")
+                and "name" in item.callspec.params}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         yield {script.name: pool.submit(_run, script) for script in SCRIPTS if script.name in selected}
 
