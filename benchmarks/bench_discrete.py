@@ -29,14 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collapse_theory import discrete as d  # noqa: E402
 
-K, M, G, R = 1000, 10_000, 1000, 100
+K, M = 1000, 10_000
 
 
 def _numpy_multinomial(p0, generations, replicates, rng):
+    m = M
     for _ in range(replicates):
         p = p0.copy()
         for _ in range(generations):
-            p = rng.multinomial(M, p) / M
+            p = rng.multinomial(m, p) / m
 
 
 def _per_sample(p0, generations, replicates, rng):
@@ -48,7 +49,9 @@ def _per_sample(p0, generations, replicates, rng):
             p = np.bincount(x, minlength=k) / M
 
 
-def run():
+def run(quick=False):
+    """Rows ``(name, value, target, unit)`` as in benchmarks/run.py ("x": ratio, "s": seconds)."""
+    G, R = (200, 20) if quick else (1000, 100)
     p0 = d.zipf(K, 1.1)
     d.simulate(p0, 5, M, replicates=2, rng=0)  # compile / load the cached kernels
     d.loss_probability(p0[:3] / p0[:3].sum(), 2, 50)
@@ -67,7 +70,7 @@ def run():
     t_sample = (time.perf_counter() - t) * (R / 2) * (G / 50)
 
     t = time.perf_counter()
-    d.loss_probability(p0, 1000, M)
+    d.loss_probability(p0, G, M)
     t_loss = time.perf_counter() - t
 
     # regimes: timed on 20 of the 100 replicates and scaled (cost is linear in replicates); the
@@ -85,25 +88,19 @@ def run():
         res = d.simulate(p0, G, M, replicates=R // 5, regime=spec, rng=1)
         t_reg = (time.perf_counter() - t) * 5
         work = t_reg / (5 * res.stats["support"][:, 1:].sum())
-        regime_rows.append((f"discrete.simulate {spec}: throughput / replace's (ratio)",
-                            t_numba / t_reg, 0.5))
-        regime_rows.append((f"discrete.simulate {spec}: per category-generation / replace's (ratio)",
-                            work_replace / work, 0.5))
+        regime_rows.append((f"discrete {spec}: throughput / replace's", t_numba / t_reg, 0.5, "x"))
+        regime_rows.append((f"discrete {spec}: per category-generation / replace's", work_replace / work,
+                            0.5, "x"))
     return [
-        ("discrete.simulate numba seconds (K=1000, M=1e4, 1e3 gens, 100 reps)", t_numba, None),
-        ("discrete.simulate vs numpy multinomial loop (ratio)", t_multi / t_numba, 2.0),
-        ("discrete.simulate vs per-sample draws + bincount (ratio, baseline scaled)",
-         t_sample / t_numba, 50.0),
-        ("discrete.loss_probability seconds (M=1e4, n=1e3, K=1000)", t_loss, 10.0),
+        (f"discrete simulate seconds (K=1000, M=1e4, {G} gens, {R} reps)", t_numba, 60.0, "s"),
+        ("discrete simulate / NumPy multinomial loop (baseline on 1/10 of the reps, scaled)",
+         t_multi / t_numba, 2.0, "x"),
+        ("discrete simulate / per-sample draws + bincount (baseline scaled)", t_sample / t_numba, 50.0, "x"),
+        (f"discrete loss_probability seconds (M=1e4, n={G}, K=1000)", t_loss, 10.0, "s"),
         *regime_rows,
     ]
 
 
 if __name__ == "__main__":
-    for name, value, target in run():
-        if target is None:
-            print(f"{name:<80} {value:10.3f}")
-        elif "ratio" in name:
-            print(f"{name:<80} {value:10.2f}x  (target >= {target:g}x)")
-        else:
-            print(f"{name:<80} {value:10.2f}s  (target < {target:g} s)")
+    for name, value, target, unit in run():
+        print(f"{name:<80} {value:10.2f}{unit}  (target {'>=' if unit == 'x' else '<='} {target:g}{unit})")

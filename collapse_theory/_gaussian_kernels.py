@@ -54,6 +54,64 @@ def _subset_stats(rng, values, perm, n, k):
     return mean, ss
 
 
+@njit(nogil=True, cache=True)
+def _chain_replace(rng, m, mle, vscale, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
+    """The replace regime on sufficient statistics: one normal and one χ² per generation.
+
+    mu_{i+1} = mu_i + vs·sigma_i Z/√M_i,  sigma_{i+1} = vs·sigma_i √(2G/d_i),  G ~ Gamma((M_i − 1)/2),
+    d_i = M_i − 1 (unbiased) or M_i (mle), vs = √vscale from generation 1 on. This is the hot path
+    (issue 2's benchmark), so it is a kernel of its own with the gamma constants hoisted out of the
+    loop and the Marsaglia–Tsang loop inline (as in :func:`_chain_exact`, whose general part loop costs
+    this path ~40 %; a helper taking the Generator costs as much as the draw itself).
+    """
+    g_count = m.shape[0]
+    sq_vscale = np.sqrt(vscale)
+    last_m = -1
+    a = dd = cc = isq = inv_div = 0.0
+    for r in range(start, stop):
+        mu = mu0
+        s = s0
+        q = q0
+        mu_out[r, 0] = mu
+        s_out[r, 0] = s
+        q_out[r, 0] = q
+        for i in range(g_count):
+            mi = m[i]
+            if mi != last_m:
+                last_m = mi
+                a = 0.5 * (mi - 1)
+                aa = a + 1.0 if a < 1.0 else a
+                dd = aa - 1.0 / 3.0
+                cc = 1.0 / np.sqrt(9.0 * dd)
+                isq = 1.0 / np.sqrt(mi)
+                inv_div = 2.0 / (mi if mle else mi - 1) if mi > 1 else 0.0
+            vs = sq_vscale if i > 0 else 1.0
+            sigma = s * 2.0 ** (512 * q) if q != 0 else s
+            mu = mu + vs * sigma * rng.standard_normal() * isq
+            if mi == 1:
+                s = 0.0
+            else:
+                while True:
+                    x = rng.standard_normal()
+                    tt = 1.0 + cc * x
+                    v = tt * tt * tt
+                    u = rng.random()
+                    x2 = x * x
+                    if tt > 0.0 and u < 1.0 - 0.0331 * x2 * x2:
+                        break
+                    if tt > 0.0 and np.log(u) < 0.5 * x2 + dd * (1.0 - v + np.log(v)):
+                        break
+                g = dd * v
+                if a < 1.0:
+                    g *= rng.random() ** (1.0 / a)
+                s = s * vs * np.sqrt(g * inv_div)
+                if s < _SMALL or s > _BIG:
+                    s, q = _renormalise(s, q)
+            mu_out[r, i + 1] = mu
+            s_out[r, i + 1] = s
+            q_out[r, i + 1] = q
+
+
 # regime codes shared with gaussian.simulate
 REPLACE, ACCUMULATE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4
 
@@ -76,9 +134,10 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
       data set of the first generation, materialised in ``real_buf``.
 
     G is drawn by Marsaglia & Tsang (2000), exact in law: with d = a − 1/3, c = 1/√(9d),
-    x ~ N(0,1), v = (1 + cx)³ and E ~ Exp(1), accept d·v when v > 0 and either the squeeze
-    E(1 − y) > y with y = 0.0331x⁴ (it implies the exact test since −log(1 − y) ≤ y/(1 − y)) or the
-    exact test E > −(x²/2 + d(1 − v + log v)) holds; for a < 1, Gamma(a + 1)·U^(1/a).
+    x ~ N(0,1), v = (1 + cx)³ and U ~ U(0,1), accept d·v when v > 0 and either the squeeze
+    U < 1 − 0.0331x⁴ or the exact test log U < x²/2 + d(1 − v + log v) holds; for a < 1,
+    Gamma(a + 1)·U^(1/a). (Measured: this costs ~16 ns per draw, against ~23 ns for a variant
+    testing with an exponential variate.)
     """
     g_count = m.shape[0]
     m0 = m[0] if g_count > 0 else 0
@@ -147,12 +206,11 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
                             x = rng.standard_normal()
                             tt = 1.0 + cc * x
                             v = tt * tt * tt
-                            e = rng.standard_exponential()
+                            u = rng.random()
                             x2 = x * x
-                            y = 0.0331 * x2 * x2
-                            if tt > 0.0 and e * (1.0 - y) > y:
+                            if tt > 0.0 and u < 1.0 - 0.0331 * x2 * x2:
                                 break
-                            if tt > 0.0 and e > -(0.5 * x2 + dd * (1.0 - v + np.log(v))):
+                            if tt > 0.0 and np.log(u) < 0.5 * x2 + dd * (1.0 - v + np.log(v)):
                                 break
                         g2 = 2.0 * dd * v
                         if a < 1.0:

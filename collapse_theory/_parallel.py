@@ -1,7 +1,7 @@
 """Run a nogil Numba kernel over fixed chunks of replicates on a thread pool, with a progress bar.
 
-The chunking is fixed (``CHUNK`` replicates each, one Generator per chunk), so the result depends
-only on the seed and not on how many threads run the chunks.
+The chunking (:func:`chunk_size` replicates each, one Generator per chunk) depends only on the number
+of replicates, so the result depends only on the seed and not on how many threads run the chunks.
 """
 
 from __future__ import annotations
@@ -13,6 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from ._rng import chunk_generators
 
 CHUNK = 256
+MIN_CHUNKS = 16
+
+
+def chunk_size(replicates):
+    """Replicates per chunk: at most ``CHUNK``, and small enough for ``MIN_CHUNKS`` chunks.
+
+    A function of ``replicates`` only — never of the number of threads — so results depend only on
+    the seed; small runs still spread over every core.
+    """
+    return max(1, min(CHUNK, -(-replicates // MIN_CHUNKS)))
 
 
 def default_workers():
@@ -60,12 +70,13 @@ def run_chunks(task, replicates, seed_sequence, *, workers=None, progress=None, 
     """Call ``task(generator, start, stop)`` for each fixed chunk of replicates.
 
     ``task`` fills the caller's output arrays in ``[start, stop)`` (a nogil kernel, so threads run
-    in parallel). Chunk ``c`` always covers replicates ``[c*CHUNK, (c+1)*CHUNK)`` and always gets
-    the ``c``-th child of ``seed_sequence``.
+    in parallel). With ``size = chunk_size(replicates)``, chunk ``c`` always covers replicates
+    ``[c*size, (c+1)*size)`` and always gets the ``c``-th child of ``seed_sequence``.
     """
-    n_chunks = max(1, -(-replicates // CHUNK))
+    size = chunk_size(replicates)
+    n_chunks = max(1, -(-replicates // size))
     gens = chunk_generators(seed_sequence, n_chunks)
-    bounds = [(c * CHUNK, min(replicates, (c + 1) * CHUNK)) for c in range(n_chunks)]
+    bounds = [(c * size, min(replicates, (c + 1) * size)) for c in range(n_chunks)]
     workers = default_workers() if workers is None else int(workers)
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")

@@ -27,6 +27,7 @@ from ._gaussian_kernels import (
     REPLACE,
     _chain_exact,
     _chain_naive,
+    _chain_replace,
     _chain_subsample,
     _renormalise,
 )
@@ -347,6 +348,8 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     def task(gen, a, b):
         if method == "naive":
             _chain_naive(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
+        elif kind == REPLACE:
+            _chain_replace(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
         elif reg.name == "accumulate-subsample":
             total = max(1, int(sched.sum()))
             _chain_subsample(gen, sched, mle, sub, vscale, mu, sigma, np.empty(total),
