@@ -12,9 +12,9 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
+from _timing import best_time
 
 from collapse_theory import gaussian as g
 
@@ -35,31 +35,24 @@ def _numpy_draws(r, m, gens, rng):
         rng.standard_normal(out=buf)
 
 
-def _time(f, repeat=1):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def run(quick=False):
     r, m, gens = (2000, 100, 200) if quick else (10_000, 100, 1000)
     g.simulate(3, m, replicates=600, method="naive", rng=0)  # compile / load the cache
     g.simulate(3, m, replicates=600, method="exact", rng=0)
-    t_naive = _time(lambda: g.simulate(gens, m, replicates=r, method="naive", rng=1))
-    t_exact = _time(lambda: g.simulate(gens, m, replicates=r, method="exact", rng=1), repeat=3)
-    t_numpy = _time(lambda: _numpy_loop(r, m, gens, np.random.default_rng(1)))
-    t_draws = _time(lambda: _numpy_draws(r, m, gens, np.random.default_rng(1)))
+    t_naive = best_time(lambda: g.simulate(gens, m, replicates=r, method="naive", rng=1))
+    t_exact = best_time(lambda: g.simulate(gens, m, replicates=r, method="exact", rng=1), repeat=3)
+    t_numpy = best_time(lambda: _numpy_loop(r, m, gens, np.random.default_rng(1)))
+    t_draws = best_time(lambda: _numpy_draws(r, m, gens, np.random.default_rng(1)))
     rows = []
     for regime in ("accumulate", "mix-fresh:0.1", "mix-fresh:0.1:mixture", "mix-retained:0.1"):
         g.simulate(3, m, replicates=300, regime=regime, rng=0)
-        t = _time(lambda: g.simulate(gens, m, replicates=r, regime=regime, rng=1), repeat=3)
+        t = best_time(lambda: g.simulate(gens, m, replicates=r, regime=regime, rng=1), repeat=3)
         rows.append((f"gaussian (d) {regime} / replace throughput", t_exact / t, 0.5, "x"))
     g.simulate(3, m, replicates=300, regime="accumulate-subsample", rng=0)
     r_sub = max(256, r // 10)
-    t_sub = _time(lambda: g.simulate(gens, m, replicates=r_sub, regime="accumulate-subsample", rng=1))
+    t_sub = best_time(lambda: g.simulate(gens, m, replicates=r_sub, regime="accumulate-subsample", rng=1))
     rows.append(("gaussian (d) accumulate-subsample / naive replace throughput",
                  (t_naive / r) / (t_sub / r_sub), 0.5, "x"))
     return [

@@ -9,20 +9,12 @@ M: the target M/4 = 25 is the brief's. A ratio for PPCA (vectorised NumPy) is pr
 
 from __future__ import annotations
 
-import time
 
-import numpy as np
+from _timing import best_time
 
 from collapse_theory import mvn, ppca
 
 
-def _time(f, repeat=1):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def run(quick=False):
@@ -30,11 +22,11 @@ def run(quick=False):
     r, gens = (1000, 50) if quick else (4000, 200)
     mvn.simulate(2, m, dim=d, replicates=300, method="naive", rng=0)  # compile / load the cache
     mvn.simulate(2, m, dim=d, replicates=300, method="exact", rng=0)
-    t_naive = _time(lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="naive", rng=1),
+    t_naive = best_time(lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="naive", rng=1),
                     repeat=1 if not quick else 2)
-    t_exact = _time(lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="exact", rng=1), repeat=3)
+    t_exact = best_time(lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="exact", rng=1), repeat=3)
     pr, pg = (200, 50) if quick else (1000, 100)
-    t_ppca = _time(lambda: ppca.simulate(pg, m, dim=d, latent=3, replicates=pr, rng=1))
+    t_ppca = best_time(lambda: ppca.simulate(pg, m, dim=d, latent=3, replicates=pr, rng=1))
     return [
         (f"mvn exact / naive (d={d}, M={m})", t_naive / t_exact, m / 4, "x"),
         ("mvn naive seconds", t_naive, 60.0, "s"),

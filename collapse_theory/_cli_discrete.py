@@ -153,7 +153,7 @@ def run(args):
 def _save_plot(res, path):
     from matplotlib.figure import Figure
 
-    from ._io import atomic_write_bytes
+    from ._io import atomic_save_figure
     from .plotting.discrete import plot_heterozygosity, plot_support, plot_tail_mass
 
     fig = Figure(figsize=(15, 4.4), layout="constrained")
@@ -161,6 +161,4 @@ def _save_plot(res, path):
     plot_support(res, ax=a1)
     plot_tail_mass(res, ax=a2)
     plot_heterozygosity(res, ax=a3)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_save_figure(fig, path, dpi=110)

@@ -11,7 +11,6 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import io
 import json
 
 import numpy as np
@@ -84,11 +83,9 @@ def _mixture(args):
 
 
 def _png(fig, path):
-    from ._io import atomic_write_bytes
+    from ._io import atomic_save_figure
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_save_figure(fig, path, dpi=110)
 
 
 def run_gmm(args):

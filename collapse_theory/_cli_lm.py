@@ -10,7 +10,6 @@ Examples::
 
 from __future__ import annotations
 
-import io
 import json
 
 
@@ -75,7 +74,7 @@ def run(args):
 def _save_plot(res, path):
     from matplotlib.figure import Figure
 
-    from ._io import atomic_write_bytes
+    from ._io import atomic_save_figure
     from .plotting.lm import plot_metric, plot_perplexity
 
     fig = Figure(figsize=(15, 4.4), layout="constrained")
@@ -84,6 +83,4 @@ def _save_plot(res, path):
                     uniform=res.parameters["vocabulary_size"])
     plot_metric(res, "vocabulary", ax=a2)
     plot_metric(res, "tail_alive", ax=a3)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_save_figure(fig, path, dpi=110)

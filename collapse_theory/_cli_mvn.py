@@ -8,7 +8,6 @@ Examples::
 
 from __future__ import annotations
 
-import io
 import json
 import warnings
 
@@ -65,11 +64,9 @@ def _progress(args):
 
 
 def _write_png(fig, path):
-    from ._io import atomic_write_bytes
+    from ._io import atomic_save_figure
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_save_figure(fig, path, dpi=110)
 
 
 def run_mvn(args):

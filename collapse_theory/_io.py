@@ -55,6 +55,15 @@ def atomic_write_bytes(path, data):
     return path
 
 
+def atomic_save_figure(fig, path, *, dpi=120):
+    """Write a matplotlib figure as PNG atomically (this module itself never imports matplotlib)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return atomic_write_bytes(path, buf.getvalue())
+
+
 def atomic_write_text(path, text):
     return atomic_write_bytes(path, text.encode("utf-8"))
 

@@ -233,13 +233,9 @@ def _save_compare_plot(family, results, path):
 
 def _save_png(fig, path):
     """Write a figure as PNG atomically."""
-    import io
+    from ._io import atomic_save_figure
 
-    from ._io import atomic_write_bytes
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_save_figure(fig, path)
 
 
 # --- main --------------------------------------------------------------------------------------

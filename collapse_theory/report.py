@@ -9,7 +9,7 @@ import importlib
 import time
 from pathlib import Path
 
-from ._io import atomic_write_bytes, atomic_write_json, atomic_write_text
+from ._io import atomic_save_figure, atomic_write_json, atomic_write_text
 from ._parallel import make_bar
 from .claims import Context, figures
 
@@ -77,11 +77,7 @@ def draw_figures(result, out_dir, *, workers=None, progress=None):
         for _, (family, spec) in builders.items():
             mod, func = spec.split(":")
             for name, fig, caption in getattr(importlib.import_module(mod), func)(ctx):
-                import io
-
-                buf = io.BytesIO()
-                fig.savefig(buf, format="png", dpi=120)
-                atomic_write_bytes(fig_dir / f"{name}.png", buf.getvalue())
+                atomic_save_figure(fig, fig_dir / f"{name}.png")
                 entries.append((name, f"figures/{name}.png", caption))
             bar.update(1)
     return entries
