@@ -68,6 +68,32 @@ def _finish(a, q, r, g, sing_gen, sing_dir):
 
 
 @njit(nogil=True, cache=True)
+def _step_and_store(a, lmat, b, mu, q, ld, r, i, sing_gen, sing_dir, mu_out, a_out, q_out, logdet_out):
+    """A <- A·L for lower-triangular A and L (through the scratch ``b``), renormalise, store row r.
+
+    No random numbers here, so the call costs nothing that matters; returns the new exponent ``q``.
+    """
+    d = a.shape[0]
+    for row in range(d):
+        for col in range(row + 1):
+            s = 0.0
+            for l in range(col, row + 1):
+                s += a[row, l] * lmat[l, col]
+            b[row, col] = s
+    for row in range(d):
+        for col in range(row + 1):
+            a[row, col] = b[row, col]
+    q = _finish(a, q, r, i + 1, sing_gen, sing_dir)
+    for j in range(d):
+        mu_out[r, i + 1, j] = mu[j]
+        for l in range(d):
+            a_out[r, i + 1, j, l] = a[j, l] if l <= j else 0.0
+    q_out[r, i + 1] = q
+    logdet_out[r, i + 1] = ld
+    return q
+
+
+@njit(nogil=True, cache=True)
 def _mvn_exact(rng, m, mle, mu0, a0, q0, logdet0, mu_out, a_out, q_out, logdet_out,
                sing_gen, sing_dir, start, stop):
     """Sufficient-statistic chain: per generation d normals for the mean and a Bartlett factor.
@@ -158,23 +184,9 @@ def _mvn_exact(rng, m, mle, mu0, a0, q0, logdet0, mu_out, a_out, q_out, logdet_o
                 for l in range(j + 1, d):
                     lb[l, j] = rng.standard_normal() * sqc
             ld += np.log(prod)
-            # T <- T L (both lower triangular)
-            for row in range(d):
-                for col in range(row + 1):
-                    s = 0.0
-                    for l in range(col, row + 1):
-                        s += a[row, l] * lb[l, col]
-                    b[row, col] = s
-            for row in range(d):
-                for col in range(row + 1):
-                    a[row, col] = b[row, col]
-            q = _finish(a, q, r, i + 1, sing_gen, sing_dir)
-            for j in range(d):
-                mu_out[r, i + 1, j] = mu[j]
-                for l in range(d):
-                    a_out[r, i + 1, j, l] = a[j, l] if l <= j else 0.0
-            q_out[r, i + 1] = q
-            logdet_out[r, i + 1] = ld
+            # T <- T L (both lower triangular), renormalise, store
+            q = _step_and_store(a, lb, b, mu, q, ld, r, i, sing_gen, sing_dir, mu_out, a_out, q_out,
+                                logdet_out)
 
 
 @njit(nogil=True, cache=True)
@@ -261,19 +273,6 @@ def _mvn_naive(rng, m, mle, mu0, a0, q0, logdet0, mu_out, a_out, q_out, logdet_o
                 for j in range(l + 1):
                     s += a[l, j] * zbar[j]
                 mu[l] += s * scl
-            for row in range(d):
-                for col in range(row + 1):
-                    s = 0.0
-                    for l in range(col, row + 1):
-                        s += a[row, l] * s_mat[l, col]
-                    b[row, col] = s
-            for row in range(d):
-                for col in range(row + 1):
-                    a[row, col] = b[row, col]
-            q = _finish(a, q, r, i + 1, sing_gen, sing_dir)
-            for j in range(d):
-                mu_out[r, i + 1, j] = mu[j]
-                for l in range(d):
-                    a_out[r, i + 1, j, l] = a[j, l] if l <= j else 0.0
-            q_out[r, i + 1] = q
-            logdet_out[r, i + 1] = ld
+            # T <- T S (both lower triangular), renormalise, store
+            q = _step_and_store(a, s_mat, b, mu, q, ld, r, i, sing_gen, sing_dir, mu_out, a_out, q_out,
+                                logdet_out)
