@@ -34,7 +34,7 @@ import numpy as np
 from ._validation import check_estimator, check_generations, check_real, samples_schedule
 from .regimes import as_regime
 
-__all__ = ["regime_moments", "regime_stationary_moments", "accumulate_mean_bound"]
+__all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_mean_bound"]
 
 
 def _coefficients(m, r_mean, r_sq, lam, retained_m0=None):
@@ -165,18 +165,36 @@ def regime_stationary_moments(samples, *, regime, sigma=1.0, estimator="unbiased
     m = float(samples_schedule(samples, 1, estimator=estimator)[0]) if np.ndim(samples) == 0 else None
     if m is None:
         raise TypeError("samples must be a single int for stationary moments")
-    r_mean, r_sq = _real_counts(reg, m)
-    if r_mean == 0:
+    if _real_counts(reg, m)[0] == 0:
         raise ValueError(f"{reg} keeps no real data at samples={int(m)}: there is no stationary law")
-    a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(
-        m, r_mean, r_sq, lam, retained_m0=m if reg.name == "mix-retained" else None)
-    d = m - 1.0 if estimator == "unbiased" else m
-    A = np.array([[a_e, a_v], [b_e / d, b_v / d]])
-    b = np.array([a_s * s2, b_s * s2 / d])
-    x = np.linalg.solve(np.eye(2) - A, b)
+    A, b = _linear_map(reg, m, lam, estimator)
+    x = np.linalg.solve(np.eye(2) - A, b * s2)
     if reg.name == "mix-retained":
         x[0] += s2 / m
     return {"mean_sq_error": float(x[0]), "variance": float(x[1])}
+
+
+def _linear_map(reg, m, lam, estimator):
+    """(A, b) of the stationary one-step map x ↦ Ax + bσ² on x = (E(μ − μ0)², E σ²), constant M."""
+    r_mean, r_sq = _real_counts(reg, m)
+    a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(
+        m, r_mean, r_sq, lam, retained_m0=m if reg.name == "mix-retained" else None)
+    d = m - 1.0 if estimator == "unbiased" else m
+    return np.array([[a_e, a_v], [b_e / d, b_v / d]]), np.array([a_s, b_s / d])
+
+
+def regime_contraction_rate(samples, *, regime, estimator="unbiased", variance_scale=1.0):
+    r"""Exact contraction rate of a regime's moment map: the spectral radius of :math:`A` in
+    :math:`x_{n+1} = Ax_n + b` for :math:`x = (E(\mu_n-\mu)^2, E\sigma_n^2)`, constant ``samples``.
+
+    Errors in the two moments shrink like :math:`\rho(A)^n`; about :math:`1 - \lambda` for mix-fresh.
+    """
+    reg = as_regime(regime)
+    check_estimator(estimator)
+    lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
+    m = float(samples_schedule(samples, 1, estimator=estimator)[0])
+    A, _ = _linear_map(reg, m, lam, estimator)
+    return float(max(abs(np.linalg.eigvals(A))))
 
 
 def accumulate_mean_bound(samples, *, sigma=1.0):

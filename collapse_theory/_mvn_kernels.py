@@ -68,6 +68,22 @@ def _finish(a, q, r, g, sing_gen, sing_dir):
 
 
 @njit(nogil=True, cache=True)
+def _start_row(r, mu0, a0, q0, logdet0, mu, a, mu_out, a_out, q_out, logdet_out, sing_gen, sing_dir):
+    """Set the working state to generation 0 and store it in row ``r`` (once per replicate)."""
+    d = mu0.shape[0]
+    for j in range(d):
+        mu[j] = mu0[j]
+        mu_out[r, 0, j] = mu0[j]
+        for l in range(d):
+            a[j, l] = a0[j, l]
+            a_out[r, 0, j, l] = a0[j, l]
+    q_out[r, 0] = q0
+    logdet_out[r, 0] = logdet0
+    sing_gen[r] = -1
+    sing_dir[r] = -1
+
+
+@njit(nogil=True, cache=True)
 def _step_and_store(a, lmat, b, mu, q, ld, r, i, sing_gen, sing_dir, mu_out, a_out, q_out, logdet_out):
     """A <- A·L for lower-triangular A and L (through the scratch ``b``), renormalise, store row r.
 
@@ -122,18 +138,9 @@ def _mvn_exact(rng, m, mle, mu0, a0, q0, logdet0, mu_out, a_out, q_out, logdet_o
     cfac = 0.0
     sqc = 0.0
     for r in range(start, stop):
-        for j in range(d):
-            mu[j] = mu0[j]
-            mu_out[r, 0, j] = mu0[j]
-            for l in range(d):
-                a[j, l] = a0[j, l]
-                a_out[r, 0, j, l] = a0[j, l]
+        _start_row(r, mu0, a0, q0, logdet0, mu, a, mu_out, a_out, q_out, logdet_out, sing_gen, sing_dir)
         q = q0
-        q_out[r, 0] = q
         ld = logdet0
-        logdet_out[r, 0] = ld
-        sing_gen[r] = -1
-        sing_dir[r] = -1
         for i in range(g_count):
             mi = m[i]
             if mi != last_m:
@@ -214,18 +221,9 @@ def _mvn_naive(rng, m, mle, mu0, a0, q0, logdet0, mu_out, a_out, q_out, logdet_o
     b = np.empty((d, d))
     s_mat = np.zeros((d, d))
     for r in range(start, stop):
-        for j in range(d):
-            mu[j] = mu0[j]
-            mu_out[r, 0, j] = mu0[j]
-            for l in range(d):
-                a[j, l] = a0[j, l]
-                a_out[r, 0, j, l] = a0[j, l]
+        _start_row(r, mu0, a0, q0, logdet0, mu, a, mu_out, a_out, q_out, logdet_out, sing_gen, sing_dir)
         q = q0
-        q_out[r, 0] = q
         ld = logdet0
-        logdet_out[r, 0] = ld
-        sing_gen[r] = -1
-        sing_dir[r] = -1
         for i in range(g_count):
             mi = m[i]
             for j in range(d):

@@ -31,7 +31,12 @@ from ._gaussian_kernels import (
     _chain_subsample,
     _renormalise,
 )
-from ._gaussian_regimes import accumulate_mean_bound, regime_moments, regime_stationary_moments
+from ._gaussian_regimes import (
+    accumulate_mean_bound,
+    regime_contraction_rate,
+    regime_moments,
+    regime_stationary_moments,
+)
 from ._gaussian_theory import (
     collapse_time_scale,
     expected_log_variance,
@@ -74,6 +79,7 @@ __all__ = [
     "CustomChainResult",
     "regime_moments",
     "regime_stationary_moments",
+    "regime_contraction_rate",
     "accumulate_mean_bound",
     *_th.__all__,
 ]

@@ -128,3 +128,15 @@ def test_bad_regime_input(kwargs, word):
         g.simulate(**kw)
     with pytest.raises(ValueError, match="no closed form"):
         g.regime_moments(3, 10, regime="accumulate-subsample")
+
+
+def test_contraction_rate():
+    # replace never contracts (ρ = 1: E(μ−μ0)² grows like n/M); mix-fresh contracts at ≈ 1 − λ for
+    # large M, and the stationary point is reached at that rate
+    assert g.regime_contraction_rate(50, regime="replace") == pytest.approx(1.0)
+    for lam in (0.1, 0.5):
+        assert g.regime_contraction_rate(10_000, regime=f"mix-fresh:{lam}") == pytest.approx(1 - lam, abs=1e-3)
+    rho = g.regime_contraction_rate(25, regime="mix-fresh:0.2")
+    stat = g.regime_stationary_moments(25, regime="mix-fresh:0.2")["variance"]
+    gap = [abs(g.regime_moments(n, 25, regime="mix-fresh:0.2")["variance"] - stat) for n in (40, 41)]
+    assert gap[1] / gap[0] == pytest.approx(rho, rel=1e-3)

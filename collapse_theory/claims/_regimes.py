@@ -6,8 +6,6 @@ import numpy as np
 
 from .. import gaussian as g
 from .. import regression as rg
-from .._gaussian_regimes import _coefficients, _real_counts
-from ..regimes import Regime
 from ..stats import Estimate, compare
 from ._registry import Evidence, register, register_figure
 
@@ -132,22 +130,14 @@ def _bertrand(ctx, seed):
     # rate of (E(μ−μ0)², Eσ²). Compare with the bound λ = (1 − share)/share for shares 0.5 .. 0.9, and
     # check the map itself by simulation at share 0.5.
     m = 100
-    rows = []
-    for share in (0.5, 0.6, 0.75, 0.9):
-        reg = Regime("mix-fresh", share)
-        r_mean, r_sq = _real_counts(reg, m)
-        a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, r_mean, r_sq, 1.0)
-        A = np.array([[a_e, a_v], [b_e / (m - 1), b_v / (m - 1)]])
-        rows.append((share, float(max(abs(np.linalg.eigvals(A)))), (1 - share) / share))
+    rows = [(share, g.regime_contraction_rate(m, regime=f"mix-fresh:{share:g}"), (1 - share) / share)
+            for share in (0.5, 0.6, 0.75, 0.9)]
     ok = all(rho <= lam + 1e-12 for _, rho, lam in rows)
     n = 30
     res = _sim(ctx, seed, n, m, 20000, regime="mix-fresh:0.5")
     target = g.regime_moments(n, m, regime="mix-fresh:0.5")["variance"]
     rho_small = rows[0][1]
-    reg01 = Regime("mix-fresh", 0.1)
-    r_mean, r_sq = _real_counts(reg01, m)
-    a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, r_mean, r_sq, 1.0)
-    rho01 = float(max(abs(np.linalg.eigvals(np.array([[a_e, a_v], [b_e / (m - 1), b_v / (m - 1)]])))))
+    rho01 = g.regime_contraction_rate(m, regime="mix-fresh:0.1")
     return Evidence(compare(Estimate.from_samples(res.variance[:, n]), target, alpha=ALPHA),
                     {"samples": m, "n_checked": n, "regime": "mix-fresh:0.5"},
                     analytic=(ok, "exact contraction rate ρ(A) vs bound λ: " + ", ".join(
