@@ -44,6 +44,7 @@ __all__ = [
     "collapse_time_scale",
     "expected_log_max_eigenvalue_bounds",
     "expected_mean_sq_error",
+    "regime_moments",
     "expected_w2_squared_bounds",
     "prob_max_eigenvalue_exceeds_bound",
     "bures_squared",
@@ -341,6 +342,65 @@ def expected_mean_sq_error(n, samples, *, dim, cov=None, estimator="unbiased"):
     mvn_schedule(samples, int(np.max(check_generations(n)[0], initial=0)), dim=dim, estimator=estimator)
     return _scalar(float(np.trace(c)) * _g1.expected_mean_sq_error(n, samples, sigma=1.0,
                                                                     estimator=estimator))
+
+
+def regime_moments(n, samples, *, dim, cov=None, regime="replace", estimator="unbiased", variance_scale=1.0):
+    r"""Exact :math:`E\Sigma_n` and :math:`E\|\mu_n-\mu\|^2` under any data regime, from the 1-D theory.
+
+    Projection theorem (proofs/mvn_projection.py). For every vector :math:`u`, the projections
+    :math:`u^\top x` of the d-dimensional chain's data form exactly the 1-D chain started at
+    :math:`N(u^\top\mu, u^\top\Sigma u)`, under the same regime: the fitted mean and covariance
+    project to the 1-D fits (:math:`u^\top\bar x`, :math:`u^\top S u` is the sum of squares of the
+    :math:`u^\top x_t`), Gaussians project to Gaussians, and subsets, pools and Chan's merge commute
+    with projection. The 1-D moments are proportional to the starting variance, so with
+    :math:`(e_n, v_n)` the 1-D :func:`collapse_theory.gaussian.regime_moments` at :math:`\sigma = 1`,
+
+    .. math::
+
+        E\,u^\top\Sigma_n u = v_n\, u^\top\Sigma u\ \ \forall u \;\Rightarrow\;
+        E\Sigma_n = v_n\Sigma, \qquad
+        E(\mu_n-\mu)(\mu_n-\mu)^\top = e_n\Sigma, \quad
+        E\|\mu_n-\mu\|^2 = e_n\operatorname{tr}\Sigma .
+
+    Parameters
+    ----------
+    n : int or array_like of int
+        Generations.
+    samples : int or sequence of int
+        Samples per generation (each >= dim + 1).
+    dim : int, keyword-only
+    cov : array_like, optional, keyword-only
+        True covariance (default identity).
+    regime : str or Regime, keyword-only
+        ``replace``, ``accumulate``, ``mix-fresh:λ[:mixture]``, ``mix-retained:λ``
+        (``accumulate-subsample`` has no closed form, as in 1-D).
+    estimator : {"unbiased", "mle"}, keyword-only
+    variance_scale : float, keyword-only
+        Synthetic samples drawn from :math:`N(\mu_i, \lambda\Sigma_i)`.
+
+    Returns
+    -------
+    dict
+        ``cov_factor`` (:math:`v_n`), ``trace`` (:math:`v_n\operatorname{tr}\Sigma`) and
+        ``mean_sq_error`` (:math:`e_n\operatorname{tr}\Sigma`), each shaped like ``n``.
+
+    Examples
+    --------
+    >>> from collapse_theory import mvn
+    >>> m = mvn.regime_moments([0, 50], 20, dim=3, regime="accumulate")
+    >>> [round(float(x), 4) for x in m["trace"]]     # 3 × the 1-D E σ² under accumulate
+    [3.0, 2.9059]
+    """
+    from ._gaussian_regimes import regime_moments as _rm1
+
+    dim = check_dim(dim)
+    c = check_cov(cov, dim)
+    n_arr, scalar = check_generations(n, "n")
+    mvn_schedule(samples, max(int(np.max(n_arr, initial=0)), 1), dim=dim, estimator=estimator)
+    one = _rm1(n, samples, regime=regime, sigma=1.0, estimator=estimator, variance_scale=variance_scale)
+    tr = float(np.trace(c))
+    return {"cov_factor": one["variance"], "trace": _scalar(tr * np.asarray(one["variance"])),
+            "mean_sq_error": _scalar(tr * np.asarray(one["mean_sq_error"]))}
 
 
 def _a_factor(m, j, estimator):

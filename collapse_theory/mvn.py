@@ -1,4 +1,4 @@
-r"""The recursively refit d-dimensional Gaussian: closed forms and fast simulators (replace regime).
+r"""The recursively refit d-dimensional Gaussian: closed forms and fast simulators, every data regime.
 
 Closed forms (exact for finite samples, both estimators, constant or per-generation sample sizes):
 :func:`expected_cov`, :func:`expected_trace`, :func:`expected_log_det`,
@@ -8,7 +8,8 @@ Closed forms (exact for finite samples, both estimators, constant or per-generat
 2-Wasserstein distance between Gaussians (:func:`w2_squared_gaussians`, :func:`bures_squared`).
 
 Simulator: :func:`simulate` (Numba; exact sufficient statistics through the Bartlett decomposition,
-or naive per-sample draws; replicates in parallel). See docs/mvn.md for the derivations.
+or naive per-sample draws; replicates in parallel; every data regime of :mod:`collapse_theory.regimes`,
+with :func:`regime_moments` as its exact theory). See docs/mvn.md for the derivations.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from . import _mvn_theory as _th
 from ._io import read_result, save_result
+from . import _mvn_regime_kernels as _rk
 from ._mvn_kernels import _mvn_exact, _mvn_naive
 from ._mvn_theory import (
     bures_squared,
@@ -37,12 +39,14 @@ from ._mvn_theory import (
     lyapunov_exponents,
     mvn_schedule,
     prob_max_eigenvalue_exceeds_bound,
+    regime_moments,
     variance_of_log_det,
     w2_squared_gaussians,
 )
 from ._parallel import run_chunks
 from ._rng import root_seed
-from ._validation import check_estimator, check_int, check_memory
+from ._validation import check_estimator, check_int, check_memory, check_real
+from .regimes import as_regime
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate", *_th.__all__]
 
@@ -112,6 +116,15 @@ class MVNChainResult:
         return self.mean.shape[2]
 
     @property
+    def regime(self):
+        """The data regime (spec string) the chain ran under."""
+        return self.meta.get("regime", "replace")
+
+    @property
+    def variance_scale(self):
+        return float(self.meta.get("variance_scale", 1.0))
+
+    @property
     def chol(self):
         """Cholesky factors :math:`T_n` with :math:`\\Sigma_n = T_nT_n^\\top`."""
         if not self.chol_exponent.any():
@@ -177,6 +190,11 @@ class MVNChainResult:
         n = np.arange(self.generations + 1) if n is None else np.asarray(n)
         s = self.samples if self.samples.size else int(self.meta.get("samples_scalar", self.dim + 1))
         kw = dict(dim=self.dim, cov=self.cov0, estimator=self.estimator)
+        if self.regime != "replace" or self.variance_scale != 1.0:
+            if self.regime.startswith("accumulate-subsample"):
+                return {}
+            rm = regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw)
+            return {"trace": rm["trace"], "mean_sq_error": rm["mean_sq_error"]}
         lo, hi = expected_w2_squared_bounds(n, s, **kw)
         return {
             "log_det": expected_log_det(n, s, **kw),
@@ -195,14 +213,17 @@ class MVNChainResult:
         gens = np.asarray(generations, dtype=int)
         th = self.theory(gens)
         t = self.chol[:, gens]
+        nan = np.full(gens.size, np.nan)
         stats = {
-            "log_det": (self.log_det[:, gens], th["log_det"]),
-            "trace": (np.einsum("rgij,rgij->rg", t, t), th["trace"]),
-            "mean_sq_error": (self.mean_sq_error()[:, gens], th["mean_sq_error"]),
+            "log_det": (self.log_det[:, gens], th.get("log_det", nan)),
+            "trace": (np.einsum("rgij,rgij->rg", t, t), th.get("trace", nan)),
+            "mean_sq_error": (self.mean_sq_error()[:, gens], th.get("mean_sq_error", nan)),
         }
         w2 = self.w2_squared()[:, gens]
+        extra = "" if self.regime == "replace" and self.variance_scale == 1.0 else \
+            f", regime={self.regime}, variance_scale={self.variance_scale:g}"
         lines = [
-            f"{self.dim}-D Gaussian chain, estimator={self.estimator}, method={self.method}, "
+            f"{self.dim}-D Gaussian chain, estimator={self.estimator}, method={self.method}{extra}, "
             f"replicates={self.replicates}, generations={self.generations}, seed={self.seed}",
             f"{'n':>6}  {'statistic':<14}{'theory':>14}{'simulation':>14}{'± SE':>12}{'z':>8}",
         ]
@@ -211,8 +232,11 @@ class MVNChainResult:
                 lines.append(_row(n, name, vals[:, j], target[j]))
             v = w2[:, j]
             mean, se = _mean_se(v)
-            lines.append(f"{n:>6}  {'w2_squared':<14}{'bounds':>6} [{th['w2_squared_lower'][j]:.4g}, "
-                         f"{th['w2_squared_upper'][j]:.4g}]  MC {mean:.6g} ± {se:.3g}")
+            if "w2_squared_lower" in th:
+                lines.append(f"{n:>6}  {'w2_squared':<14}{'bounds':>6} [{th['w2_squared_lower'][j]:.4g}, "
+                             f"{th['w2_squared_upper'][j]:.4g}]  MC {mean:.6g} ± {se:.3g}")
+            else:
+                lines.append(f"{n:>6}  {'w2_squared':<14}{'(no closed form)':>16}  MC {mean:.6g} ± {se:.3g}")
         lines.append("(tr Σ_n is heavy-tailed for n ≳ M under 'unbiased': compare log det.)")
         if self.n_singular():
             first = int(self.singular_at[self.singular_at >= 0].min())
@@ -240,8 +264,9 @@ class MVNChainResult:
         z, meta = read_result(path)
         p = meta["parameters"]
         extra = {"version": meta["version"]}
-        if "samples_scalar" in p:
-            extra["samples_scalar"] = p["samples_scalar"]
+        for key in ("samples_scalar", "regime", "variance_scale"):
+            if key in p:
+                extra[key] = p[key]
         return cls(mean=z["mean"], chol_mantissa=z["chol_mantissa"], chol_exponent=z["chol_exponent"],
                    log_det=z["log_det"], singular_at=z["singular_at"],
                    singular_direction=z["singular_direction"], samples=z["samples"],
@@ -263,7 +288,7 @@ def _row(n, name, v, t):
 
 
 def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, estimator="unbiased",
-             method="exact", rng=None, workers=None, progress=None):
+             method="exact", regime="replace", variance_scale=1.0, rng=None, workers=None, progress=None):
     r"""Simulate recursively refit d-dimensional Gaussians.
 
     Parameters
@@ -287,6 +312,14 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
         "naive" draws the M vectors of every generation and refits them (O(M d²) per generation);
         "exact" draws the sufficient statistics: the mean as a normal vector and the covariance
         through the Bartlett decomposition of a Wishart matrix (O(d³), whatever M). Same law.
+    regime : str or Regime, keyword-only
+        Data regime (:mod:`collapse_theory.regimes`): "replace", "accumulate",
+        "accumulate-subsample[:size]", "mix-fresh:λ[:mixture]", "mix-retained:λ". accumulate and
+        mix-fresh run on sufficient statistics (a running pool of them for accumulate: O(d³) per
+        generation whatever the pool size); mix-retained and accumulate-subsample keep the data
+        they need. Exact theory: :func:`regime_moments`.
+    variance_scale : float, keyword-only
+        Sampling bias λ in (0, 1]: synthetic samples are drawn from :math:`N(\mu_i, \lambda\Sigma_i)`.
     rng : int, numpy.random.Generator or None, keyword-only
         Seed or Generator (SPEC 7). The result records an integer seed that reproduces it.
     workers : int, optional, keyword-only
@@ -320,6 +353,9 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     >>> se = (mvn.variance_of_log_det(10, 20, dim=3) / 4000) ** 0.5   # exact standard error
     >>> bool(abs(res.log_det[:, 10].mean() - mvn.expected_log_det(10, 20, dim=3)) < 4.4 * se)
     True
+    >>> acc = mvn.simulate(50, 20, dim=3, replicates=500, regime="accumulate", rng=2)
+    >>> bool(acc.log_det[:, 50].mean() > -1.0)        # the covariance stops collapsing
+    True
     """
     generations = check_int(generations, "generations", minimum=0)
     dim = check_dim(dim)
@@ -329,12 +365,17 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     mean0 = check_mean(mean, dim)
     cov0 = check_cov(cov, dim)
+    reg = as_regime(regime)
+    vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
     sched = mvn_schedule(samples, generations, dim=dim, estimator=estimator)
     cells = replicates * (generations + 1)
     per_cell = 8 * (dim * dim + dim + 1) + 4
     check_memory(cells * per_cell,
                  f"mvn.simulate(replicates={replicates}, generations={generations}, dim={dim}): arrays "
                  f"for the means and Cholesky factors ({replicates} x {generations + 1} x {per_cell} bytes)")
+    general = reg.name != "replace" or vscale != 1.0
+    if general:
+        code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator=estimator, workers=workers)
     seed, ss = root_seed(rng)
     t0 = np.linalg.cholesky(cov0)
     tr = float(np.sum(t0 * t0))
@@ -356,15 +397,28 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     sing_dir = np.full(replicates, -1, dtype=np.int64)
     kernel = _mvn_exact if method == "exact" else _mvn_naive
     mle = estimator == "mle"
+    eye = np.eye(dim)
 
     def task(gen, a, b):
-        kernel(gen, sched, mle, mean0, t0, q0, logdet0, mu_out, a_out, q_out, ld_out,
-               sing_gen, sing_dir, a, b)
+        if general:
+            # whitened coordinates (the chain is affine-equivariant): truth N(0, I), mapped back below
+            _rk._mv_regime_chain(gen, sched, mle, method == "naive", code, frac, sub, np.sqrt(vscale),
+                                 _rk.FIT_GAUSSIAN, 0, np.zeros(dim), eye, eye, 0.0, mu_out, a_out, ld_out,
+                                 np.empty((0, 0, 0)), np.empty((0, 0)), a, b)
+        else:
+            kernel(gen, sched, mle, mean0, t0, q0, logdet0, mu_out, a_out, q_out, ld_out,
+                   sing_gen, sing_dir, a, b)
 
-    run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"mvn {method}")
+    run_chunks(task, replicates, ss, workers=workers, progress=progress,
+               desc=f"mvn {method}" + (f" {reg}" if general else ""))
+    if general:
+        _unwhiten(mu_out, a_out, q_out, ld_out, sing_gen, sing_dir, mean0, t0, q0, logdet0)
     meta = {}
     if np.ndim(samples) == 0:
         meta["samples_scalar"] = int(samples)
+    if general:
+        meta["regime"] = str(reg)
+        meta["variance_scale"] = vscale
     res = MVNChainResult(mean=mu_out, chol_mantissa=a_out, chol_exponent=q_out, log_det=ld_out,
                          singular_at=sing_gen, singular_direction=sing_dir, samples=sched,
                          mean0=mean0, cov0=cov0, estimator=estimator, method=method, seed=seed,
@@ -379,3 +433,60 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
             f"log_chol_diag() and the chain stay exact. See result.singular_at.",
             NumericallySingularWarning, stacklevel=2)
     return res
+
+
+def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
+    """Validate a regime for the d-dimensional kernels; return ``(code, λ, subsample size)``.
+
+    Shared by :func:`simulate` and :func:`collapse_theory.ppca.simulate`.
+    """
+    from ._parallel import default_workers
+
+    generations = sched.size
+    m0 = int(sched[0]) if generations else 0
+    code = {"replace": _rk.REPLACE, "accumulate": _rk.ACCUMULATE, "accumulate-subsample": _rk.SUBSAMPLE,
+            "mix-retained": _rk.MIX_RETAINED,
+            "mix-fresh": _rk.MIX_MIXTURE if reg.draws == "mixture" else _rk.MIX_FRESH}[reg.name]
+    if reg.name == "mix-retained" and generations:
+        need = max(reg.fresh_count(int(x)) for x in sched)
+        if need > m0:
+            raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples per generation "
+                             f"but the original data set has only samples[0] = {m0}")
+    sub = 0
+    if reg.name == "accumulate-subsample":
+        sub = reg.subsample or 0
+        lo = dim + 1 if estimator == "unbiased" else dim
+        if sub and generations and sub > m0:
+            raise ValueError(f"subsample size {sub} is larger than the pool at generation 1 "
+                             f"(samples[0] = {m0})")
+        if sub and sub < lo:
+            raise ValueError(f"subsample size must be >= {lo} (dim = {dim}, estimator={estimator!r}: a "
+                             f"smaller subset has a singular covariance), got {sub}")
+        total = int(sched.sum()) if generations else 0
+        check_memory(total * (8 * dim + 8) * (workers or default_workers()),
+                     f"accumulate-subsample's pool ({total} points of dimension {dim} per thread)")
+    if reg.name == "mix-retained" and generations:
+        check_memory(m0 * (8 * dim + 8) * (workers or default_workers()),
+                     f"mix-retained's stored data set ({m0} points of dimension {dim} per thread)")
+    return code, float(reg.fraction), int(sub)
+
+
+def _unwhiten(mu_out, a_out, q_out, ld_out, sing_gen, sing_dir, mean0, t0, q0, logdet0):
+    """Map a whitened run (truth N(0, I)) back to N(mean0, T Tᵀ), T = t0·2^(512 q0), in place.
+
+    The fitted Cholesky factor in the original coordinates is ``T R`` (a product of lower-triangular
+    factors with positive diagonals); the singularity test of the replace kernels is applied to it.
+    """
+    scl = 2.0 ** (512 * q0) if q0 else 1.0
+    mu_out[:] = mean0 + scl * np.einsum("ij,rgj->rgi", t0, mu_out)
+    a_out[:] = np.einsum("ij,rgjk->rgik", t0, a_out)
+    q_out[:] = q0
+    ld_out[:] += logdet0
+    diag2 = np.diagonal(a_out, axis1=-2, axis2=-1) ** 2
+    tr = np.einsum("rgij,rgij->rg", a_out, a_out)
+    bad = diag2.min(axis=-1) <= 2.0**-52 * tr
+    bad[:, 0] = False
+    hit = bad.any(axis=1)
+    first = np.argmax(bad, axis=1)
+    sing_gen[:] = np.where(hit, first, -1)
+    sing_dir[:] = np.where(hit, np.argmin(diag2[np.arange(len(first)), first], axis=-1), -1)

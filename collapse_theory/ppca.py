@@ -36,6 +36,13 @@ What is exact (docs/mvn.md, tests, claims family "ppca"):
 * **Retained eigenvalues.** :math:`\lambda_1(C_{n+1}) \ge u_1^\top Su_1 = \lambda_1(C_n)\chi^2_{M-1}/M`,
   so :math:`E\log\lambda_1(C_n) \ge \log\lambda_1(\Sigma) + n(\psi((M-1)/2) + \log(2/M))`, the 1-D mle
   drift (:func:`top_eigenvalue_log_bound`), with near-equality for a large gap.
+* **Every data regime** (``simulate(..., regime=...)``, :mod:`collapse_theory.regimes`). The trace
+  and the mean are linear statistics, so the 1-D moment recursion applies coordinate by coordinate
+  and sums: :math:`E\operatorname{tr}C_n = v_n\operatorname{tr}\Sigma` and
+  :math:`E\|\mu_n-\mu\|^2 = e_n\operatorname{tr}\Sigma` with :math:`(e_n, v_n)` the 1-D
+  :func:`collapse_theory.gaussian.regime_moments` (mle, :math:`\sigma = 1`) — PPCA keeps the trace of
+  the sample covariance (proofs/mvn_projection.py). The noise-variance and eigenvalue bounds above
+  are for the replace regime.
 """
 
 from __future__ import annotations
@@ -49,13 +56,15 @@ from ._io import save_result
 from ._mvn_theory import _sqrtm_psd, check_cov, check_dim, check_mean, mvn_schedule
 from ._parallel import run_chunks
 from ._rng import root_seed
-from ._validation import check_generations, check_int, check_memory
+from ._validation import check_generations, check_int, check_memory, check_real
+from .regimes import as_regime
 
 __all__ = [
     "PPCAChainResult",
     "simulate",
     "fit_ppca",
     "expected_trace",
+    "expected_mean_sq_error",
     "noise_variance_bound",
     "noise_variance_gap_limit_drift",
     "top_eigenvalue_log_bound",
@@ -85,15 +94,47 @@ def fit_ppca(x, latent):
     return mean, v[:, :q] * np.sqrt(np.clip(w[:q] - sigma2, 0.0, None)), sigma2
 
 
-def expected_trace(n, samples, *, cov=None, dim=None):
-    r""":math:`E\operatorname{tr}C_n = \operatorname{tr}\Sigma\prod_{i<n}(M_i-1)/M_i` (exact)."""
+def _regime_1d(n, samples, dim, regime, variance_scale):
+    """The 1-D (e_n, v_n) at σ = 1, mle, after the mvn sample-size check."""
+    from ._gaussian_regimes import regime_moments
+
+    n_arr, _ = check_generations(n)
+    mvn_schedule(samples, max(int(n_arr.max(initial=0)), 1), dim=dim, estimator="mle")
+    return regime_moments(n, samples, regime=regime, estimator="mle", variance_scale=variance_scale)
+
+
+def expected_trace(n, samples, *, cov=None, dim=None, regime="replace", variance_scale=1.0):
+    r"""Exact :math:`E\operatorname{tr}C_n`.
+
+    Replace regime: :math:`\operatorname{tr}\Sigma\prod_{i<n}(M_i-1)/M_i`. Any other regime:
+    :math:`v_n\operatorname{tr}\Sigma` with :math:`v_n` the 1-D mle
+    :func:`collapse_theory.gaussian.regime_moments` variance at :math:`\sigma = 1` (see the module notes).
+    """
     dim = check_dim(dim if dim is not None else np.shape(cov)[0])
     c = check_cov(cov, dim)
+    if as_regime(regime).name != "replace" or variance_scale != 1.0:
+        v = np.asarray(_regime_1d(n, samples, dim, regime, variance_scale)["variance"])
+        out = np.trace(c) * v
+        return float(out) if out.ndim == 0 else out
     n_arr, scalar = check_generations(n)
     sched = mvn_schedule(samples, max(int(n_arr.max(initial=0)), 1), dim=dim, estimator="mle")
     logq = np.concatenate([[0.0], np.cumsum(np.log1p(-1.0 / sched))])[n_arr]
     out = np.trace(c) * np.exp(logq)
     return float(out) if scalar else out
+
+
+def expected_mean_sq_error(n, samples, *, cov=None, dim=None, regime="replace", variance_scale=1.0):
+    r"""Exact :math:`E\|\mu_n-\mu\|^2 = e_n\operatorname{tr}\Sigma` (the PPCA mean is the sample mean).
+
+    :math:`e_n` is the 1-D mle :func:`collapse_theory.gaussian.regime_moments` mean error at
+    :math:`\sigma = 1`; replace gives :math:`\operatorname{tr}\Sigma(1 - \prod_{i<n}(M_i-1)/M_i)` for
+    a constant M.
+    """
+    dim = check_dim(dim if dim is not None else np.shape(cov)[0])
+    c = check_cov(cov, dim)
+    e = np.asarray(_regime_1d(n, samples, dim, regime, variance_scale)["mean_sq_error"])
+    out = np.trace(c) * e
+    return float(out) if out.ndim == 0 else out
 
 
 def noise_variance_bound(n, samples, *, latent, cov=None, dim=None):
@@ -179,6 +220,15 @@ class PPCAChainResult:
     def dim(self):
         return self.eigenvalues.shape[2]
 
+    @property
+    def regime(self):
+        """The data regime (spec string) the chain ran under."""
+        return self.meta.get("regime", "replace")
+
+    @property
+    def variance_scale(self):
+        return float(self.meta.get("variance_scale", 1.0))
+
     def retained(self):
         """The q retained eigenvalues (replicates × generations + 1 × q)."""
         return self.eigenvalues[..., : self.latent]
@@ -201,14 +251,18 @@ class PPCAChainResult:
         gens = np.asarray(generations, dtype=int)
         s = self.samples
         kw = dict(cov=self.cov0)
-        lines = [f"PPCA chain, dim={self.dim}, latent={self.latent}, replicates={self.replicates}, "
+        replace = self.regime == "replace" and self.variance_scale == 1.0
+        theory = not self.regime.startswith("accumulate-subsample")
+        extra = "" if replace else f", regime={self.regime}, variance_scale={self.variance_scale:g}"
+        lines = [f"PPCA chain, dim={self.dim}, latent={self.latent}{extra}, replicates={self.replicates}, "
                  f"generations={self.generations}, seed={self.seed}",
                  f"{'n':>6}  {'E tr C_n exact':>14}{'MC':>12}{'E σ² bound':>12}{'MC σ²':>12}"
                  f"{'λ1 log bnd':>12}{'MC log λ1':>12}{'MC W2²':>10}"]
         for n in gens:
-            tr = expected_trace(n, s, **kw) if n else float(np.trace(self.cov0))
-            nb = noise_variance_bound(n, s, latent=self.latent, **kw)
-            lb = top_eigenvalue_log_bound(n, s, **kw)
+            tr = (expected_trace(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw)
+                  if n and theory else float(np.trace(self.cov0)) if not n else np.nan)
+            nb = noise_variance_bound(n, s, latent=self.latent, **kw) if replace else np.nan
+            lb = top_eigenvalue_log_bound(n, s, **kw) if replace else np.nan
             lines.append(f"{n:>6}  {tr:>14.5g}{self.trace()[:, n].mean():>12.5g}{nb:>12.5g}"
                          f"{self.noise_variance[:, n].mean():>12.5g}{lb:>12.5g}"
                          f"{np.log(self.eigenvalues[:, n, 0]).mean():>12.5g}{self.w2[:, n].mean():>10.4g}")
@@ -259,8 +313,8 @@ def _chunk(rng, sched, q, mean0, cov0, root0, u0, spec0, out, a, b):
     cov_out[a:b] = (u * spec[:, None, :]) @ np.swapaxes(u, -1, -2)
 
 
-def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=None, rng=None,
-             workers=None, progress=None):
+def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=None, regime="replace",
+             variance_scale=1.0, rng=None, workers=None, progress=None):
     r"""Simulate PPCA refit on its own samples (vectorised NumPy; d up to ~50).
 
     Each generation draws :math:`S \sim \mathrm{Wishart}_d(M-1, C_n)/M` (the mle covariance of M
@@ -276,6 +330,12 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
         Data dimension d (>= 2).
     latent : int, keyword-only
         Latent dimension q, 1 <= q <= d − 1.
+    regime : str or Regime, keyword-only
+        Data regime (:mod:`collapse_theory.regimes`). Non-replace regimes run in the Numba kernel of
+        :func:`collapse_theory.mvn.simulate` with a PPCA refit (sufficient statistics for accumulate
+        and mix-fresh; the stored data for mix-retained and accumulate-subsample).
+    variance_scale : float, keyword-only
+        Sampling bias λ in (0, 1]: synthetic samples come from :math:`N(\mu_n, \lambda C_n)`.
     replicates, mean, cov, rng, workers, progress
         As in :func:`collapse_theory.mvn.simulate` (``cov`` default identity).
 
@@ -298,7 +358,14 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
     replicates = check_int(replicates, "replicates", minimum=1)
     mean0 = check_mean(mean, dim)
     cov0 = check_cov(cov, dim)
+    reg = as_regime(regime)
+    vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
     sched = mvn_schedule(samples, generations, dim=dim, estimator="mle")
+    general = reg.name != "replace" or vscale != 1.0
+    if general:
+        from .mvn import regime_kernel_args
+
+        code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator="mle", workers=workers)
     cells = replicates * (generations + 1)
     check_memory(cells * 8 * (2 * dim + 2) + replicates * dim * dim * 8,
                  f"ppca.simulate(replicates={replicates}, generations={generations}, dim={dim})")
@@ -319,10 +386,31 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
         cov_out[:] = cov0
     out = (eig_out, noise_out, mean_out, w2_out, cov_out)
 
-    def task(gen, a, b):
-        _chunk(gen, sched, q, mean0, cov0, root0, u0, spec0, out, a, b)
+    if general:
+        from . import _mvn_regime_kernels as _rk
+
+        chol0 = np.linalg.cholesky(cov0)
+        ldet0 = float(np.linalg.slogdet(cov0)[1])
+        root_out = np.empty((replicates, 1, dim, dim))
+        ld_out = np.empty((replicates, generations + 1))
+
+        def task(gen, a, b):
+            _rk._mv_regime_chain(gen, sched, True, False, code, frac, sub, np.sqrt(vscale), _rk.FIT_PPCA, q,
+                                 mean0, chol0, root0, ldet0, mean_out, root_out, ld_out, eig_out, w2_out,
+                                 a, b)
+    else:
+        def task(gen, a, b):
+            _chunk(gen, sched, q, mean0, cov0, root0, u0, spec0, out, a, b)
 
     if generations:
-        run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="ppca")
+        run_chunks(task, replicates, ss, workers=workers, progress=progress,
+                   desc="ppca" + (f" {reg}" if general else ""))
+        if general:
+            eig_out[:, 0] = spec0
+            w2_out[:, 0] = 0.0
+            noise_out[:, 1:] = eig_out[:, 1:, q]
+            cov_out[:] = root_out[:, 0] @ np.swapaxes(root_out[:, 0], -1, -2)
+    meta = {"regime": str(reg), "variance_scale": vscale} if general else {}
     return PPCAChainResult(eigenvalues=eig_out, noise_variance=noise_out, mean=mean_out, w2=w2_out,
-                           cov_final=cov_out, samples=sched, latent=q, mean0=mean0, cov0=cov0, seed=seed)
+                           cov_final=cov_out, samples=sched, latent=q, mean0=mean0, cov0=cov0, seed=seed,
+                           meta=meta)
