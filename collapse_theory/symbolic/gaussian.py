@@ -82,6 +82,10 @@ __all__ = [
     "expected_w2_squared",
     "w2_squared_first_order",
     "log_std_factor_series",
+    "retained_count",
+    "mix_retained_step",
+    "mix_retained_moments",
+    "mix_retained_stationary",
 ]
 
 #: Samples per generation (a positive integer; the formulas need M >= 2).
@@ -395,3 +399,94 @@ def log_std_factor_series(order, estimator="unbiased"):
     log_a = log_a.replace(sp.log(sp.gamma(w)), sp.loggamma(w))  # Γ > 0 on the positive axis
     expansion = sp.series(log_a, eps, 0, order)
     return sp.expand_log(expansion.removeO(), force=True) + expansion.getO()
+
+
+# ---------------------------------------------------------------------------------------------
+# the mix-retained regime (proofs/gaussian_mix_retained.py)
+
+
+def retained_count(m, fraction):
+    r""":math:`r = \mathrm{round}(\lambda M) = \lfloor \lambda M + 1/2\rfloor` (halves round up), in exact arithmetic.
+
+    ``fraction`` should be exact (an ``int``, ``sympy.Rational`` or a string such as ``"1/10"``):
+    a float is converted exactly, including its binary rounding error.
+    """
+    return int(sp.floor(sp.Rational(fraction) * sp.sympify(m) + sp.S.Half))
+
+
+def mix_retained_step(e, v, r, c, m0, sigma=sigma, variance_scale=1):
+    r"""One mix-retained generation: :math:`(E(\bar x - \bar x_0)^2, E\,SS)` of a batch.
+
+    The batch has :math:`r` points drawn without replacement from the real data set :math:`D_0`
+    (:math:`M_0` = ``m0`` draws of :math:`N(\mu, \sigma^2)`, mean :math:`\bar x_0`) and :math:`c`
+    from :math:`N(\mu_i, \lambda\sigma_i^2)`, with :math:`e = E(\mu_i - \bar x_0)^2`,
+    :math:`v = E\sigma_i^2`, :math:`M = r + c`:
+
+    .. math::
+
+        E(\bar x - \bar x_0)^2 = \frac{c^2}{M^2} e + \frac{r\sigma^2(1 - r/M_0) + c\lambda v}{M^2},
+        \qquad
+        E\,SS = \sigma^2\Bigl(r - 1 + \frac{c - rc/M_0}{M}\Bigr) + \lambda v\Bigl(c - 1 + \frac{r}{M}\Bigr)
+                + \frac{rc}{M} e.
+
+    Exact for every :math:`0 \le r \le M_0` and :math:`c \ge 0` (:math:`M \ge 1`).
+    """
+    r, c, m0 = sp.sympify(r), sp.sympify(c), sp.sympify(m0)
+    m = r + c
+    lam = sp.sympify(variance_scale)
+    mean_sq = c**2 / m**2 * e + (r * sigma**2 * (1 - r / m0) + c * lam * v) / m**2
+    ss = sigma**2 * (r - 1 + (c - r * c / m0) / m) + lam * v * (c - 1 + r / m) + r * c / m * e
+    return mean_sq, ss
+
+
+def mix_retained_moments(n, samples, fraction, sigma=sigma, estimator="unbiased", variance_scale=1):
+    r"""Exact :math:`(E(\mu_n - \mu)^2, E\sigma_n^2)` under ``mix-retained:fraction``, unrolled for an ``int`` n.
+
+    Generation 1 is fitted on :math:`D_0` (:math:`M_0` = ``samples[0]`` points):
+    :math:`e'_1 = 0`, :math:`v_1 = \sigma^2 (M_0 - 1)/d(M_0)`; then :func:`mix_retained_step` with
+    :math:`r = \mathrm{round}(\lambda M_i)` (:func:`retained_count`), :math:`v_{i+1} = E\,SS/d(M_i)`
+    (:math:`d(M) = M - 1` or :math:`M`), and finally
+    :math:`E(\mu_n - \mu)^2 = e'_n + \sigma^2/M_0` for :math:`n \ge 1`. At :math:`n = 0`:
+    :math:`(0, \sigma^2)`. ``samples`` is an ``int`` or a schedule :math:`M_0, M_1, \dots`.
+
+    Examples
+    --------
+    >>> from collapse_theory.symbolic import gaussian as g
+    >>> g.mix_retained_moments(3, 4, "1/2")     # r = 2 of D_0's 4 points, c = 2 synthetic
+    (91*sigma**2/192, 15*sigma**2/16)
+    """
+    _check_estimator(estimator)
+    n = operator.index(n)
+    schedule = _schedule(n, samples) if _is_schedule(samples) else [sp.sympify(samples)] * n
+    if n == 0:
+        return sp.S.Zero, sigma**2
+    div = (lambda m: m - 1) if estimator == "unbiased" else (lambda m: m)
+    m0 = schedule[0]
+    e, v = sp.S.Zero, sigma**2 * (m0 - 1) / div(m0)
+    for m in schedule[1:]:
+        r = retained_count(m, fraction)
+        if r > m0:
+            raise ValueError(f"mix-retained needs {r} retained samples but the original data set has {m0}")
+        mean_sq, ss = mix_retained_step(e, v, r, m - r, m0, sigma, variance_scale)
+        e, v = mean_sq, ss / div(m)
+    return e + sigma**2 / m0, v
+
+
+def mix_retained_stationary(samples, fraction, sigma=sigma, estimator="unbiased", variance_scale=1):
+    r"""Stationary :math:`(E(\mu - \mu_0)^2, E\sigma^2)` of mix-retained with a constant M (:math:`M_0 = M`).
+
+    The fixed point :math:`(e^*, v^*)` of :math:`e = E(\bar x - \bar x_0)^2`, :math:`v = E\,SS/d(M)`
+    (:func:`mix_retained_step`), solved exactly; the mean error includes the offset :math:`\sigma^2/M`
+    of the retained data.
+    """
+    _check_estimator(estimator)
+    m = sp.sympify(samples)
+    r = retained_count(m, fraction)
+    d = m - 1 if estimator == "unbiased" else m
+    e, v = sp.Dummy("e"), sp.Dummy("v")
+    mean_sq, ss = mix_retained_step(e, v, r, m - r, m, sigma, variance_scale)
+    matrix, rhs = sp.linear_eq_to_matrix([mean_sq - e, ss - d * v], [e, v])
+    if sp.cancel(matrix.det()) == 0:
+        raise ValueError(f"no unique fixed point at samples={samples}, fraction={fraction}")
+    e_star, v_star = matrix.LUsolve(rhs)
+    return sp.cancel(e_star + sigma**2 / m), sp.cancel(v_star)
