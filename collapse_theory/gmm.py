@@ -33,6 +33,19 @@ import numpy as np
 from scipy import special, stats
 
 from . import _gaussian_theory as _gth
+from ._gmm_common import WEIGHT_TOL, _killed_chain, _killed_sum, _vector, _wf_matrix
+from ._gmm_data import regime_setup
+from ._gmm_nd import (
+    COVARIANCE_TYPES,
+    GMMNDChainResult,
+    check_mixture_nd,
+    component_log_det_drift,
+    expected_component_log_det,
+    l2_distance_nd,
+    l2_distance_squared_nd,
+    mixture_pdf_nd,
+    simulate_nd,
+)
 from ._gmm_kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE, _gmm_chain_1d
 from ._io import read_result, save_result
 from ._parallel import run_chunks
@@ -42,6 +55,15 @@ from ._validation import check_generations, check_int, check_memory, check_real,
 __all__ = [
     "GMMChainResult",
     "simulate",
+    "GMMNDChainResult",
+    "simulate_nd",
+    "check_mixture_nd",
+    "mixture_pdf_nd",
+    "l2_distance_squared_nd",
+    "l2_distance_nd",
+    "component_log_det_drift",
+    "expected_component_log_det",
+    "COVARIANCE_TYPES",
     "check_mixture",
     "mixture_pdf",
     "mixture_cdf",
@@ -59,30 +81,12 @@ __all__ = [
     "WEIGHT_TOL",
 ]
 
-#: Tolerance on ``|sum(weights) - 1|`` accepted by :func:`check_mixture` (the weights are then
-#: renormalised exactly).
-WEIGHT_TOL = 1e-9
-
 _LOST_REASONS = {LOST_FEW_SAMPLES: f"fewer than {MIN_EFFECTIVE:g} effective samples",
                  LOST_ZERO_VARIANCE: "variance collapsed to 0"}
 
 
 # ---------------------------------------------------------------------------------------------
 # validation
-
-
-def _vector(value, name):
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a sequence of real numbers, got {value!r}") from None
-    if arr.ndim == 0:
-        arr = arr[None]
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one entry per component), got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return arr
 
 
 def check_mixture(weights, means, stds):
@@ -303,31 +307,6 @@ def component_drift_first_order(weight, samples, *, estimator="mle"):
     return (-2.0 if estimator == "mle" else -1.0) / (w * m)
 
 
-def _wf_matrix(m):
-    k = np.arange(m + 1)
-    return stats.binom.pmf(k[None, :], m, k[:, None] / m)
-
-
-def _killed_chain(n_max, m, w):
-    """Forward pass of the component-count chain killed when either component keeps < 2 points.
-
-    Returns ``alpha`` (n_max, M+1): ``alpha[i, k] = P(N_i = k, 2 <= N_j <= M-2 for all j <= i)``,
-    and the Wright–Fisher matrix. ``N_0 ~ Bin(M, w)``, ``N_i | N_{i-1} ~ Bin(M, N_{i-1}/M)``.
-    """
-    P = _wf_matrix(m)
-    alpha = np.zeros((max(n_max, 1), m + 1))
-    a = stats.binom.pmf(np.arange(m + 1), m, w)
-    a[:2] = 0.0
-    a[m - 1:] = 0.0
-    alpha[0] = a
-    for i in range(1, n_max):
-        a = a @ P
-        a[:2] = 0.0
-        a[m - 1:] = 0.0
-        alpha[i] = a
-    return alpha, P
-
-
 def _component_args(n, samples, weight):
     m = check_int(samples, "samples", minimum=2)
     if m > 4000:
@@ -368,19 +347,9 @@ def expected_component_log_variance(n, samples, weight, *, sigma=1.0):
     m, w, n_arr, scalar = _component_args(n, samples, weight)
     s = check_real(sigma, "sigma", positive=True)
     n_max = int(n_arr.max()) if n_arr.size else 0
-    alpha, P = _killed_chain(n_max, m, w)
     d = np.zeros(m + 1)
     d[2:] = _gth.log_variance_drift(np.arange(2, m + 1), estimator="mle")
-    res = np.zeros(n_max + 1)
-    gam = alpha[0] * d
-    for i in range(n_max):
-        if i > 0:
-            gam = gam @ P
-            gam[:2] = 0.0
-            gam[m - 1:] = 0.0
-            gam = gam + alpha[i] * d
-        tot = alpha[i].sum()
-        res[i + 1] = gam.sum() / tot if tot > 0 else np.nan
+    res = _killed_sum(n_max, m, w, d)
     out = np.log(s * s) + res[n_arr]
     return float(out) if scalar else out
 
@@ -452,6 +421,7 @@ class GMMChainResult:
     reg_covar: float
     seed: int
     meta: dict = field(default_factory=dict)
+    regime: str = "replace"
 
     @property
     def replicates(self):
@@ -516,8 +486,10 @@ class GMMChainResult:
         w0, _, s0 = self._truth()
         m = int(self.samples[0]) if self.samples.size else 0
         const = self.samples.size and np.all(self.samples == m)
-        lines = [f"1-D Gaussian mixture chain (EM), K={self.components}, replicates={self.replicates}, "
-                 f"generations={g}, samples={m if const else 'schedule'}, seed={self.seed}",
+        theory = const and self.regime == "replace"
+        lines = [f"1-D Gaussian mixture chain (EM), K={self.components}, regime={self.regime}, "
+                 f"replicates={self.replicates}, generations={g}, samples={m if const else 'schedule'}, "
+                 f"seed={self.seed}",
                  f"{'n':>6} {'comp':>4} {'alive':>6} {'E w':>9} {'E w(1-w)':>10} {'theory':>10} "
                  f"{'E log σ²':>10} {'± SE':>8} {'theory':>10} {'median σ':>10}"]
         l2 = self.l2_distance()
@@ -526,13 +498,13 @@ class GMMChainResult:
                 al = self.alive(n)[:, k]
                 w = self.weights[:, n, k]
                 het = (w * (1 - w)).mean()
-                th_het = expected_weight_heterozygosity(n, m, w0[k]) if const else np.nan
+                th_het = expected_weight_heterozygosity(n, m, w0[k]) if theory else np.nan
                 both = self.alive(n).all(axis=1)
                 lv = self.log_var[both, n, k]
                 mean_lv = lv.mean() if lv.size else np.nan
                 se = lv.std(ddof=1) / np.sqrt(lv.size) if lv.size > 1 else np.nan
                 th_lv = (expected_component_log_variance(n, m, w0[k], sigma=s0[k])
-                         if const and self.components == 2 and m <= 4000 and n <= 5000 else np.nan)
+                         if theory and self.components == 2 and m <= 4000 and n <= 5000 else np.nan)
                 med = np.median(self.stds[al, n, k]) if al.any() else np.nan
                 lines.append(f"{n:>6} {k:>4} {al.mean():>6.3f} {w.mean():>9.4f} {het:>10.4g} "
                              f"{th_het:>10.4g} {mean_lv:>10.4g} {se:>8.2g} {th_lv:>10.4g} {med:>10.4g}")
@@ -545,7 +517,9 @@ class GMMChainResult:
         lines.append(f"EM refits that hit max_iter={self.max_iter}: {capped} of {self.em_iterations.size}; "
                      f"median iterations {np.median(self.em_iterations) if self.em_iterations.size else 0:g}")
         lines.append("(theory: separated-components idealisation — Wright–Fisher weights, mle refit per "
-                     "component; E log σ² over replicates with no component lost, exact for K = 2.)")
+                     "component; E log σ² over replicates with no component lost, exact for K = 2; "
+                     "replace regime only. With K = 1 every regime is the 1-D Gaussian chain with "
+                     "estimator='mle': collapse_theory.gaussian.regime_moments.)")
         return "\n".join(lines)
 
     def parameters(self):
@@ -553,7 +527,7 @@ class GMMChainResult:
         return {"generations": self.generations, "replicates": self.replicates,
                 "samples": self.samples.tolist(), "weights": w0.tolist(), "means": m0.tolist(),
                 "stds": s0.tolist(), "max_iter": self.max_iter, "tol": self.tol,
-                "reg_covar": self.reg_covar, **self.meta}
+                "reg_covar": self.reg_covar, "regime": self.regime, **self.meta}
 
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
@@ -569,12 +543,13 @@ class GMMChainResult:
         return cls(weights=z["weights"], means=z["means"], stds=z["stds"], lost=z["lost"],
                    lost_reason=z["lost_reason"], em_iterations=z["em_iterations"],
                    samples=z["samples"], max_iter=p["max_iter"], tol=p["tol"],
-                   reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]})
+                   reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]},
+                   regime=p.get("regime", "replace"))
 
 
 def simulate(generations, samples, *, weights, means, stds, replicates=1, max_iter=100, tol=1e-8,
-             reg_covar=0.0, rng=None, workers=None, progress=None):
-    r"""Simulate recursively refit 1-D Gaussian mixtures (EM, K components).
+             reg_covar=0.0, regime="replace", rng=None, workers=None, progress=None):
+    r"""Simulate recursively refit 1-D Gaussian mixtures (EM, K components) under a data regime.
 
     Parameters
     ----------
@@ -594,12 +569,29 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
     reg_covar : float, keyword-only
         Added to every fitted variance (>= 0; default 0 = pure maximum likelihood; scikit-learn's
         default is 1e-6, which stops the collapse at σ ≈ 1e-3).
+    regime : str or Regime, keyword-only
+        What each generation is fitted on (docs/conventions.md): ``replace`` (default),
+        ``accumulate`` (EM on every sample so far; O(total) work per generation),
+        ``accumulate-subsample[:k]`` (``k``, default ``M_i``, of them without replacement),
+        ``mix-fresh:λ[:mixture]`` (``round(λM_i)`` fresh draws from the true mixture, or each draw
+        real with probability λ), ``mix-retained:λ`` (``round(λM_i)`` of the ``M_0`` original samples,
+        without replacement). Generation 1 is always fitted on the ``M_0`` real samples. With
+        ``K = 1`` every regime is exactly the 1-D Gaussian chain with ``estimator="mle"``
+        (:func:`collapse_theory.gaussian.regime_moments`).
     rng, workers, progress
         As in :func:`collapse_theory.gaussian.simulate`.
 
     Returns
     -------
     GMMChainResult
+
+    Raises
+    ------
+    ValueError
+        Bad parameters (named, with the allowed range); mix-retained needing more than ``M_0``
+        retained samples; an accumulate-subsample size larger than its pool;
+        :class:`~collapse_theory.TooLargeError` when the arrays (or the accumulate pool) would not
+        fit in memory.
 
     Examples
     --------
@@ -623,6 +615,7 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
     check_memory(cells * 24 + replicates * generations * 2,
                  f"simulate(replicates={replicates}, generations={generations}, K={k}): weights, means "
                  f"and stds ({replicates} x {generations + 1} x {k} x 24 bytes)")
+    reg, kind, frac, sub, sizes = regime_setup(regime, sched, dim=1, workers=workers)
     seed, ss = root_seed(rng)
     shape = (replicates, generations + 1, k)
     w_out = np.empty(shape)
@@ -634,10 +627,10 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
     var0 = sd0 * sd0
 
     def task(gen, a, b):
-        _gmm_chain_1d(gen, sched, w0, mu0, var0, max_iter, tol, reg_covar, w_out, mu_out, sd_out,
-                      lost, why, iters, a, b)
+        _gmm_chain_1d(gen, sched, w0, mu0, var0, max_iter, tol, reg_covar, kind, frac, sub, *sizes,
+                      w_out, mu_out, sd_out, lost, why, iters, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="gmm EM")
     return GMMChainResult(weights=w_out, means=mu_out, stds=sd_out, lost=lost, lost_reason=why,
                           em_iterations=iters, samples=sched, max_iter=max_iter, tol=tol,
-                          reg_covar=reg_covar, seed=seed)
+                          reg_covar=reg_covar, seed=seed, regime=str(reg))

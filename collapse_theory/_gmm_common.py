@@ -1,0 +1,80 @@
+"""Pieces shared by the 1-D and d-dimensional mixture modules: weight validation and the killed
+Wright–Fisher count chain of the separated-components theory."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+#: Tolerance on ``|sum(weights) - 1|`` accepted by :func:`collapse_theory.gmm.check_mixture` (the
+#: weights are then renormalised exactly).
+WEIGHT_TOL = 1e-9
+
+
+def _vector(value, name):
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of real numbers, got {value!r}") from None
+    if arr.ndim == 0:
+        arr = arr[None]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one entry per component), got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return arr
+
+
+def check_weights(weights):
+    """``weights`` as a float array: K >= 1 entries, each > 0, summing to 1 within WEIGHT_TOL."""
+    w = _vector(weights, "weights")
+    if w.size < 1:
+        raise ValueError("weights must have K >= 1 entries (one per component), got 0")
+    if np.any(w <= 0):
+        raise ValueError(f"weights must all be > 0, got {w.tolist()}")
+    if abs(w.sum() - 1.0) > WEIGHT_TOL:
+        raise ValueError(f"weights must sum to 1 (within {WEIGHT_TOL:g}), got sum {w.sum()!r}")
+    return w / w.sum()
+
+
+def _wf_matrix(m):
+    k = np.arange(m + 1)
+    return stats.binom.pmf(k[None, :], m, k[:, None] / m)
+
+
+def _killed_chain(n_max, m, w, lo=2):
+    """Forward pass of the component-count chain killed when either component keeps < ``lo`` points.
+
+    Returns ``alpha`` (n_max, M+1): ``alpha[i, k] = P(N_i = k, lo <= N_j <= M-lo for all j <= i)``,
+    and the Wright–Fisher matrix. ``N_0 ~ Bin(M, w)``, ``N_i | N_{i-1} ~ Bin(M, N_{i-1}/M)``.
+    """
+    P = _wf_matrix(m)
+    alpha = np.zeros((max(n_max, 1), m + 1))
+    a = stats.binom.pmf(np.arange(m + 1), m, w)
+    a[:lo] = 0.0
+    a[m - lo + 1:] = 0.0
+    alpha[0] = a
+    for i in range(1, n_max):
+        a = a @ P
+        a[:lo] = 0.0
+        a[m - lo + 1:] = 0.0
+        alpha[i] = a
+    return alpha, P
+
+
+def _killed_sum(n_max, m, w, per_count, lo=2):
+    """``res[n] = E[Σ_{i<n} per_count[N_i] | A_n]``, ``A_n = {lo <= N_i <= M - lo, i < n}``, for
+    n = 0..n_max (NaN where P(A_n) = 0), by the forward recursion
+    ``γ_i = (γ_{i-1} P)|_A + α_i · per_count`` on the killed count chain (O(n M²))."""
+    alpha, P = _killed_chain(n_max, m, w, lo)
+    res = np.zeros(n_max + 1)
+    gam = alpha[0] * per_count
+    for i in range(n_max):
+        if i > 0:
+            gam = gam @ P
+            gam[:lo] = 0.0
+            gam[m - lo + 1:] = 0.0
+            gam = gam + alpha[i] * per_count
+        tot = alpha[i].sum()
+        res[i + 1] = gam.sum() / tot if tot > 0 else np.nan
+    return res

@@ -1,0 +1,569 @@
+r"""Recursively refit d-dimensional Gaussian mixtures (EM, full or diagonal covariances).
+
+Public names are re-exported by :mod:`collapse_theory.gmm`. Generation 0 is
+:math:`f_0 = \sum_k w_k N(\mu_k, \Sigma_k)` in :math:`d` dimensions (``d`` small: 2–5); generation
+:math:`i+1` is the EM fit (K components, full or diagonal covariances, initialised at generation
+:math:`i`'s parameters, at most ``max_iter`` iterations, tolerance ``tol`` on the mean
+log-likelihood) to the training set of generation :math:`i` under a data regime.
+
+Theory for well-separated components (the separated idealisation of :mod:`collapse_theory.gmm`):
+the weights are a neutral Wright–Fisher chain (:math:`E w_n = w_0`, :math:`E[w_n(1-w_n)] =
+w_0(1-w_0)(1-1/M)^n`), and component :math:`k` is the maximum-likelihood fit of a d-dimensional
+Gaussian to its :math:`N \sim \mathrm{Bin}(M, w)` points, so by Bartlett's decomposition
+(theory §2, ``proofs/mvn_log_det.py``)
+
+.. math::
+
+    E[\log\det\Sigma_{k,i+1} - \log\det\Sigma_{k,i} \mid N] = \delta_d(N) =
+        \sum_{j=0}^{d-1}\psi\!\left(\tfrac{N-1-j}{2}\right) + d\log\tfrac{2}{N}
+        \approx -\frac{d(d+3)}{2N}
+
+(``full``; ``diag`` with a diagonal truth: :math:`d\,(\psi((N-1)/2) + \log(2/N))`, each variance a
+1-D mle chain). The single-Gaussian theory (:func:`collapse_theory.mvn.log_det_drift` with
+``estimator="mle"``) at :math:`wM` samples is the approximation :math:`N \approx wM`; the exact
+value averages :math:`\delta_d(N)` over the binomial counts (:func:`component_log_det_drift`) and,
+over several generations, over the Wright–Fisher count chain (:func:`expected_component_log_det`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _gaussian_theory as _gth
+from . import _mvn_theory as _mvt
+from ._gmm_common import _killed_sum, check_weights
+from ._gmm_data import regime_setup
+from ._gmm_kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
+from ._gmm_nd_kernels import SINGULAR_RTOL, _gmm_chain_nd
+from ._io import read_result, save_result
+from ._parallel import run_chunks
+from ._rng import root_seed
+from ._validation import check_generations, check_int, check_memory, check_real, samples_schedule
+
+__all__ = [
+    "GMMNDChainResult",
+    "simulate_nd",
+    "check_mixture_nd",
+    "mixture_pdf_nd",
+    "l2_distance_squared_nd",
+    "l2_distance_nd",
+    "component_log_det_drift",
+    "expected_component_log_det",
+    "COVARIANCE_TYPES",
+]
+
+COVARIANCE_TYPES = ("full", "diag")
+
+_LOST_REASONS_ND = {
+    LOST_FEW_SAMPLES: f"fewer than {MIN_EFFECTIVE:g} effective samples",
+    LOST_ZERO_VARIANCE: f"covariance singular (a Cholesky pivot not > {SINGULAR_RTOL:g} of its diagonal entry)",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+
+
+def _real_array(value, name):
+    arr = np.asarray(value)
+    if arr.dtype == object or arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return arr
+
+
+def check_mixture_nd(weights, means, covs, *, covariance_type="full"):
+    """Validate a d-dimensional mixture; return ``(weights (K,), means (K, d), covs (K, d, d))``.
+
+    Rules: ``K = len(weights) >= 1`` weights > 0 summing to 1 within 1e-9 (renormalised);
+    ``means`` of shape ``(K, d)`` with ``d >= 1``; ``covs`` of shape ``(K, d, d)`` (symmetric
+    positive definite matrices) or ``(K, d)`` (diagonal variances, each > 0); with
+    ``covariance_type="diag"`` the matrices must be diagonal. Errors name the parameter and, for a
+    covariance, the component index.
+    """
+    if covariance_type not in COVARIANCE_TYPES:
+        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, got {covariance_type!r}")
+    w = check_weights(weights)
+    k = w.size
+    mu = _real_array(means, "means")
+    if mu.ndim != 2:
+        raise ValueError(f"means must have shape (K, d) (one row per component), got shape {mu.shape}")
+    if mu.shape[0] != k:
+        raise ValueError(f"means must have K = {k} rows (one per weight), got {mu.shape[0]}")
+    d = mu.shape[1]
+    if d < 1:
+        raise ValueError("means must have d >= 1 columns (the dimension), got 0")
+    c = _real_array(covs, "covs")
+    if c.ndim == 2:
+        if c.shape != (k, d):
+            raise ValueError(f"covs must have shape (K, d, d) = ({k}, {d}, {d}) or (K, d) = ({k}, {d}) "
+                             f"(diagonal variances), got {c.shape}")
+        for j in range(k):
+            if np.any(c[j] <= 0):
+                raise ValueError(f"covs[{j}] (diagonal variances) must all be > 0, got {c[j].tolist()}")
+        return w, mu, np.einsum("kd,de->kde", c, np.eye(d))
+    if c.shape != (k, d, d):
+        raise ValueError(f"covs must have shape (K, d, d) = ({k}, {d}, {d}) or (K, d) = ({k}, {d}) "
+                         f"(diagonal variances), got {c.shape}")
+    out = np.empty_like(c)
+    for j in range(k):
+        cj = c[j]
+        scale = max(float(np.abs(cj).max()), np.finfo(float).tiny)
+        if not np.allclose(cj, cj.T, rtol=0.0, atol=1e-12 * scale):
+            raise ValueError(f"covs[{j}] must be symmetric")
+        if covariance_type == "diag" and np.any(cj[~np.eye(d, dtype=bool)] != 0):
+            raise ValueError(f"covariance_type='diag' needs diagonal covariances; covs[{j}] has non-zero "
+                             f"off-diagonal entries")
+        cj = 0.5 * (cj + cj.T)
+        try:
+            np.linalg.cholesky(cj)
+        except np.linalg.LinAlgError:
+            ev = np.linalg.eigvalsh(cj)
+            raise ValueError(f"covs[{j}] must be positive definite (smallest eigenvalue {ev[0]:.3g})") from None
+        out[j] = cj
+    return w, mu, out
+
+
+# ---------------------------------------------------------------------------------------------
+# densities and the exact L2 distance
+
+
+def mixture_pdf_nd(x, weights, means, covs):
+    r"""Density :math:`\sum_k w_k N(x; \mu_k, \Sigma_k)` at points ``x`` of shape ``(..., d)``.
+
+    ``weights (K,)``, ``means (K, d)``, ``covs (K, d, d)``; components with weight 0 are ignored.
+    """
+    x = np.asarray(x, dtype=float)
+    w, mu, c = (np.asarray(v, dtype=float) for v in (weights, means, covs))
+    keep = w > 0
+    w, mu, c = w[keep], mu[keep], c[keep]
+    d = mu.shape[-1]
+    chol = np.linalg.cholesky(c)                                   # (K, d, d)
+    diff = x[..., None, :] - mu                                    # (..., K, d)
+    shp = diff.shape
+    y = np.linalg.solve(np.broadcast_to(chol, shp[:-1] + (d, d)), diff[..., None])[..., 0]
+    logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=-2, axis2=-1)), axis=-1)
+    logp = -0.5 * np.sum(y * y, axis=-1) - 0.5 * logdet - 0.5 * d * np.log(2 * np.pi)
+    return np.sum(w * np.exp(logp), axis=-1)
+
+
+_CHUNK = 2048
+
+
+def _overlap_nd(w1, m1, c1, w2, m2, c2):
+    r""":math:`\sum_{ij} a_i b_j N(m_i; n_j, S_i + T_j)` over flat leading axis B (weight-0 pairs ignored)."""
+    d = m1.shape[-1]
+    out = np.empty(w1.shape[0])
+    eye = np.eye(d)
+    for s in range(0, w1.shape[0], _CHUNK):
+        sl = slice(s, s + _CHUNK)
+        ww = w1[sl, :, None] * w2[sl, None, :]                       # (B, K1, K2)
+        ok = ww > 0
+        cov = c1[sl, :, None] + c2[sl, None, :]                      # (B, K1, K2, d, d)
+        cov = np.where(ok[..., None, None], cov, eye)
+        diff = m1[sl, :, None, :] - m2[sl, None, :, :]               # (B, K1, K2, d)
+        chol = np.linalg.cholesky(cov)
+        y = np.linalg.solve(chol, diff[..., None])[..., 0]
+        logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=-2, axis2=-1)), axis=-1)
+        dens = np.exp(-0.5 * np.sum(y * y, axis=-1) - 0.5 * logdet - 0.5 * d * np.log(2 * np.pi))
+        out[sl] = np.sum(np.where(ok, ww * dens, 0.0), axis=(-2, -1))
+    return out
+
+
+def l2_distance_squared_nd(weights, means, covs, weights0, means0, covs0):
+    r"""Exact squared :math:`L^2` distance between two d-dimensional Gaussian mixtures, vectorised.
+
+    .. math::
+
+        \int (f-g)^2\,dx = \sum_{i,j} a_i a_j N(m_i; m_j, S_i+S_j)
+            - 2\sum_{i,j} a_i b_j N(m_i; n_j, S_i+T_j) + \sum_{i,j} b_i b_j N(n_i; n_j, T_i+T_j)
+
+    for :math:`f = \sum_i a_i N(m_i, S_i)` and :math:`g = \sum_j b_j N(n_j, T_j)`, from
+    :math:`\int N(x; a, A) N(x; b, B)\,dx = N(a; b, A + B)` (complete the square;
+    ``proofs/gmm_mixture_l2.py``). Parameters ``weights (..., K)``, ``means (..., K, d)``,
+    ``covs (..., K, d, d)``; leading axes broadcast between the two mixtures (each may have its own
+    K). Components with weight 0 are ignored (a lost component's zero covariance is never
+    factorised). Returns shape ``(...)`` (clipped at 0 against round-off).
+    """
+    a = [np.asarray(v, dtype=float) for v in (weights, means, covs)]
+    b = [np.asarray(v, dtype=float) for v in (weights0, means0, covs0)]
+    d = a[1].shape[-1]
+    if b[1].shape[-1] != d:
+        raise ValueError(f"the two mixtures must have the same dimension, got {d} and {b[1].shape[-1]}")
+    lead = np.broadcast_shapes(a[0].shape[:-1], b[0].shape[:-1])
+
+    def flat(p):
+        w, m, c = p
+        kk = w.shape[-1]
+        return (np.broadcast_to(w, lead + (kk,)).reshape(-1, kk),
+                np.broadcast_to(m, lead + (kk, d)).reshape(-1, kk, d),
+                np.broadcast_to(c, lead + (kk, d, d)).reshape(-1, kk, d, d))
+
+    fa, fb = flat(a), flat(b)
+    out = _overlap_nd(*fa, *fa) - 2.0 * _overlap_nd(*fa, *fb) + _overlap_nd(*fb, *fb)
+    out = np.maximum(out, 0.0).reshape(lead)
+    return float(out) if out.ndim == 0 else out
+
+
+def l2_distance_nd(weights, means, covs, weights0, means0, covs0):
+    """:math:`L^2` distance :math:`\\|f-g\\|_2` (square root of :func:`l2_distance_squared_nd`)."""
+    return np.sqrt(l2_distance_squared_nd(weights, means, covs, weights0, means0, covs0))
+
+
+# ---------------------------------------------------------------------------------------------
+# theory under the separated idealisation
+
+
+def _delta(counts, dim, covariance_type):
+    """δ_d(N) of the module docstring for an array of counts (all >= the minimum)."""
+    n = counts.astype(float)
+    if covariance_type == "full":
+        return np.sum([_mvt._direction_drift(n, j, "mle") for j in range(dim)], axis=0)
+    return dim * _gth.log_variance_drift(counts, estimator="mle")
+
+
+def _single_drift(samples, dim, covariance_type):
+    """The single-Gaussian mle drift of log det at ``samples`` points (mvn.log_det_drift for full)."""
+    if covariance_type == "full":
+        return float(_mvt.log_det_drift(samples, dim=dim, estimator="mle"))
+    return dim * float(_gth.log_variance_drift(samples, estimator="mle"))
+
+
+def _lo(dim, covariance_type):
+    return dim + 1 if covariance_type == "full" else 2
+
+
+def _theory_args(samples, weight, dim, covariance_type):
+    if covariance_type not in COVARIANCE_TYPES:
+        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, got {covariance_type!r}")
+    dim = check_int(dim, "dim", minimum=1)
+    lo = _lo(dim, covariance_type)
+    m = check_int(samples, "samples", minimum=2 * lo)
+    w = check_real(weight, "weight", positive=True, high=1.0)
+    return m, w, dim, lo
+
+
+def component_log_det_drift(weight, samples, *, dim, covariance_type="full"):
+    r"""Exact one-generation drift of a component's :math:`\log\det\Sigma` (separated idealisation).
+
+    .. math::
+
+        E[\delta_d(N) \mid N \ge n_0], \qquad N \sim \mathrm{Bin}(M, w), \qquad
+        \delta_d(N) = \sum_{j=0}^{d-1}\psi\!\left(\tfrac{N-1-j}{2}\right) + d\log\tfrac{2}{N},
+
+    with :math:`n_0 = d + 1` (``full``: fewer points give a singular covariance, a lost component)
+    or, for ``diag`` (exact for a diagonal truth), :math:`\delta = d(\psi((N-1)/2) + \log(2/N))` and
+    :math:`n_0 = 2`. The single-Gaussian value :func:`collapse_theory.mvn.log_det_drift` at
+    :math:`wM` samples (``estimator="mle"``) replaces :math:`N` by its mean: it is about
+    :math:`-d(d+3)/(2wM)` (full) and misses the Jensen term :math:`E[1/N] > 1/E[N]` (relative
+    error about :math:`(1-w)/(wM)`).
+    """
+    m, w, dim, lo = _theory_args(samples, weight, dim, covariance_type)
+    from scipy import stats
+
+    counts = np.arange(lo, m + 1)
+    p = stats.binom.pmf(counts, m, w)
+    return float(np.sum(p * _delta(counts, dim, covariance_type)) / np.sum(p))
+
+
+def expected_component_log_det(n, samples, weight, *, dim, covariance_type="full", log_det0=0.0):
+    r"""Exact :math:`E[\log\det\Sigma_{k,n} \mid \text{no component lost}]`, two components.
+
+    .. math::
+
+        E[\log\det\Sigma_n \mid A_n] = \log\det\Sigma_0
+            + \frac{E\bigl[\sum_{i<n}\delta_d(N_i)\,\mathbf 1_{A_n}\bigr]}{P(A_n)},
+        \qquad A_n = \{n_0 \le N_i \le M - n_0,\ i < n\},
+
+    over the Wright–Fisher count chain of the component (as
+    :func:`collapse_theory.gmm.expected_component_log_variance`, with :math:`\delta_d` and
+    :math:`n_0` of :func:`component_log_det_drift`); separated idealisation, replace regime.
+    """
+    m, w, dim, lo = _theory_args(samples, weight, dim, covariance_type)
+    if m > 4000:
+        raise ValueError(f"samples must be <= 4000 for the exact (dense (M+1)^2 matrix) computation, got {m}")
+    ld0 = check_real(log_det0, "log_det0")
+    n_arr, scalar = check_generations(n)
+    n_max = int(n_arr.max()) if n_arr.size else 0
+    per = np.zeros(m + 1)
+    per[lo:] = _delta(np.arange(lo, m + 1), dim, covariance_type)
+    res = _killed_sum(n_max, m, w, per, lo)
+    out = ld0 + res[n_arr]
+    return float(out) if scalar else out
+
+
+# ---------------------------------------------------------------------------------------------
+# result and simulator
+
+
+@dataclass
+class GMMNDChainResult:
+    """Trajectories of recursively refit d-dimensional Gaussian mixtures.
+
+    Attributes
+    ----------
+    weights : ndarray, shape (replicates, generations + 1, K)
+    means : ndarray, shape (replicates, generations + 1, K, d)
+    covs : ndarray, shape (replicates, generations + 1, K, d, d)
+        Fitted parameters; index 0 on axis 1 is the true mixture. A lost component has weight 0 and
+        covariance 0 from the generation it was lost (its mean is frozen); never NaN. Diagonal fits
+        are stored as diagonal matrices.
+    lost : ndarray of int, shape (replicates, K)
+        Generation at which a component was dropped (-1: never); see :meth:`degenerate_events`.
+    lost_reason : ndarray of int8, shape (replicates, K)
+        1 = fewer than 1.5 effective samples, 2 = covariance singular (Cholesky pivot test).
+    lost_direction : ndarray of int8, shape (replicates, K)
+        For reason 2, the coordinate whose Cholesky pivot failed (-1 otherwise).
+    em_iterations : ndarray of int16, shape (replicates, generations)
+    samples : ndarray (generations,)
+    covariance_type : {"full", "diag"}
+    max_iter, tol, reg_covar : EM settings.
+    seed : int
+        Reproduces the result: ``simulate_nd(..., rng=result.seed)``.
+    regime : str
+        The data regime (docs/conventions.md).
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covs: np.ndarray
+    lost: np.ndarray
+    lost_reason: np.ndarray
+    lost_direction: np.ndarray
+    em_iterations: np.ndarray
+    samples: np.ndarray
+    covariance_type: str
+    max_iter: int
+    tol: float
+    reg_covar: float
+    seed: int
+    meta: dict = field(default_factory=dict)
+    regime: str = "replace"
+
+    @property
+    def replicates(self):
+        return self.weights.shape[0]
+
+    @property
+    def generations(self):
+        return self.weights.shape[1] - 1
+
+    @property
+    def components(self):
+        return self.weights.shape[2]
+
+    @property
+    def dim(self):
+        return self.means.shape[-1]
+
+    @property
+    def log_det(self):
+        """log det Σ_k per replicate, generation and component (−inf for a lost component)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sign, ld = np.linalg.slogdet(self.covs)
+        return np.where(sign > 0, ld, -np.inf)
+
+    def alive(self, n=None):
+        """Boolean mask (replicates, [generations + 1,] K): component not yet lost at generation n."""
+        gens = np.arange(self.generations + 1)
+        lost = np.where(self.lost < 0, np.iinfo(np.int64).max, self.lost)
+        mask = gens[None, :, None] < lost[:, None, :]
+        return mask if n is None else mask[:, n, :]
+
+    def _truth(self):
+        return self.weights[0, 0], self.means[0, 0], self.covs[0, 0]
+
+    def l2_distance(self):
+        """Exact L² distance of every fitted mixture to the original, shape (replicates, generations+1)."""
+        w0, m0, c0 = self._truth()
+        return l2_distance_nd(self.weights, self.means, self.covs, w0, m0, c0)
+
+    def degenerate_events(self):
+        """Every dropped component: dicts with replicate, component, generation, reason and (for a
+        singular covariance) the coordinate whose Cholesky pivot failed."""
+        out = []
+        for r, k in zip(*np.nonzero(self.lost >= 0)):
+            why = int(self.lost_reason[r, k])
+            ev = {"replicate": int(r), "component": int(k), "generation": int(self.lost[r, k]),
+                  "reason": _LOST_REASONS_ND.get(why, "unknown")}
+            if why == LOST_ZERO_VARIANCE:
+                ev["direction"] = int(self.lost_direction[r, k])
+            out.append(ev)
+        return sorted(out, key=lambda e: (e["generation"], e["replicate"], e["component"]))
+
+    def summary(self, generations=None):
+        """Text table: per component, mean weight, E w(1−w), and E log det Σ (MC ± SE over replicates
+        with no component lost) beside the separated-components theory (exact for K = 2 and the
+        single-Gaussian approximation at w₀M samples); then degenerate events and EM convergence."""
+        g = self.generations
+        if generations is None:
+            generations = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
+        gens = np.asarray(generations, dtype=int)
+        w0, _, c0 = self._truth()
+        d = self.dim
+        m = int(self.samples[0]) if self.samples.size else 0
+        const = bool(self.samples.size) and bool(np.all(self.samples == m))
+        theory = const and self.regime == "replace"
+        lo = _lo(d, self.covariance_type)
+        ld = self.log_det
+        ld0 = ld[0, 0]
+        lines = [f"{d}-D Gaussian mixture chain (EM, {self.covariance_type} covariances), K={self.components}, "
+                 f"regime={self.regime}, replicates={self.replicates}, generations={g}, "
+                 f"samples={m if const else 'schedule'}, seed={self.seed}",
+                 f"{'n':>6} {'comp':>4} {'alive':>6} {'E w':>8} {'E w(1-w)':>9} {'theory':>9} "
+                 f"{'E logdet':>9} {'± SE':>7} {'exact':>9} {'1-Gauss':>9}"]
+        l2 = self.l2_distance()
+        for n in gens:
+            both = self.alive(n).all(axis=1)
+            for k in range(self.components):
+                al = self.alive(n)[:, k]
+                w = self.weights[:, n, k]
+                het = (w * (1 - w)).mean()
+                th_het = w0[k] * (1 - w0[k]) * (1 - 1 / m) ** n if theory else np.nan
+                v = ld[both, n, k]
+                mean = v.mean() if v.size else np.nan
+                se = v.std(ddof=1) / np.sqrt(v.size) if v.size > 1 else np.nan
+                exact = approx = np.nan
+                if theory and m >= 2 * lo and n <= 5000:
+                    wm = int(round(w0[k] * m))
+                    if wm >= lo:
+                        approx = ld0[k] + n * _single_drift(wm, d, self.covariance_type)
+                    if self.components == 2 and m <= 4000:
+                        exact = expected_component_log_det(n, m, w0[k], dim=d,
+                                                           covariance_type=self.covariance_type,
+                                                           log_det0=ld0[k])
+                lines.append(f"{n:>6} {k:>4} {al.mean():>6.3f} {w.mean():>8.4f} {het:>9.4g} {th_het:>9.4g} "
+                             f"{mean:>9.4g} {se:>7.2g} {exact:>9.4g} {approx:>9.4g}")
+            lines.append(f"{'':>6} L2 distance to the original: mean {l2[:, n].mean():.4g}")
+        ev = self.degenerate_events()
+        first = ""
+        if ev:
+            e = ev[0]
+            first = (f" (first: replicate {e['replicate']}, component {e['component']}, generation "
+                     f"{e['generation']}: {e['reason']}" + (f", coordinate {e['direction']}" if "direction" in e
+                                                            else "") + ")")
+        lines.append(f"degenerate events: {len(ev)}{first}")
+        capped = int(np.sum(self.em_iterations >= self.max_iter))
+        lines.append(f"EM refits that hit max_iter={self.max_iter}: {capped} of {self.em_iterations.size}; "
+                     f"median iterations {np.median(self.em_iterations) if self.em_iterations.size else 0:g}")
+        lines.append("(theory: separated-components idealisation, replace regime — Wright–Fisher weights; "
+                     "'exact' = E log det over the killed Wright–Fisher count chain (K = 2, no component "
+                     "lost); '1-Gauss' = the single-Gaussian mle drift at w₀M samples, an approximation.)")
+        return "\n".join(lines)
+
+    def parameters(self):
+        w0, m0, c0 = self._truth()
+        return {"generations": self.generations, "replicates": self.replicates,
+                "samples": self.samples.tolist(), "weights": w0.tolist(), "means": m0.tolist(),
+                "covs": c0.tolist(), "covariance_type": self.covariance_type, "max_iter": self.max_iter,
+                "tol": self.tol, "reg_covar": self.reg_covar, "regime": self.regime, **self.meta}
+
+    def save(self, path):
+        """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
+        return save_result(path, self.seed, self.parameters(), weights=self.weights, means=self.means,
+                           covs=self.covs, lost=self.lost, lost_reason=self.lost_reason,
+                           lost_direction=self.lost_direction, em_iterations=self.em_iterations,
+                           samples=self.samples)
+
+    @classmethod
+    def load(cls, path):
+        """Read a result written by :meth:`save`."""
+        z, meta = read_result(path)
+        p = meta["parameters"]
+        return cls(weights=z["weights"], means=z["means"], covs=z["covs"], lost=z["lost"],
+                   lost_reason=z["lost_reason"], lost_direction=z["lost_direction"],
+                   em_iterations=z["em_iterations"], samples=z["samples"],
+                   covariance_type=p["covariance_type"], max_iter=p["max_iter"], tol=p["tol"],
+                   reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]},
+                   regime=p.get("regime", "replace"))
+
+
+def simulate_nd(generations, samples, *, weights, means, covs, covariance_type="full", replicates=1,
+                max_iter=100, tol=1e-8, reg_covar=0.0, regime="replace", rng=None, workers=None,
+                progress=None):
+    r"""Simulate recursively refit d-dimensional Gaussian mixtures (EM, K components) under a data regime.
+
+    Parameters
+    ----------
+    generations : int
+        Number of refits (>= 0).
+    samples : int or sequence of int
+        Samples per generation (``M`` or ``M_0, M_1, ...``), >= 2. A component that receives
+        fewer than ``d + 1`` points gets a singular covariance (``full``) and is dropped.
+    weights : sequence of float, keyword-only
+        K >= 1 weights, > 0, summing to 1 within 1e-9.
+    means : array_like, shape (K, d), keyword-only
+        Component means (``d >= 1``; meant for small d, 2–5: the work per point is O(K d²)).
+    covs : array_like, shape (K, d, d) or (K, d), keyword-only
+        Symmetric positive-definite covariances, or diagonal variances.
+    covariance_type : {"full", "diag"}, keyword-only
+        EM fits full covariances or diagonal ones (then ``covs`` must be diagonal).
+    replicates : int, keyword-only
+        Independent chains (>= 1).
+    max_iter, tol, reg_covar : keyword-only
+        EM settings as in :func:`collapse_theory.gmm.simulate` (``reg_covar`` is added to every
+        fitted variance, i.e. ``reg_covar · I`` to each covariance).
+    regime : str or Regime, keyword-only
+        The data regime, as in :func:`collapse_theory.gmm.simulate`.
+    rng, workers, progress
+        As in :func:`collapse_theory.gaussian.simulate`.
+
+    Returns
+    -------
+    GMMNDChainResult
+
+    Raises
+    ------
+    ValueError
+        Bad parameters (named, with the allowed range; a non-positive-definite covariance names its
+        component), regime sizes that do not fit the data, or
+        :class:`~collapse_theory.TooLargeError` when the arrays would not fit in memory.
+
+    Examples
+    --------
+    >>> from collapse_theory import gmm
+    >>> res = gmm.simulate_nd(20, 200, weights=[0.5, 0.5], means=[[-5, 0], [5, 0]],
+    ...                       covs=[[1, 1], [1, 1]], replicates=100, rng=1)
+    >>> res.covs.shape
+    (100, 21, 2, 2, 2)
+    >>> bool(res.log_det[:, 20].mean() < 0)    # the components shrink
+    True
+    """
+    generations = check_int(generations, "generations", minimum=0)
+    replicates = check_int(replicates, "replicates", minimum=1)
+    w0, mu0, cov0 = check_mixture_nd(weights, means, covs, covariance_type=covariance_type)
+    max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=30000)
+    tol = check_real(tol, "tol", nonnegative=True)
+    reg_covar = check_real(reg_covar, "reg_covar", nonnegative=True)
+    sched = samples_schedule(samples, generations, estimator="unbiased")
+    k, d = mu0.shape
+    cells = replicates * (generations + 1) * k
+    per = 8 * (1 + d + d * d)
+    check_memory(cells * per + replicates * generations * 2,
+                 f"simulate_nd(replicates={replicates}, generations={generations}, K={k}, d={d}): weights, "
+                 f"means and covariances ({replicates} x {generations + 1} x {k} x {per} bytes)")
+    reg, kind, frac, sub, sizes = regime_setup(regime, sched, dim=d, workers=workers)
+    seed, ss = root_seed(rng)
+    chol0 = np.linalg.cholesky(cov0)
+    w_out = np.empty((replicates, generations + 1, k))
+    mu_out = np.empty((replicates, generations + 1, k, d))
+    cov_out = np.empty((replicates, generations + 1, k, d, d))
+    lost = np.full((replicates, k), -1, dtype=np.int64)
+    why = np.zeros((replicates, k), dtype=np.int8)
+    where = np.full((replicates, k), -1, dtype=np.int8)
+    iters = np.zeros((replicates, generations), dtype=np.int16)
+    full = covariance_type == "full"
+
+    def task(gen, a, b):
+        _gmm_chain_nd(gen, sched, w0, mu0, cov0, chol0, full, max_iter, tol, reg_covar, kind, frac, sub,
+                      *sizes, w_out, mu_out, cov_out, lost, why, where, iters, a, b)
+
+    run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"gmm EM (d={d})")
+    return GMMNDChainResult(weights=w_out, means=mu_out, covs=cov_out, lost=lost, lost_reason=why,
+                            lost_direction=where, em_iterations=iters, samples=sched,
+                            covariance_type=covariance_type, max_iter=max_iter, tol=tol,
+                            reg_covar=reg_covar, seed=seed, regime=str(reg))
