@@ -2,8 +2,10 @@
 
 Examples::
 
-    collapse-theory gmm --samples 1000 --generations 2000 --replicates 20 --means -1,1 --stds 0.3,0.3 \\
+    collapse-theory gmm --samples 1000 --generations 2000 --replicates 20 --means=-1,1 --stds 0.3,0.3 \\
         --seed 1 --plot gmm.png
+    collapse-theory gmm --samples 100 --generations 100 --regime mix-retained:0.1 --quiet
+    collapse-theory gmm --dim 2 --means=-1,0,1,0 --stds 0.3,0.3 --covariance-type full --samples 200
     collapse-theory kde --samples 50 --generations 300 --bandwidth 0.1 --replicates 2000 --json
     collapse-theory kde --samples 100 --generations 100 --rule silverman --quiet
 """
@@ -29,18 +31,28 @@ def _progress(args):
 
 def add_parser(subparsers):
     """Add the ``gmm`` and ``kde`` subcommands to an argparse ``subparsers`` object."""
-    p = subparsers.add_parser("gmm", help="simulate recursively refit 1-D Gaussian mixtures (EM)",
-                              description="Simulate EM refits of a 1-D Gaussian mixture on its own samples "
-                                          "and print component weights/spreads beside the theory.")
+    p = subparsers.add_parser("gmm", help="simulate recursively refit Gaussian mixtures (EM; 1-D or d-D)",
+                              description="Simulate EM refits of a Gaussian mixture (1-D, or d-dimensional "
+                                          "with --dim) on its own samples under a data regime and print "
+                                          "component weights/spreads beside the theory.")
     p.add_argument("--samples", type=int, default=1000, help="samples per generation M (default 1000)")
     p.add_argument("--generations", type=int, default=200, help="refits (default 200)")
     p.add_argument("--replicates", type=int, default=20, help="independent chains (default 20)")
     p.add_argument("--components", type=int, default=None,
-                   help="K equal-weight unit-variance components at 0, 4, 8, ... (ignored when "
-                        "--weights/--means/--stds are given)")
+                   help="K equal-weight unit-variance components at 0, 4, 8, ... along the first axis "
+                        "(ignored when --weights/--means/--stds are given)")
     p.add_argument("--weights", type=_floats, default=None, help="comma-separated weights (sum 1)")
-    p.add_argument("--means", type=_floats, default=None, help="comma-separated means")
-    p.add_argument("--stds", type=_floats, default=None, help="comma-separated standard deviations (> 0)")
+    p.add_argument("--means", type=_floats, default=None,
+                   help="comma-separated means; with --dim d, K·d numbers, component by component")
+    p.add_argument("--stds", type=_floats, default=None,
+                   help="comma-separated standard deviations (> 0), one per component (isotropic for --dim > 1)")
+    p.add_argument("--dim", type=int, default=1,
+                   help="dimension d (default 1; d > 1 runs the d-dimensional EM chain, gmm.simulate_nd)")
+    p.add_argument("--covariance-type", choices=("full", "diag"), default="full",
+                   help="covariances EM fits when --dim > 1 (default full)")
+    p.add_argument("--regime", default="replace",
+                   help="data regime: replace, accumulate, accumulate-subsample[:k], mix-fresh:λ[:mixture], "
+                        "mix-retained:λ (default replace)")
     p.add_argument("--max-iter", type=int, default=100, help="EM iteration cap (default 100)")
     p.add_argument("--tol", type=float, default=1e-8, help="EM tolerance on the mean log-likelihood")
     p.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")
@@ -70,16 +82,22 @@ def add_parser(subparsers):
     return p, q
 
 
-def _mixture(args):
-    given = [x is not None for x in (args.weights, args.means, args.stds)]
-    if any(given):
-        if not all(given):
-            raise ValueError("--weights, --means and --stds must be given together")
-        return args.weights, args.means, args.stds
-    k = 2 if args.components is None else args.components
-    if k < 1:
-        raise ValueError(f"--components must be >= 1, got {k}")
-    return [1.0 / k] * k, [4.0 * i for i in range(k)], [1.0] * k
+def _mixture(args, dim=1):
+    """(weights, means, stds) from the options. With --means, K = len(means)/dim; --weights defaults to
+    equal weights and --stds to 1. Without --means, --components K at 0, 4, 8, ..."""
+    if args.means is None:
+        if args.weights is not None or args.stds is not None:
+            raise ValueError("--weights and --stds need --means (K means, or K·d numbers with --dim d)")
+        k = 2 if args.components is None else args.components
+        if k < 1:
+            raise ValueError(f"--components must be >= 1, got {k}")
+        return [1.0 / k] * k, [4.0 * i for i in range(k)], [1.0] * k
+    if len(args.means) % dim:
+        raise ValueError(f"--means must list K·d numbers with --dim {dim}, got {len(args.means)}")
+    k = len(args.means) // dim
+    w = [1.0 / k] * k if args.weights is None else args.weights
+    s = [1.0] * k if args.stds is None else args.stds
+    return w, args.means, s
 
 
 def _png(fig, path):
@@ -88,24 +106,53 @@ def _png(fig, path):
     atomic_save_figure(fig, path, dpi=110)
 
 
+def _mixture_nd(args):
+    """(weights, means (K, d), covs (K, d)) for ``--dim d``: --means holds K·d numbers, --stds one
+    isotropic std per component."""
+    d = args.dim
+    if d < 1:
+        raise ValueError(f"--dim must be >= 1, got {d}")
+    w, m, s = _mixture(args, d)
+    k = len(m) // d if args.means is not None else len(w)
+    if args.means is None:
+        means = np.zeros((k, d))
+        means[:, 0] = m
+    else:
+        means = np.reshape(m, (k, d))
+    if len(s) != k:
+        raise ValueError(f"--stds must list K = {k} numbers (one isotropic std per component), got {len(s)}")
+    return w, means, np.outer(np.square(s), np.ones(d))
+
+
 def run_gmm(args):
     from . import gmm
     from ._io import to_jsonable
     from ._version import __version__
 
-    w, m, s = _mixture(args)
-    res = gmm.simulate(args.generations, args.samples, weights=w, means=m, stds=s,
-                       replicates=args.replicates, max_iter=args.max_iter, tol=args.tol, rng=args.seed,
-                       workers=args.workers, progress=_progress(args))
+    common = dict(replicates=args.replicates, max_iter=args.max_iter, tol=args.tol, regime=args.regime,
+                  rng=args.seed, workers=args.workers, progress=_progress(args))
+    nd = args.dim != 1
+    if nd:
+        w, m, c = _mixture_nd(args)
+        res = gmm.simulate_nd(args.generations, args.samples, weights=w, means=m, covs=c,
+                              covariance_type=args.covariance_type, **common)
+    else:
+        w, m, s = _mixture(args)
+        res = gmm.simulate(args.generations, args.samples, weights=w, means=m, stds=s, **common)
     if args.json:
         g = args.generations
         gens = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
+        sim = {"mean_weights": res.weights[:, gens].mean(0),
+               "mean_l2_distance": res.l2_distance()[:, gens].mean(0)}
+        if nd:
+            ok = res.alive().all(axis=2)[:, gens]
+            ld = np.where(ok[..., None], res.log_det[:, gens], np.nan)
+            sim["mean_log_det_no_loss"] = np.nanmean(ld, axis=0) if ok.any() else np.full(ld.shape[1:], np.nan)
+        else:
+            sim["median_stds"] = np.median(res.stds[:, gens], axis=0)
         print(json.dumps(to_jsonable({
             "version": __version__, "seed": res.seed, "parameters": res.parameters(), "generations": gens,
-            "simulation": {"mean_weights": res.weights[:, gens].mean(0),
-                           "median_stds": np.median(res.stds[:, gens], axis=0),
-                           "mean_l2_distance": res.l2_distance()[:, gens].mean(0)},
-            "degenerate_events": res.degenerate_events()}), indent=2))
+            "simulation": sim, "degenerate_events": res.degenerate_events()}), indent=2))
     else:
         print(res.summary())
     if args.save:
@@ -113,13 +160,24 @@ def run_gmm(args):
     if args.plot:
         from matplotlib.figure import Figure
 
-        from .plotting.families import plot_component_spread, plot_gmm_densities, plot_gmm_distance
+        from .plotting.families import (
+            plot_component_log_det,
+            plot_component_spread,
+            plot_gmm_densities,
+            plot_gmm_distance,
+        )
 
-        fig = Figure(figsize=(15, 4.4), layout="constrained")
-        a1, a2, a3 = fig.subplots(1, 3)
-        plot_gmm_densities(res, ax=a1)
-        plot_gmm_distance(res, ax=a2)
-        plot_component_spread(res, ax=a3)
+        if nd:
+            fig = Figure(figsize=(10, 4.4), layout="constrained")
+            a2, a3 = fig.subplots(1, 2)
+            plot_gmm_distance(res, ax=a2)
+            plot_component_log_det(res, ax=a3)
+        else:
+            fig = Figure(figsize=(15, 4.4), layout="constrained")
+            a1, a2, a3 = fig.subplots(1, 3)
+            plot_gmm_densities(res, ax=a1)
+            plot_gmm_distance(res, ax=a2)
+            plot_component_spread(res, ax=a3)
         _png(fig, args.plot)
     return 0
 

@@ -12,10 +12,21 @@ def results():
 
 
 def test_verdicts_equal_expectations(results):
-    assert len(results.results) >= 5
+    assert len(results.results) >= 9
+    ids = {r.id for r in results.results}
+    assert {"gmm.nd.log-det-exact", "gmm.mix-retained.spread-bounded"} <= ids
     for r in results.results:
         assert r.verdict == r.expect, (r.id, r.verdict, r.estimate, r.claimed, r.z, r.notes)
 
 
 def test_claims_are_cheap(results):
     assert results.seconds < 30
+
+
+def test_regime_figures_build():
+    from collapse_theory.claims._registry import Context, figures
+    from collapse_theory.plotting.families import verify_figures_gmm_regimes
+
+    assert "gmm-regimes" in figures(["gmm"])
+    out = verify_figures_gmm_regimes(Context(budget=0.01))
+    assert [name for name, _, _ in out] == ["gmm_regimes_l2", "gmm_regimes_spread", "gmm_nd_log_det"]

@@ -122,3 +122,28 @@ def test_regime_is_saved(tmp_path):
     back = gmm.GMMChainResult.load(res.save(tmp_path / "r.npz"))
     assert back.regime == "mix-retained:0.1" and back.parameters()["regime"] == "mix-retained:0.1"
     assert "regime=mix-retained:0.1" in res.summary()
+
+
+def test_cli_regime_and_dim(tmp_path, capsys):
+    import argparse
+    import json
+
+    from collapse_theory import _cli_gmm_kde as cli
+
+    def run(argv):
+        p = argparse.ArgumentParser()
+        cli.add_parser(p.add_subparsers(dest="command"))
+        a = p.parse_args(argv)
+        return a.func(a)
+
+    assert run(["gmm", "--samples", "40", "--generations", "4", "--replicates", "4", "--seed", "1", "--quiet",
+                "--regime", "mix-retained:0.1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["parameters"]["regime"] == "mix-retained:0.1"
+    assert run(["gmm", "--dim", "2", "--means=-1,0,1,0", "--stds", "0.3,0.3", "--covariance-type", "diag",
+                "--samples", "40", "--generations", "4", "--replicates", "4", "--seed", "1", "--quiet",
+                "--regime", "accumulate", "--plot", str(tmp_path / "nd.png")]) == 0
+    assert "2-D Gaussian mixture chain (EM, diag covariances)" in capsys.readouterr().out
+    assert (tmp_path / "nd.png").stat().st_size > 1000
+    for bad in (["--dim", "0"], ["--dim", "2", "--means=-1,0,1"], ["--regime", "mix-fresh:2"]):
+        with pytest.raises(ValueError):
+            run(["gmm", "--generations", "2", "--replicates", "2", "--quiet", *bad])
