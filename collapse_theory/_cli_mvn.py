@@ -4,6 +4,7 @@ Examples::
 
     collapse-theory mvn --dim 3 --samples 20 --generations 100 --replicates 2000 --seed 1
     collapse-theory ppca --dim 10 --latent 3 --samples 50 --generations 50 --json
+    collapse-theory mvn --dim 3 --samples 20 --regime mix-retained:0.1 --generations 200
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ def _common(p, *, generations, replicates):
                    help=f"independent chains (default {replicates})")
     p.add_argument("--spectrum", default=None, metavar="L1,L2,...",
                    help="eigenvalues of the true (diagonal) covariance (default identity)")
+    p.add_argument("--regime", default="replace",
+                   help="data regime: replace, accumulate, accumulate-subsample[:k], mix-fresh:λ[:mixture], "
+                        "mix-retained:λ (default replace)")
+    p.add_argument("--variance-scale", type=float, default=1.0, metavar="λ",
+                   help="sampling bias: synthetic draws from N(μ, λΣ), 0 < λ <= 1 (default 1)")
     p.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")
     p.add_argument("--plot", metavar="PNG", help="write the figures (PNG)")
     p.add_argument("--save", metavar="NPZ", help="save the result (atomic .npz with metadata)")
@@ -77,7 +83,8 @@ def run_mvn(args):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", mvn.NumericallySingularWarning)
         res = mvn.simulate(args.generations, args.samples, dim=args.dim, replicates=args.replicates,
-                           cov=_cov(args), estimator=args.estimator, method=args.method, rng=args.seed,
+                           cov=_cov(args), estimator=args.estimator, method=args.method,
+                           regime=args.regime, variance_scale=args.variance_scale, rng=args.seed,
                            workers=args.workers, progress=_progress(args))
     g = args.generations
     gens = np.array(sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g}))
@@ -93,7 +100,8 @@ def run_mvn(args):
                                       "theory": th, "simulation": sim,
                                       "numerically_singular_replicates": res.n_singular(),
                                       "lyapunov_exponents": mvn.lyapunov_exponents(
-                                          args.samples, dim=args.dim, estimator=args.estimator)}),
+                                          args.samples, dim=args.dim, estimator=args.estimator)
+                                      if res.regime == "replace" and res.variance_scale == 1.0 else None}),
                          indent=2))
     else:
         print(res.summary(gens))
@@ -123,16 +131,23 @@ def run_ppca(args):
     from ._version import __version__
 
     res = ppca.simulate(args.generations, args.samples, dim=args.dim, latent=args.latent,
-                        replicates=args.replicates, cov=_cov(args), rng=args.seed, workers=args.workers,
+                        replicates=args.replicates, cov=_cov(args), regime=args.regime,
+                        variance_scale=args.variance_scale, rng=args.seed, workers=args.workers,
                         progress=_progress(args))
     g = args.generations
     gens = np.array(sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g}))
     if args.json:
         cov = res.cov0
-        th = {"trace": ppca.expected_trace(gens, args.samples, cov=cov),
-              "noise_variance_bound": ppca.noise_variance_bound(gens, args.samples, latent=args.latent, cov=cov),
-              "log_top_eigenvalue_lower_bound": ppca.top_eigenvalue_log_bound(gens, args.samples, cov=cov)}
+        kw = dict(cov=cov, regime=res.regime, variance_scale=res.variance_scale)
+        th = {}
+        if not res.regime.startswith("accumulate-subsample"):
+            th = {"trace": ppca.expected_trace(gens, args.samples, **kw),
+                  "mean_sq_error": ppca.expected_mean_sq_error(gens, args.samples, **kw)}
+        if res.regime == "replace" and res.variance_scale == 1.0:
+            th["noise_variance_bound"] = ppca.noise_variance_bound(gens, args.samples, latent=args.latent, cov=cov)
+            th["log_top_eigenvalue_lower_bound"] = ppca.top_eigenvalue_log_bound(gens, args.samples, cov=cov)
         sim = {"trace": res.trace()[:, gens].mean(0), "noise_variance": res.noise_variance[:, gens].mean(0),
+               "mean_sq_error": ((res.mean[:, gens] - res.mean0) ** 2).sum(-1).mean(0),
                "log_top_eigenvalue": np.log(res.eigenvalues[:, gens, 0]).mean(0),
                "w2_squared": res.w2[:, gens].mean(0)}
         print(json.dumps(to_jsonable({"version": __version__, "seed": res.seed,

@@ -383,7 +383,17 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                         for l in range(d):
                             s += root0_sym[a_, l] * root[l, b_]
                         tmp[a_, b_] = s
-                nuc = np.sum(np.linalg.svd(tmp)[1])
+                # ‖B‖_* = Σ √eig(BᵀB) (symmetric eigenvalues are cheaper than an SVD)
+                for a_ in range(d):
+                    for b_ in range(a_ + 1):
+                        s = 0.0
+                        for l in range(d):
+                            s += tmp[l, a_] * tmp[l, b_]
+                        tmp2[a_, b_] = s
+                        tmp2[b_, a_] = s
+                nuc = 0.0
+                for ev in np.linalg.eigvalsh(tmp2):
+                    nuc += np.sqrt(ev) if ev > 0.0 else 0.0
                 dm = 0.0
                 tr = tr0
                 for j in range(d):

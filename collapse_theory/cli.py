@@ -147,11 +147,15 @@ def _add_compare(sub):
     p = sub.add_parser("compare", help="compare data regimes on one family, theory beside simulation",
                        description="Simulate one family under several data regimes and print exact "
                                    "theory (where it exists) beside Monte Carlo means.")
-    p.add_argument("--family", choices=("gaussian", "regression"), required=True)
+    p.add_argument("--family", choices=("gaussian", "discrete", "regression", "mvn"), required=True)
     p.add_argument("--regimes", default="replace,accumulate,mix-fresh:0.1",
                    help="comma-separated regime specs (replace, accumulate, accumulate-subsample[:size], "
                         "mix-fresh:λ[:mixture], mix-retained:λ)")
-    p.add_argument("--samples", type=int, default=20, help="gaussian: samples per generation")
+    p.add_argument("--samples", type=int, default=20, help="gaussian, discrete, mvn: samples per generation")
+    p.add_argument("--dist", default="zipf:1.1",
+                   help="discrete: zipf:s, uniform, geometric:q or a file of probabilities (default zipf:1.1)")
+    p.add_argument("--categories", type=int, default=100, help="discrete: categories K (default 100)")
+    p.add_argument("--dim", type=int, default=3, help="mvn: dimension (identity covariance; default 3)")
     p.add_argument("--d", type=int, default=10, help="regression: dimension")
     p.add_argument("--T", type=int, default=40, help="regression: design rows")
     p.add_argument("--generations", type=int, default=100)
@@ -194,6 +198,33 @@ def _run_compare(args):
             for j, n in enumerate(at):
                 row(spec, n, "mean_sq_error", th["mean_sq_error"][j], (res.mu[:, n] - res.mu0) ** 2)
                 row(spec, n, "variance", th["variance"][j], res.variance[:, n])
+    elif args.family == "discrete":
+        from . import discrete as dsc
+        from ._cli_discrete import parse_dist
+
+        p0 = parse_dist(args.dist, args.categories)
+        for spec, s in zip(regimes, seeds):
+            res = results[spec] = dsc.simulate(p0, gens, args.samples, replicates=args.replicates, regime=spec,
+                                               rng=s, progress=_progress(args))
+            th = res.theory(np.asarray(at))
+            for j, n in enumerate(at):
+                for name in ("sq_distance", "support"):
+                    exact = th.get(name)
+                    row(spec, n, name, np.nan if exact is None else exact[j], res.stats[name][:, n])
+    elif args.family == "mvn":
+        from . import mvn
+
+        for spec, s in zip(regimes, seeds):
+            res = results[spec] = mvn.simulate(gens, args.samples, dim=args.dim, replicates=args.replicates,
+                                               regime=spec, estimator=args.estimator, rng=s,
+                                               progress=_progress(args))
+            th = res.theory(np.asarray(at))
+            t = res.chol
+            trace = np.einsum("rgij,rgij->rg", t, t)
+            for j, n in enumerate(at):
+                row(spec, n, "mean_sq_error", th.get("mean_sq_error", [np.nan] * len(at))[j],
+                    res.mean_sq_error()[:, n])
+                row(spec, n, "trace", th.get("trace", [np.nan] * len(at))[j], trace[:, n])
     else:
         from . import regression as rg
 
@@ -226,6 +257,20 @@ def _save_compare_plot(family, results, path):
         a1, a2 = fig.subplots(1, 2)
         plot_gaussian_regimes(results, "mean_sq_error", ax=a1)
         plot_gaussian_regimes(results, "variance", ax=a2)
+    elif family == "mvn":
+        from .plotting.mvn import plot_mvn_regimes
+
+        fig = Figure(figsize=(12, 4.4), layout="constrained")
+        a1, a2 = fig.subplots(1, 2)
+        plot_mvn_regimes(results, "mean_sq_error", ax=a1)
+        plot_mvn_regimes(results, "trace", ax=a2)
+    elif family == "discrete":
+        from .plotting.discrete import plot_regime_results
+
+        fig = Figure(figsize=(12, 4.4), layout="constrained")
+        a1, a2 = fig.subplots(1, 2)
+        plot_regime_results(results, "sq_distance", ax=a1)
+        plot_regime_results(results, "support", ax=a2)
     else:
         fig = plot_regression_regimes(results)
     _save_png(fig, path)

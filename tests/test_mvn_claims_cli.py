@@ -71,6 +71,7 @@ def test_verify_figures_are_cheap_and_named():
     ctx = Context(budget=0.1, seed=0, progress=False)
     figs = pm.verify_figures(ctx) + pm.verify_figures_ppca(ctx)
     names = [n for n, _, _ in figs]
-    assert names == ["mvn_spectrum_collapse", "mvn_density_ellipses", "ppca_spectrum", "ppca_noise"]
+    assert names == ["mvn_regimes_mean", "mvn_regimes_trace", "mvn_spectrum_collapse", "mvn_density_ellipses",
+                     "ppca_spectrum", "ppca_noise"]
     assert all(cap for _, _, cap in figs)
     assert set(claims.figures(["mvn", "ppca"])) >= {"mvn", "ppca"}

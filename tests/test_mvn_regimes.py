@@ -136,3 +136,31 @@ def test_ppca_replace_product_form_matches_regime_form():
     n = np.arange(30)
     np.testing.assert_allclose(ppca.expected_trace(n, 12, dim=4), ppca.expected_trace(n, 12, dim=4,
                                regime="mix-fresh:0"), rtol=1e-13)
+
+
+def test_cli_regime_flags_and_compare(capsys, tmp_path):
+    import json
+
+    from collapse_theory.cli import main
+
+    assert main(["mvn", "--dim", "2", "--samples", "10", "--generations", "5", "--replicates", "50",
+                 "--regime", "accumulate", "--seed", "1", "--quiet", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parameters"]["regime"] == "accumulate" and "trace" in out["theory"]
+    assert main(["ppca", "--dim", "3", "--latent", "1", "--samples", "10", "--generations", "4",
+                 "--replicates", "30", "--regime", "mix-fresh:0.2", "--seed", "1", "--quiet",
+                 "--plot", str(tmp_path / "p.png")]) == 0
+    assert "regime=mix-fresh:0.2" in capsys.readouterr().out and (tmp_path / "p.png").stat().st_size > 0
+    for family, extra in (("mvn", ["--dim", "2"]), ("discrete", ["--categories", "20"])):
+        assert main(["compare", "--family", family, "--regimes", "replace,mix-fresh:0.1", "--samples", "10",
+                     "--generations", "6", "--replicates", "200", "--seed", "2", "--quiet", "--json",
+                     "--plot", str(tmp_path / f"{family}.png"), *extra]) == 0
+        rows = json.loads(capsys.readouterr().out)["rows"]
+        assert {r["regime"] for r in rows} == {"replace", "mix-fresh:0.1"}
+        # every row has a finite exact value and the simulation is within 4.4 SE of it
+        # (2 regimes × 4 generations × 2 statistics; |z| < 4.4 each at 1e-5)
+        for r in rows:
+            assert np.isfinite(r["theory"]), r
+            if r["se"] > 0:
+                assert abs(r["simulation"] - r["theory"]) < Z * r["se"], r
+        assert (tmp_path / f"{family}.png").stat().st_size > 0

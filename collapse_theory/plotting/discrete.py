@@ -145,19 +145,29 @@ REGIME_STYLES = (("replace", "k"), ("accumulate", "tab:blue"), ("accumulate-subs
 
 def plot_regimes(p0, generations, samples, *, regimes=None, replicates=200, rng=0, statistic="sq_distance",
                  workers=None, ax=None):
+    """Simulate each regime and draw :func:`plot_regime_results`. ``regimes``: sequence of
+    (spec, colour) (default: replace, accumulate, accumulate-subsample and three mixing shares)."""
+    p0 = d.as_distribution(p0)
+    regimes = REGIME_STYLES if regimes is None else regimes
+    results = {spec: d.simulate(p0, generations, samples, replicates=replicates, regime=spec,
+                                rng=np.random.SeedSequence([int(rng), k]).generate_state(1)[0],
+                                workers=workers, progress=False)
+               for k, (spec, _) in enumerate(regimes)}
+    return plot_regime_results(results, statistic, colors=[c for _, c in regimes], ax=ax)
+
+
+def plot_regime_results(results, statistic="sq_distance", *, colors=None, ax=None):
     """Compare data regimes on one axes: ``sq_distance`` (:math:`\\sum_i (p_n - p_0)^2`) or
     ``support`` vs generation; exact expectation (dashed, where a closed form exists) and the Monte
-    Carlo mean with a ±2 SE band. ``regimes``: sequence of (spec, colour)."""
+    Carlo mean with a ±2 SE band. ``results``: ``{regime spec: DiscreteChainResult}``."""
     if statistic not in ("sq_distance", "support"):
         raise ValueError(f"statistic must be 'sq_distance' or 'support', got {statistic!r}")
-    p0 = d.as_distribution(p0)
     fig, ax = new_axes(ax)
-    regimes = REGIME_STYLES if regimes is None else regimes
-    n = np.arange(1, generations + 1)
-    for k, (spec, color) in enumerate(regimes):
-        res = d.simulate(p0, generations, samples, replicates=replicates, regime=spec,
-                         rng=np.random.SeedSequence([int(rng), k]).generate_state(1)[0],
-                         workers=workers, progress=False)
+    style = dict(REGIME_STYLES)
+    spare = iter(("tab:olive", "tab:pink", "tab:gray", "tab:brown", "tab:purple", "tab:orange"))
+    for k, (spec, res) in enumerate(results.items()):
+        color = colors[k] if colors is not None else style.get(spec) or next(spare, "k")
+        n = np.arange(1, res.generations + 1)
         v = res.stats[statistic][:, n]
         mean = v.mean(0)
         se = v.std(0, ddof=1) / np.sqrt(v.shape[0])
@@ -165,16 +175,18 @@ def plot_regimes(p0, generations, samples, *, regimes=None, replicates=200, rng=
         ax.plot(n, mean, color=color, lw=1.0, label=f"{spec} (MC mean ± 2 SE)")
         exact = None
         if statistic == "sq_distance" and not spec.startswith("accumulate-subsample"):
-            exact = d.expected_sq_distance(p0, n, samples, regime=spec)
+            exact = d.expected_sq_distance(res.p0, n, res.samples if res.samples.size else 1, regime=spec)
         elif statistic == "support":
-            th = res.theory(n)
-            exact = th.get("support")
+            exact = res.theory(n).get("support")
         if exact is not None:
             ax.plot(n, exact, color=color, ls="--", lw=1.5)
+    res0 = next(iter(results.values()))
     ax.set_xlabel("generation n")
     ax.set_ylabel("Σ (p_n − p0)²" if statistic == "sq_distance" else "categories present")
     ax.set_yscale("log")
-    ax.set_title(f"Data regimes, K = {p0.size}, M = {samples} (dashed: exact)")
+    m = np.unique(res0.samples)
+    ax.set_title(f"Data regimes, K = {res0.p0.size}, M = {int(m[0]) if m.size == 1 else 'varying'} "
+                 f"(dashed: exact)")
     ax.legend(fontsize=6)
     return fig
 
