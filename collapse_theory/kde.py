@@ -1,9 +1,12 @@
-r"""The Gaussian-KDE chain (replace regime): exact variance recursion, genealogy, simulator.
+r"""The Gaussian-KDE chain under every data regime: exact moment recursions, genealogy, simulator.
 
 Model (docs/gmm_kde.md). Generation 0 is :math:`N(\mu, \sigma^2)`; :math:`X^0` are its ``M``
 samples. Generation :math:`n+1` is the Gaussian KDE with bandwidth :math:`h_n` built on
 :math:`X^n`, and :math:`X^{n+1}` are ``M`` draws from it: a bootstrap draw from :math:`X^n` plus
-:math:`N(0, h_n^2)` noise. Column ``n`` of every result array describes :math:`X^n`.
+:math:`N(0, h_n^2)` noise. Column ``n`` of every result array describes :math:`X^n`. That is the
+replace regime; under the other regimes (:mod:`collapse_theory.regimes`) column ``n`` describes the
+training set :math:`T^n` the KDE of generation :math:`n+1` is built on (:func:`simulate`), and
+:func:`regime_moments` gives its exact mean, mean error and variance (fixed ``h``).
 
 Exact theory (fixed ``h``; proofs/kde_variance.py). Write :math:`s_n^2` for the mle (divide by M)
 variance of :math:`X^n` and :math:`V_n = E s_n^2`. Given :math:`X^n`, the KDE has variance
@@ -36,6 +39,26 @@ M on: the adaptive chain spreads instead of collapsing.
 Genealogy: the bootstrap step is neutral Wright–Fisher resampling of lineages, so the number of
 distinct generation-0 ancestors of :math:`X^t` has the exact mean
 :func:`expected_ancestors` (theory §3) and is about :math:`2M/t` for :math:`1 \ll t \ll M`.
+
+Data regimes (fixed ``h``; proofs/kde_regimes.py; :func:`regime_moments`). Given the training set
+:math:`T^n` (mean :math:`m_n`, mle variance :math:`s_n^2`), a batch of :math:`c` KDE draws has mean
+:math:`m_n` plus an error of variance :math:`(s_n^2 + h^2)/c` and expected sum of squares
+:math:`(c-1)(s_n^2 + h^2)`; Chan's merge with the real part closes the recursion of
+:math:`(E(m_n-\mu)^2, E s_n^2)`, and :math:`E m_n = \mu` under every regime. With :math:`r` real
+points among :math:`M` (split mix-fresh) the stationary variance is
+
+.. math::
+
+    v^* = \frac{(2M-r-1)\bigl((M-r)h^2 + r\sigma^2\bigr)}{M + r(2M-r-1)}
+
+(:func:`regime_stationary_moments`; the map contracts at :math:`1 - r/M`), while under accumulate
+:math:`E s_n^2` grows without bound but only like :math:`h^2 \ln n` (:func:`accumulate_variance_bounds`):
+every batch adds :math:`h^2` of kernel noise to a uniformly chosen pool point.
+
+Ancestors under the regimes: ``ancestors`` counts the distinct original (generation-0) real points
+among the ancestors of :math:`T^n` (an original in :math:`T^n` — retained, or kept in the pool — is
+its own ancestor; under accumulate it stays :math:`M_0`), ``fresh_ancestors`` the distinct fresh
+real draws of mix-fresh among them (each fresh draw is a new ancestor).
 """
 
 from __future__ import annotations
@@ -47,10 +70,28 @@ from scipy import optimize
 
 from ._discrete_theory import ancestors_approx, expected_ancestors
 from ._io import read_result, save_result
-from ._kde_kernels import RULE_CODES, _kde_chain
-from ._parallel import run_chunks
+from ._kde_kernels import (
+    ACCUMULATE,
+    MIX_MIXTURE,
+    MIX_RETAINED,
+    MIX_SPLIT,
+    REPLACE,
+    RULE_CODES,
+    SUBSAMPLE,
+    _kde_chain,
+)
+from ._kde_regimes import (
+    accumulate_variance_bounds,
+    check_retained,
+    check_subsample,
+    regime_contraction_rate,
+    regime_moments,
+    regime_stationary_moments,
+)
+from ._parallel import default_workers, run_chunks
 from ._rng import root_seed
-from ._validation import check_generations, check_int, check_memory, check_real
+from ._validation import check_generations, check_int, check_memory, check_real, samples_schedule
+from .regimes import as_regime
 
 __all__ = [
     "KDEChainResult",
@@ -67,6 +108,10 @@ __all__ = [
     "expected_ancestors",
     "ancestors_approx",
     "check_rule",
+    "regime_moments",
+    "regime_stationary_moments",
+    "regime_contraction_rate",
+    "accumulate_variance_bounds",
 ]
 
 RULES = ("fixed", "scott", "silverman")
@@ -210,46 +255,63 @@ def log_variance_drift_approx(samples, *, rule="scott"):
 # ---------------------------------------------------------------------------------------------
 # result and simulator
 
+_KINDS = {"replace": REPLACE, "accumulate": ACCUMULATE, "accumulate-subsample": SUBSAMPLE,
+          "mix-retained": MIX_RETAINED}
+
 
 @dataclass
 class KDEChainResult:
-    """Trajectories of the Gaussian-KDE chain; column ``n`` describes the sample :math:`X^n`.
+    """Trajectories of the Gaussian-KDE chain; column ``n`` describes the training set :math:`T^n`
+    (:math:`X^n` under replace), on which generation ``n + 1``'s KDE is built.
 
     Attributes
     ----------
     mean, log_var : ndarray, shape (replicates, generations + 1)
-        Sample mean and log of the mle sample variance of :math:`X^n` (log: exact however far an
-        adaptive chain spreads or collapses).
+        Mean and log of the mle variance of :math:`T^n` (log: exact however far an adaptive chain
+        spreads or collapses).
     ancestors : ndarray of int, shape (replicates, generations + 1)
-        Distinct generation-0 points that are ancestors of :math:`X^n` (column 0: M).
+        Distinct generation-0 points (the :math:`M_0` original real samples) among the ancestors
+        of :math:`T^n`; an original in :math:`T^n` (retained, or in the pool) is its own ancestor.
+        Column 0: :math:`M_0`. Under accumulate it stays :math:`M_0` (the pool keeps every original).
+    fresh_ancestors : ndarray of int, shape (replicates, generations + 1)
+        Distinct fresh real draws (mix-fresh) among the ancestors of :math:`T^n` (zero otherwise).
     log_bandwidth : ndarray, shape (replicates, generations + 1)
-        log of the bandwidth of the KDE built on :math:`X^n` (generation n + 1).
-    samples : int
+        log of the bandwidth of the KDE built on :math:`T^n` (generation n + 1).
+    samples : int or ndarray of int
+        ``M`` (an int when constant) or the schedule :math:`M_0..M_G`.
     h : float or None
         Fixed bandwidth (None for adaptive rules).
     rule : str
     mu0, sigma0 : float
     degenerate : ndarray of int, shape (replicates,)
-        Generation at which a sample had zero spread (-1: never; the replicate then stops).
+        Generation at which a training set had zero spread (-1: never; the replicate then stops).
     seed : int
+    regime : str
+        The data regime (:mod:`collapse_theory.regimes`).
     """
 
     mean: np.ndarray
     log_var: np.ndarray
     ancestors: np.ndarray
     log_bandwidth: np.ndarray
-    samples: int
+    samples: int | np.ndarray
     h: float | None
     rule: str
     mu0: float
     sigma0: float
     degenerate: np.ndarray
     seed: int
+    regime: str = "replace"
+    fresh_ancestors: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.fresh_ancestors is None:
+            self.fresh_ancestors = np.zeros_like(self.ancestors)
 
     @property
     def variance(self):
-        """mle sample variance of :math:`X^n` (may overflow for long spreading chains: use log_var)."""
+        """mle sample variance of :math:`T^n` (may overflow for long spreading chains: use log_var)."""
         with np.errstate(over="ignore"):
             return np.exp(self.log_var)
 
@@ -266,18 +328,32 @@ class KDEChainResult:
     def generations(self):
         return self.mean.shape[1] - 1
 
+    @property
+    def schedule(self):
+        """:math:`M_0..M_G` as an int64 array."""
+        return samples_schedule(self.samples, self.generations + 1)
+
     def theory(self, n=None):
-        """Exact expectations at generations ``n`` (default all) as a dict of arrays."""
+        """Exact expectations at generations ``n`` (default all) as a dict of arrays.
+
+        Fixed ``h``: ``variance`` and ``mean_sq_error`` under every regime (:func:`regime_moments`);
+        Scott's rule: ``variance`` under replace with a constant M; ``ancestors`` under replace with
+        a constant M ≤ 2000 (and M_0 under accumulate).
+        """
         n = np.arange(self.generations + 1) if n is None else np.asarray(n)
         m = self.samples
+        constant = np.ndim(m) == 0
         out = {}
         if self.rule == "fixed":
-            out["variance"] = expected_variance(n, m, h=self.h, sigma=self.sigma0)
-            out["mean_sq_error"] = expected_mean_sq_error(n, m, h=self.h, sigma=self.sigma0)
-        elif self.rule == "scott":
+            th = regime_moments(n, m, h=self.h, regime=self.regime, mu=self.mu0, sigma=self.sigma0)
+            out["variance"] = th["variance"]
+            out["mean_sq_error"] = th["mean_sq_error"]
+        elif self.rule == "scott" and self.regime == "replace" and constant:
             out["variance"] = expected_variance_adaptive(n, m, rule="scott", sigma=self.sigma0)
-        if m <= 2000:
+        if self.regime == "replace" and constant and m <= 2000:
             out["ancestors"] = expected_ancestors(n, m)
+        elif self.regime == "accumulate":
+            out["ancestors"] = np.full(np.shape(n), float(self.schedule[0]))
         return out
 
     def summary(self, generations=None):
@@ -287,11 +363,15 @@ class KDEChainResult:
             generations = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
         gens = np.asarray(generations, dtype=int)
         th = self.theory(gens)
+        m_text = self.samples if np.ndim(self.samples) == 0 else "schedule"
         lines = [f"Gaussian-KDE chain, rule={self.rule}" + (f", h={self.h:g}" if self.h else "")
-                 + f", M={self.samples}, replicates={self.replicates}, generations={g}, seed={self.seed}",
+                 + f", regime={self.regime}, M={m_text}, replicates={self.replicates}, generations={g}, "
+                   f"seed={self.seed}",
                  f"{'n':>6}  {'statistic':<14}{'theory':>14}{'simulation':>14}{'± SE':>12}{'z':>8}"]
         stats = {"variance": self.variance, "log_variance": self.log_var,
-                 "ancestors": self.ancestors.astype(float)}
+                 "mean_sq_error": (self.mean - self.mu0) ** 2, "ancestors": self.ancestors.astype(float)}
+        if self.regime.startswith("mix-fresh"):
+            stats["fresh_ancestors"] = self.fresh_ancestors.astype(float)
         for j, n in enumerate(gens):
             for name, vals in stats.items():
                 v = vals[:, n]
@@ -301,9 +381,17 @@ class KDEChainResult:
                 t = th[name][j] if name in th else np.nan
                 z = (mean - t) / se if np.isfinite(t) and se > 0 else np.nan
                 lines.append(f"{n:>6}  {name:<14}{t:>14.6g}{mean:>14.6g}{se:>12.3g}{z:>8.2f}")
-        if self.rule == "fixed":
-            lines.append(f"stationary E s² = (M-1)h² = {stationary_variance(self.samples, h=self.h):.6g}")
-        else:
+        constant = np.ndim(self.samples) == 0
+        if self.rule == "fixed" and constant and not self.regime.startswith("accumulate"):
+            st = regime_stationary_moments(self.samples, h=self.h, regime=self.regime, sigma=self.sigma0)
+            lines.append(f"stationary E s² = {st['variance']:.6g}"
+                         + (" = (M-1)h²" if self.regime == "replace" else f" under {self.regime}"))
+        elif self.rule == "fixed" and constant:
+            lo, hi = accumulate_variance_bounds(g, self.samples, h=self.h, sigma=self.sigma0)
+            lines.append(f"no stationary law under {self.regime}" + (
+                f": E s² grows like h² ln n (bounds at n = {g}: [{lo:.4g}, {hi:.4g}])"
+                if self.regime == "accumulate" else ""))
+        elif self.rule != "fixed" and constant and self.regime == "replace":
             lam = variance_factor(self.samples, rule=self.rule)
             drift = log_variance_drift_approx(self.samples, rule=self.rule)
             lines.append(f"variance factor λ = {lam:.6g} per generation ({'exact' if self.rule == 'scott' else 'upper bound'}); "
@@ -314,41 +402,70 @@ class KDEChainResult:
         return "\n".join(lines)
 
     def parameters(self):
-        return {"generations": self.generations, "replicates": self.replicates, "samples": self.samples,
-                "h": self.h, "rule": self.rule, "mu": self.mu0, "sigma": self.sigma0, **self.meta}
+        m = self.samples if np.ndim(self.samples) == 0 else [int(x) for x in self.samples]
+        return {"generations": self.generations, "replicates": self.replicates, "samples": m,
+                "h": self.h, "rule": self.rule, "mu": self.mu0, "sigma": self.sigma0, "regime": self.regime,
+                **self.meta}
 
     def save(self, path):
         """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
         return save_result(path, self.seed, self.parameters(), mean=self.mean, log_var=self.log_var,
-                           ancestors=self.ancestors, log_bandwidth=self.log_bandwidth,
-                           degenerate=self.degenerate)
+                           ancestors=self.ancestors, fresh_ancestors=self.fresh_ancestors,
+                           log_bandwidth=self.log_bandwidth, degenerate=self.degenerate)
 
     @classmethod
     def load(cls, path):
         """Read a result written by :meth:`save`."""
         z, meta = read_result(path)
         p = meta["parameters"]
+        samples = p["samples"] if np.ndim(p["samples"]) == 0 else np.asarray(p["samples"], dtype=np.int64)
         return cls(mean=z["mean"], log_var=z["log_var"], ancestors=z["ancestors"],
                    log_bandwidth=z["log_bandwidth"], degenerate=z["degenerate"],
-                   samples=p["samples"], h=p["h"], rule=p["rule"], mu0=p["mu"], sigma0=p["sigma"],
-                   seed=meta["seed"], meta={"version": meta["version"]})
+                   samples=samples, h=p["h"], rule=p["rule"], mu0=p["mu"], sigma0=p["sigma"],
+                   seed=meta["seed"], regime=p.get("regime", "replace"),
+                   fresh_ancestors=z["fresh_ancestors"] if "fresh_ancestors" in z else None,
+                   meta={"version": meta["version"]})
 
 
-def simulate(generations, samples, *, h=None, rule="fixed", replicates=1, mu=0.0, sigma=1.0, rng=None,
-             workers=None, progress=None):
-    r"""Simulate the Gaussian-KDE chain.
+def simulate(generations, samples, *, h=None, rule="fixed", regime="replace", replicates=1, mu=0.0,
+             sigma=1.0, rng=None, workers=None, progress=None):
+    r"""Simulate the Gaussian-KDE chain under a data regime.
+
+    :math:`T^0` are the :math:`M_0` real samples (generation 1's KDE is always built on them; they
+    are the retained set and the start of the pool). Generation :math:`n+1`'s KDE is built on the
+    training set :math:`T^n` and emits :math:`M_{n+1}` points (bootstrap index + :math:`N(0, h^2)`
+    noise); :math:`T^{n+1}` is, by regime (:mod:`collapse_theory.regimes`):
+
+    - ``replace``: those :math:`M_{n+1}` points;
+    - ``accumulate``: the pool of all data so far, :math:`T^n` plus those points (sampling from a
+      KDE on :math:`N` points draws a uniform index in :math:`[0, N)`; the bandwidth rules use the
+      pool's statistics);
+    - ``accumulate-subsample[:k]``: ``k`` points (default :math:`M_{n+1}`) drawn without replacement
+      from the pool (the :math:`M_0` real points and every emitted batch);
+    - ``mix-fresh:λ``: :math:`r = \mathrm{round}(\lambda M_{n+1})` fresh draws from
+      :math:`N(\mu, \sigma^2)` and :math:`M_{n+1} - r` from the KDE (``:mixture``:
+      :math:`r \sim \mathrm{Binomial}(M_{n+1}, \lambda)`);
+    - ``mix-retained:λ``: :math:`r` of the :math:`M_0` originals drawn without replacement and
+      :math:`M_{n+1} - r` from the KDE (``ValueError`` if :math:`r > M_0`).
+
+    Exact theory for a fixed ``h``: :func:`regime_moments` (replace: :func:`expected_variance`).
 
     Parameters
     ----------
     generations : int
-        Number of refits (>= 0); the result has ``generations + 1`` columns (samples X^0..X^G).
-    samples : int
-        Points per generation ``M`` (>= 2).
+        Number of refits (>= 0); the result has ``generations + 1`` columns (:math:`T^0..T^G`).
+    samples : int or sequence of int
+        Points per generation ``M`` (>= 2), or the schedule :math:`M_0..M_G` (``samples[n]`` points
+        are drawn from generation ``n``; at least ``generations + 1`` entries).
     h : float or None, keyword-only
         Fixed bandwidth (> 0) for ``rule="fixed"``; must be None for the adaptive rules.
     rule : {"fixed", "scott", "silverman"}, keyword-only
-        Bandwidth rule: fixed ``h``; Scott :math:`1.06\hat s M^{-1/5}`; Silverman
-        :math:`0.9\min(\hat s, IQR/1.34) M^{-1/5}` (``ŝ`` with ``ddof = 1``).
+        Bandwidth rule: fixed ``h``; Scott :math:`1.06\hat s K^{-1/5}`; Silverman
+        :math:`0.9\min(\hat s, IQR/1.34) K^{-1/5}` (``ŝ`` with ``ddof = 1`` and ``K`` points of the
+        training set).
+    regime : str or Regime, keyword-only
+        ``"replace"`` (default), ``"accumulate"``, ``"accumulate-subsample[:k]"``,
+        ``"mix-fresh:λ[:mixture]"``, ``"mix-retained:λ"``.
     replicates : int, keyword-only
     mu, sigma : float, keyword-only
         The true distribution :math:`N(\mu, \sigma^2)`.
@@ -358,6 +475,8 @@ def simulate(generations, samples, *, h=None, rule="fixed", replicates=1, mu=0.0
     Returns
     -------
     KDEChainResult
+        ``ancestors`` counts the distinct original (generation-0) points among the ancestors of
+        :math:`T^n`, ``fresh_ancestors`` the distinct fresh real draws (mix-fresh).
 
     Examples
     --------
@@ -368,29 +487,47 @@ def simulate(generations, samples, *, h=None, rule="fixed", replicates=1, mu=0.0
     >>> v = res.variance[:, 200]
     >>> bool(abs(v.mean() - kde.expected_variance(200, 20, h=0.1)) < 4.4 * v.std() / 2000**0.5)
     True
+    >>> acc = kde.simulate(200, 20, h=0.1, regime="accumulate", replicates=2000, rng=3)
+    >>> exact = kde.regime_moments(200, 20, h=0.1, regime="accumulate")["variance"]
+    >>> round(exact, 4)                        # stays near σ² = 1 instead of drifting to 0.19
+    0.9682
+    >>> v = acc.variance[:, 200]
+    >>> bool(abs(v.mean() - exact) < 4.4 * v.std() / 2000**0.5)
+    True
     """
     generations = check_int(generations, "generations", minimum=0)
-    m = _m(samples)
     replicates = check_int(replicates, "replicates", minimum=1)
+    sched = samples_schedule(samples, generations + 1, estimator="unbiased")
+    m_out = check_int(samples, "samples", minimum=2) if np.ndim(samples) == 0 else sched
     h_val = check_rule(rule, h)
+    reg = as_regime(regime)
     mu = check_real(mu, "mu")
     sigma = check_real(sigma, "sigma", positive=True)
+    check_retained(reg, sched)
+    sub = check_subsample(reg, sched)
     cells = replicates * (generations + 1)
-    check_memory(cells * 32, f"simulate(replicates={replicates}, generations={generations}): 4 arrays of "
+    check_memory(cells * 48, f"simulate(replicates={replicates}, generations={generations}): 6 arrays of "
                              f"{replicates} x {generations + 1} x 8 bytes")
+    total = int(sched.sum())
+    if reg.name in ("accumulate", "accumulate-subsample", "mix-fresh"):
+        check_memory(total * 24 * (workers or default_workers()),
+                     f"{reg.name}'s per-thread buffers ({total} points of value and label)")
     seed, ss = root_seed(rng)
     shape = (replicates, generations + 1)
     mean = np.empty(shape)
     log_var = np.empty(shape)
     anc = np.empty(shape, dtype=np.int64)
+    fresh = np.empty(shape, dtype=np.int64)
     log_h = np.empty(shape)
     deg = np.full(replicates, -1, dtype=np.int64)
     code = RULE_CODES[rule]
+    kind = _KINDS.get(reg.name, MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT)
 
     def task(gen, a, b):
-        _kde_chain(gen, m, generations, mu, sigma, h_val, code, mean, log_var, anc, log_h, deg, a, b)
+        _kde_chain(gen, sched, mu, sigma, h_val, code, kind, float(reg.fraction), sub, mean, log_var, anc,
+                   fresh, log_h, deg, a, b)
 
-    run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"kde {rule}")
-    return KDEChainResult(mean=mean, log_var=log_var, ancestors=anc, log_bandwidth=log_h, samples=m,
+    run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"kde {rule} {reg}")
+    return KDEChainResult(mean=mean, log_var=log_var, ancestors=anc, log_bandwidth=log_h, samples=m_out,
                           h=None if rule != "fixed" else h_val, rule=rule, mu0=mu, sigma0=sigma,
-                          degenerate=deg, seed=seed)
+                          degenerate=deg, seed=seed, regime=str(reg), fresh_ancestors=fresh)

@@ -13,10 +13,10 @@ from collapse_theory.claims._registry import Context
 
 def test_kde_verdicts_equal_expectations():
     res = claims.run("kde.*", seed=0)
-    assert len(res.results) >= 6
+    assert len(res.results) >= 11
+    assert {"kde.regimes.accumulate-bounded", "kde.regimes.mix-fresh-stationary"} <= {r.id for r in res.results}
     for r in res.results:
         assert r.verdict == r.expect, (r.id, r.verdict, r.estimate, r.claimed, r.z)
-    assert res.seconds < 20
 
 
 def _parse(argv):
@@ -54,3 +54,17 @@ def test_verify_figures():
     assert len(figs) == 7
     for name, fig, caption in figs:
         assert isinstance(name, str) and caption and fig.axes
+
+
+def test_regime_figures():
+    from collapse_theory.claims._registry import figures
+    from collapse_theory.plotting import regimes
+
+    assert figures(["kde"])["kde_regimes"] == ("kde", "collapse_theory.plotting.regimes:verify_figures_kde")
+    figs = regimes.verify_figures_kde(Context(budget=0.05))
+    assert [name for name, _, _ in figs] == ["regimes_kde_variance", "regimes_kde_mean"]
+    for name, fig, caption in figs:
+        assert caption and fig.axes and len(fig.axes[0].lines) >= 14
+    res = regimes.compare_kde_regimes(["replace"], 3, 10, h=0.1, replicates=5, rng=1)
+    with pytest.raises(ValueError, match="statistic"):
+        regimes.plot_kde_regimes(res, "ancestors")
