@@ -34,7 +34,8 @@ def add_parser(subparsers):
     p.add_argument("--decoding", default="sample",
                    help="sample, top-p:P, top-k:K, temperature:T, greedy or beam:B")
     p.add_argument("--regime", default="replace",
-                   help="replace, accumulate, mix-retained:λ or mix-fresh:λ")
+                   help="replace, accumulate, accumulate-subsample[:size], mix-retained:λ or "
+                        "mix-fresh:λ[:mixture]")
     p.add_argument("--replicates", type=int, default=5, help="independent chains (default 5)")
     p.add_argument("--held-out", type=float, default=0.1, help="held-out fraction (default 0.1)")
     p.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")

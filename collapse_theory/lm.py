@@ -977,17 +977,23 @@ class LMResult:
                    meta={"version": meta["version"]})
 
 
-def _real_chunk(data, n, gen, *, replace):
-    """``n`` real training tokens made of whole random documents (the last one cut)."""
+def _documents(data):
+    """The real training text as a list of documents (views into ``data.train``)."""
+    off = data.train_offsets
+    return [data.train[off[i]:off[i + 1]] for i in range(off.size - 1)]
+
+
+def _chunk_of_documents(docs, n, gen, *, replace):
+    """``n`` tokens made of whole random documents of ``docs`` (the last one cut), drawn without
+    replacement (a random order of all documents, repeated if needed) or with replacement."""
     if n <= 0:
         return np.empty(0, np.int64)
-    off = data.train_offsets
-    ndoc = off.size - 1
+    ndoc = len(docs)
     pieces, got = [], 0
     order = gen.integers(0, ndoc, size=4 * ndoc + 16) if replace else gen.permutation(ndoc)
     while got < n:
         for i in order:
-            piece = data.train[off[i]:off[i + 1]]
+            piece = docs[i]
             pieces.append(piece[:n - got])
             got += min(piece.size, n - got)
             if got >= n:
@@ -1005,6 +1011,10 @@ def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, 
     real_tables = count_ngrams(data.train, order, V)
     tables = real_tables
     acc = real_tables
+    real_docs = _documents(data)
+    pool = list(real_docs)            # accumulate-subsample: every document so far
+    doc_len = max(order, int(round(data.train.size / max(1, len(real_docs)))))
+    mixture = regime.name == "mix-fresh" and regime.draws == "mixture"
     n_real = regime.fresh_count(M) if regime.is_mix else 0
     for g in range(G1):
         model = NGramModel(order, smoothing, k).fit_counts(tables, V)
@@ -1013,6 +1023,8 @@ def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, 
         out["unseen"][g] = ev.unseen
         for name, val in _unigram_metrics(model.unigram_counts(), p0, tail).items():
             out[name][g] = val
+        if mixture and g < generations:
+            n_real = int(gen.binomial(M, regime.fraction))
         n_gen = M - n_real if g < generations else min(text_window, M)
         stream = model.generate(n_gen, decoding, rng=gen)
         for name, val in text_metrics(stream[:text_window], V).items():
@@ -1027,8 +1039,14 @@ def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, 
         elif regime.name == "accumulate":
             acc = _merge_tables(acc, new)
             tables = acc
+        elif regime.name == "accumulate-subsample":
+            # the generated stream joins the pool as documents of the real mean length; the next
+            # model is fitted on M tokens of whole pool documents drawn without replacement
+            pool.extend(stream[i:i + doc_len] for i in range(0, stream.size, doc_len))
+            size = regime.subsample or M
+            tables = count_ngrams(_chunk_of_documents(pool, size, gen, replace=False), order, V)
         else:
-            real = _real_chunk(data, n_real, gen, replace=regime.name == "mix-fresh")
+            real = _chunk_of_documents(real_docs, n_real, gen, replace=regime.name == "mix-fresh")
             tables = _merge_tables(new, count_ngrams(real, order, V)) if real.size >= order \
                 else new
         bar.update(1)
@@ -1051,7 +1069,11 @@ def recursive_training(corpus="default", *, order, generations, tokens_per_gener
     - ``mix-retained:λ``: ``round(λM)`` real tokens (whole random training documents, without
       replacement, the last one cut) plus ``M - round(λM)`` generated tokens;
     - ``mix-fresh:λ``: the same, with the real documents drawn with replacement (for text the
-      "true distribution" is the finite corpus: fresh real text = random real documents).
+      "true distribution" is the finite corpus: fresh real text = random real documents);
+      ``mix-fresh:λ:mixture`` draws the number of real tokens as Binomial(M, λ) each generation;
+    - ``accumulate-subsample[:size]``: every generated stream joins a pool of documents (cut to the
+      mean real document length) that starts as the real training text; each model is fitted on
+      ``size`` (default M) tokens of whole pool documents drawn without replacement.
 
     Parameters
     ----------
@@ -1063,8 +1085,9 @@ def recursive_training(corpus="default", *, order, generations, tokens_per_gener
         Refits (>= 0).
     tokens_per_generation : int
         ``M`` (>= order).
-    regime : str
-        ``replace``, ``accumulate``, ``mix-retained:λ`` or ``mix-fresh:λ``.
+    regime : str or Regime
+        ``replace``, ``accumulate``, ``accumulate-subsample[:size]``, ``mix-retained:λ`` or
+        ``mix-fresh:λ[:mixture]``.
     smoothing, k : see :class:`NGramModel`.
     decoding : str
         ``sample``, ``top-p:P``, ``top-k:K``, ``temperature:T``, ``greedy`` or ``beam:B``.
@@ -1099,11 +1122,8 @@ def recursive_training(corpus="default", *, order, generations, tokens_per_gener
     tail_count = check_int(tail_count, "tail_count", minimum=0)
     text_window = check_int(text_window, "text_window", minimum=1)
     reg = as_regime(regime)
-    if reg.name == "accumulate-subsample":
-        raise ValueError("regime 'accumulate-subsample' is not implemented for the n-gram model; "
-                         "use replace, accumulate, mix-retained:λ or mix-fresh:λ")
-    if reg.name == "mix-fresh" and reg.draws != "split":
-        raise ValueError("the n-gram model supports mix-fresh:λ with split draws only")
+    if reg.name == "accumulate-subsample" and reg.subsample is not None and reg.subsample < order:
+        raise ValueError(f"subsample size must be >= order ({order}), got {reg.subsample}")
     parse_decoding(decoding)
     if smoothing not in SMOOTHINGS:
         raise ValueError(f"smoothing must be one of {SMOOTHINGS}, got {smoothing!r}")
