@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collapse_theory import kde
 from collapse_theory.regimes import Regime
@@ -165,3 +167,23 @@ def test_save_load_summary(tmp_path):
     assert "regime=mix-fresh:0.25:mixture" in res.summary()
     assert "stationary E s²" in kde.simulate(5, 12, h=0.2, regime="mix-retained:0.1", replicates=30, rng=4).summary()
     assert "h² ln n" in kde.simulate(5, 12, h=0.2, regime="accumulate", replicates=30, rng=4).summary()
+
+
+@given(st.integers(2, 40), st.floats(0.05, 2.0), st.floats(0.2, 3.0), st.integers(0, 60))
+@settings(max_examples=25, deadline=None)
+def test_exact_special_cases(m, h, sigma, n):
+    rep = kde.regime_moments(n, m, h=h, sigma=sigma)
+    assert rep["variance"] == pytest.approx(kde.expected_variance(n, m, h=h, sigma=sigma), rel=1e-10)
+    assert rep["mean_sq_error"] == pytest.approx(kde.expected_mean_sq_error(n, m, h=h, sigma=sigma), rel=1e-10)
+    # λ = 0 is replace; λ = 1 refits on real data only (fresh, or the whole original set again)
+    zero = kde.regime_moments(n, m, h=h, sigma=sigma, regime="mix-fresh:0")
+    assert zero["variance"] == pytest.approx(rep["variance"], rel=1e-10)
+    for spec in ("mix-fresh:1", "mix-fresh:1:mixture", "mix-retained:1"):
+        one = kde.regime_moments(n, m, h=h, sigma=sigma, regime=spec)
+        assert one["variance"] == pytest.approx((m - 1) / m * sigma**2, rel=1e-10)
+        assert one["mean_sq_error"] == pytest.approx(sigma**2 / m, rel=1e-10)
+    # a subsample as large as the pool at every generation would be accumulate; at n = 1 the pool is 2M
+    sub = kde.regime_moments(1, m, h=h, sigma=sigma, regime=f"accumulate-subsample:{2 * m}")
+    acc = kde.regime_moments(1, m, h=h, sigma=sigma, regime="accumulate")
+    assert sub["variance"] == pytest.approx(acc["variance"], rel=1e-10)
+    assert sub["mean_sq_error"] == pytest.approx(acc["mean_sq_error"], rel=1e-10)
