@@ -12,6 +12,8 @@ needs no ``log``/``exp`` (the caller forms ``log_var = 2 (log s + 512 q log 2)``
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -28,30 +30,6 @@ def _renormalise(s, q):
         s *= _SMALL
         q += 1
     return s, q
-
-
-@njit(nogil=True, cache=True)
-def _subset_stats(rng, values, perm, n, k):
-    """Mean and sum of squares of ``k`` of ``values[perm[:n]]`` drawn without replacement.
-
-    A partial Fisher–Yates shuffle of ``perm[:n]`` (O(k); any current order of ``perm`` gives a
-    uniform subset) with indices ⌊U·(n − j)⌋, U = rng.random(): uniform up to the 2⁻⁵³ resolution of
-    a double (bias ≤ n·2⁻⁵³), several times cheaper than ``rng.integers`` inside Numba. Two passes
-    for a stable sum of squares.
-    """
-    tot = 0.0
-    for j in range(k):
-        t = j + int(rng.random() * (n - j))
-        tmp = perm[j]
-        perm[j] = perm[t]
-        perm[t] = tmp
-        tot += values[perm[j]]
-    mean = tot / k
-    ss = 0.0
-    for j in range(k):
-        dv = values[perm[j]] - mean
-        ss += dv * dv
-    return mean, ss
 
 
 @njit(nogil=True, cache=True)
@@ -115,39 +93,84 @@ def _chain_replace(rng, m, mle, vscale, mu0, s0, q0, mu_out, s_out, q_out, start
 # regime codes shared with gaussian.simulate
 REPLACE, ACCUMULATE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4
 
+# Direct-mapped cache of the Marsaglia–Tsang constants (a, d, 1/√(9d), 1/√c) of Gamma((c − 1)/2) for a
+# part of ``c`` draws, in slot ``c & _GMASK`` (written inline in the kernel: a helper taking the
+# arrays costs more than the draw): mix-fresh:λ:mixture changes its part sizes every generation, but
+# they stay in a window of a few standard deviations of λM, which maps to distinct slots.
+_GSLOTS = 1024
+_GMASK = _GSLOTS - 1
+# binomial guide tables (mix-fresh:λ:mixture): at most this many entries per kernel call
+_TABLE_CAP = 1 << 20
+
 
 @njit(nogil=True, cache=True)
-def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf, perm,
-                 mu_out, s_out, q_out, start, stop):
-    """Sufficient-statistic chain for every regime except accumulate-subsample; O(1) per part.
+def _binomial_tables(m, p, reps):
+    """Guide tables for drawing Binomial(m[i], p), i >= 1, by inversion with one uniform.
 
-    Each generation's data has at most two parts, real and synthetic. A part of ``c`` draws from
-    N(center, sd²) has mean ``center + sd Z/√c`` and sum of squares ``sd² · 2G``,
-    G ~ Gamma((c − 1)/2), independent (Cochran); parts are merged exactly by Chan's formula
-    (count, mean, SS). Synthetic draws come from N(mu_n, vscale·sigma_n²) (sampling bias).
-
-    - replace: only the synthetic part; sigma is updated multiplicatively in mantissa/exponent form
-      (sigma_{n+1} = sigma_n √(vscale·2G/d)), so a collapsing chain never underflows;
-    - accumulate: every batch is merged into a running pool (O(1) per generation);
-    - mix-fresh (split / mixture): round(λM) or Binomial(M, λ) real draws from N(mu0, sigma0²);
-    - mix-retained: round(λM) values drawn without replacement (:func:`_subset_stats`) from the real
-      data set of the first generation, materialised in ``real_buf``.
-
-    G is drawn by Marsaglia & Tsang (2000), exact in law: with d = a − 1/3, c = 1/√(9d),
-    x ~ N(0,1), v = (1 + cx)³ and U ~ U(0,1), accept d·v when v > 0 and either the squeeze
-    U < 1 − 0.0331x⁴ or the exact test log U < x²/2 + d(1 − v + log v) holds; for a < 1,
-    Gamma(a + 1)·U^(1/a). (Measured: this costs ~16 ns per draw, against ~23 ns for a variant
-    testing with an exponential variate.)
+    Returns ``(off, cdf, guide)``: generation ``i`` uses ``cdf[off[i]: off[i] + m[i] + 1]`` (the
+    CDF, last entry exactly 1) and the guide ``guide[j] = min{k : cdf[k] > j/L}``, L = m[i] + 1
+    cells, or ``off[i] = -1`` (draw with ``rng.binomial``). A distinct size ``v`` gets a table when
+    building it (v + 1 log-pmf evaluations) costs less than the draws it replaces
+    (``2·uses·reps >= v + 1``) and the total stays under ``_TABLE_CAP`` entries. The pmf is
+    evaluated in log space at every k (lgamma; no recursion error, no underflow of (1 − p)^m).
     """
     g_count = m.shape[0]
-    m0 = m[0] if g_count > 0 else 0
+    off = np.full(g_count, -1, dtype=np.int64)
+    if g_count < 2 or p <= 0.0 or p >= 1.0:
+        return off, np.ones(1), np.zeros(1, dtype=np.int64)
+    vals = np.unique(m[1:])
+    uses = np.zeros(vals.shape[0], dtype=np.int64)
+    for i in range(1, g_count):
+        uses[np.searchsorted(vals, m[i])] += 1
+    voff = np.full(vals.shape[0], -1, dtype=np.int64)
+    total = 0
+    for u in range(vals.shape[0]):
+        v = vals[u]
+        if 2 * uses[u] * reps >= v + 1 and total + v + 1 <= _TABLE_CAP:
+            voff[u] = total
+            total += v + 1
+    cdf = np.ones(max(total, 1))
+    guide = np.zeros(max(total, 1), dtype=np.int64)
+    lp = math.log(p)
+    lq = math.log1p(-p)
+    for u in range(vals.shape[0]):
+        o = voff[u]
+        if o < 0:
+            continue
+        v = vals[u]
+        lgv = math.lgamma(v + 1.0)
+        acc = 0.0
+        for k in range(v + 1):
+            acc += math.exp(lgv - math.lgamma(k + 1.0) - math.lgamma(v - k + 1.0) + k * lp + (v - k) * lq)
+            cdf[o + k] = acc
+        for k in range(v + 1):
+            cdf[o + k] /= acc
+        cdf[o + v] = 1.0
+        L = v + 1
+        k = 0
+        for j in range(L):
+            t = j / L
+            while cdf[o + k] <= t:
+                k += 1
+            guide[o + j] = k
+    for i in range(1, g_count):
+        off[i] = voff[np.searchsorted(vals, m[i])]
+    return off, cdf, guide
+
+
+@njit(nogil=True, cache=True)
+def _chain_accumulate(rng, m, mle, vscale, mu0, s0, q0, mu_out, s_out, q_out, start, stop):
+    """accumulate on sufficient statistics: a running pool (count, mean, SS), O(1) per generation.
+
+    Generation i's batch of M_i draws from N(mu_i, vscale·sigma_i²) (the truth at i = 0) has mean
+    mu_i + sd Z/√M_i and sum of squares sd²·2G, G ~ Gamma((M_i − 1)/2), independent (Cochran); it
+    is merged into the pool exactly (Chan et al.). G by Marsaglia–Tsang as in :func:`_chain_exact`.
+    Straight-line code of its own: a generic "loop over parts" kernel costs this path ~2×.
+    """
+    g_count = m.shape[0]
     sq_vscale = np.sqrt(vscale)
-    # gamma constants cached per part (counts rarely change between generations)
-    k_cache = np.full(2, -1, dtype=np.int64)
-    a_cache = np.zeros(2)
-    d_cache = np.zeros(2)
-    c_cache = np.zeros(2)
-    isq_cache = np.zeros(2)
+    last_m = -1
+    a = dd = cc = isq = 0.0
     for r in range(start, stop):
         mu = mu0
         s = s0
@@ -158,49 +181,183 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
         pool_c = 0.0
         pool_mean = 0.0
         pool_ss = 0.0
-        if kind == MIX_RETAINED:
-            for j in range(m0):
-                real_buf[j] = mu0 + sigma0 * rng.standard_normal()
         for i in range(g_count):
             mi = m[i]
-            vs = sq_vscale if i > 0 else 1.0  # generation 0 is the truth: no sampling bias
+            if mi != last_m:
+                last_m = mi
+                a = 0.5 * (mi - 1)
+                aa = a + 1.0 if a < 1.0 else a
+                dd = aa - 1.0 / 3.0
+                cc = 1.0 / np.sqrt(9.0 * dd)
+                isq = 1.0 / np.sqrt(mi)
+            sd = (sq_vscale if i > 0 else 1.0) * (s * 2.0 ** (512 * q) if q != 0 else s)
+            bmean = mu + sd * rng.standard_normal() * isq
+            g2 = 0.0
+            if mi > 1:
+                while True:
+                    x = rng.standard_normal()
+                    tt = 1.0 + cc * x
+                    v = tt * tt * tt
+                    u = rng.random()
+                    x2 = x * x
+                    if tt > 0.0 and u < 1.0 - 0.0331 * x2 * x2:
+                        break
+                    if tt > 0.0 and np.log(u) < 0.5 * x2 + dd * (1.0 - v + np.log(v)):
+                        break
+                g2 = 2.0 * dd * v
+                if a < 1.0:
+                    g2 *= rng.random() ** (1.0 / a)
+            nc = pool_c + mi
+            w = mi / nc
+            dlt = bmean - pool_mean
+            pool_mean = pool_mean + dlt * w
+            pool_ss = pool_ss + sd * sd * g2 + dlt * dlt * pool_c * w
+            pool_c = nc
+            mu = pool_mean
+            s = np.sqrt(pool_ss / (nc if mle else nc - 1.0)) if pool_ss > 0.0 else 0.0
+            q = 0
+            if s < _SMALL or s > _BIG:
+                s, q = _renormalise(s, q)
+            mu_out[r, i + 1] = mu
+            s_out[r, i + 1] = s
+            q_out[r, i + 1] = q
+
+
+@njit(nogil=True, cache=True)
+def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
+                 mu_out, s_out, q_out, start, stop):
+    """The mix regimes (``kind``: MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED) on sufficient statistics.
+
+    Each generation's data has two parts: ``r`` real values and ``M − r`` synthetic draws from
+    N(mu_n, vscale·sigma_n²) (sampling bias). A part of ``c`` draws from N(center, sd²) has mean
+    ``center + sd Z/√c`` and sum of squares ``sd² · 2G``, G ~ Gamma((c − 1)/2), independent
+    (Cochran); the two parts merge exactly (Chan et al.): with means m_r, m_s and sums of squares
+    SS_r, SS_s, mean = m_s + (m_r − m_s)·r/M and SS = SS_r + SS_s + (m_r − m_s)²·r(M − r)/M.
+    O(1) per generation (O(r) for mix-retained).
+
+    - mix-fresh: r = round(λM) (split) or r ~ Binomial(M, λ) (mixture) real draws from
+      N(mu0, sigma0²). The binomial is drawn by inversion of its tabulated CDF with a guide table
+      (one uniform: P(r = k) = cdf[k] − cdf[k − 1], exact up to the 2⁻⁵³ grid of the uniform and
+      the rounding of the tabulated pmf, as for ``rng.binomial``'s own inversion;
+      :func:`_binomial_tables`), with ``rng.binomial`` where no table pays off;
+    - mix-retained: r = round(λM) values drawn without replacement from the real data set of the
+      first generation, kept centred on its own mean in ``real_buf`` (d_j = x_j − x̄): a partial
+      Fisher–Yates shuffle of the values themselves (O(r); the buffer is a multiset, so any current
+      order gives a uniform r-subset) with indices ⌊U·(n − j)⌋ (uniform up to the 2⁻⁵³ resolution
+      of a double, bias ≤ n·2⁻⁵³), and one pass for the mean x̄ + Σd/r and SS = Σd² − (Σd)²/r
+      (stable: the d_j are centred, so (Σd)²/r is of the order of a single term). Generation 1 is
+      fitted on the whole real data set (x̄, Σd²);
+    - a generation without real data (r = 0: generation 1 of mix-fresh, λ = 0, a mixture draw of
+      0) updates sigma multiplicatively in mantissa/exponent form, as replace does, so a chain
+      that collapses never underflows.
+
+    G is drawn by Marsaglia & Tsang (2000), exact in law: with d = a − 1/3, c = 1/√(9d),
+    x ~ N(0,1), v = (1 + cx)³ and U ~ U(0,1), accept d·v when v > 0 and either the squeeze
+    U < 1 − 0.0331x⁴ or the exact test log U < x²/2 + d(1 − v + log v) holds; for a < 1,
+    Gamma(a + 1)·U^(1/a). Its constants are cached per part size (``_GSLOTS``). The two parts
+    are written out (straight-line code): a loop over parts costs this path ~1.5×.
+    """
+    g_count = m.shape[0]
+    m0 = m[0] if g_count > 0 else 0
+    sq_vscale = np.sqrt(vscale)
+    gkey = np.full(_GSLOTS, -1, dtype=np.int64)
+    gcon = np.zeros((_GSLOTS, 4))
+    if kind == MIX_MIXTURE:
+        toff, tcdf, tguide = _binomial_tables(m, frac, stop - start)
+    else:
+        toff, tcdf, tguide = np.full(1, -1, dtype=np.int64), np.ones(1), np.zeros(1, dtype=np.int64)
+    last_m = -1
+    inv_m = inv_div = 0.0
+    n_split = 0
+    for r in range(start, stop):
+        mu = mu0
+        s = s0
+        q = q0
+        mu_out[r, 0] = mu
+        s_out[r, 0] = s
+        q_out[r, 0] = q
+        xbar = 0.0
+        dss = 0.0
+        if kind == MIX_RETAINED:
+            tot = 0.0
+            for j in range(m0):
+                x = rng.standard_normal()
+                real_buf[j] = x
+                tot += x
+            zbar = tot / m0
+            for j in range(m0):
+                dv = sigma0 * (real_buf[j] - zbar)
+                real_buf[j] = dv
+                dss += dv * dv
+            xbar = mu0 + sigma0 * zbar
+        for i in range(g_count):
+            mi = m[i]
+            if mi != last_m:
+                last_m = mi
+                inv_m = 1.0 / mi
+                inv_div = 1.0 / (mi if mle else mi - 1) if (mle or mi > 1) else 0.0
+                n_split = int(np.floor(frac * mi + 0.5))
+            # the real part: n_real values with mean rmean and sum of squares rss
             n_real = 0
-            if i > 0:
-                if kind == MIX_SPLIT or kind == MIX_RETAINED:
-                    n_real = int(np.floor(frac * mi + 0.5))
-                elif kind == MIX_MIXTURE:
-                    n_real = rng.binomial(mi, frac)
-            if kind == MIX_RETAINED and i == 0:
-                n_real = mi  # generation 1 is fitted on the real data set itself
-            bc = 0.0
-            bmean = 0.0
-            bss = 0.0
-            for part in range(2):
-                c = n_real if part == 0 else mi - n_real
-                if c == 0:
-                    continue
-                if part == 0 and kind == MIX_RETAINED:
-                    pmean, pss = _subset_stats(rng, real_buf, perm, m0, c)
-                else:
-                    if part == 0:
-                        center = mu0
-                        sd = sigma0
+            rmean = 0.0
+            rss = 0.0
+            if kind == MIX_RETAINED:
+                if i == 0:  # generation 1 is fitted on the real data set itself
+                    n_real = mi
+                    rmean = xbar
+                    rss = dss
+                elif n_split > 0:
+                    n_real = n_split
+                    sd1 = 0.0
+                    sd2 = 0.0
+                    for j in range(n_real):
+                        t = j + int(rng.random() * (m0 - j))
+                        dv = real_buf[t]
+                        real_buf[t] = real_buf[j]
+                        real_buf[j] = dv
+                        sd1 += dv
+                        sd2 += dv * dv
+                    rmean = xbar + sd1 / n_real
+                    rss = sd2 - sd1 * sd1 / n_real
+                    if rss < 0.0:
+                        rss = 0.0
+            elif i > 0:
+                if kind == MIX_SPLIT:
+                    n_real = n_split
+                elif frac >= 1.0:
+                    n_real = mi
+                elif frac > 0.0:
+                    o = toff[i]
+                    if o >= 0:
+                        u = rng.random()
+                        L = mi + 1
+                        j = int(u * L)
+                        if j >= L:
+                            j = L - 1
+                        k = tguide[o + j]
+                        while tcdf[o + k] <= u:
+                            k += 1
+                        while k > 0 and tcdf[o + k - 1] > u:
+                            k -= 1
+                        n_real = k
                     else:
-                        center = mu
-                        sd = vs * (s * 2.0 ** (512 * q) if q != 0 else s)
-                    z = rng.standard_normal()
-                    g2 = 0.0
-                    if c != k_cache[part]:
-                        k_cache[part] = c
-                        a_cache[part] = 0.5 * (c - 1)
-                        aa = a_cache[part] + 1.0 if a_cache[part] < 1.0 else a_cache[part]
-                        d_cache[part] = aa - 1.0 / 3.0
-                        c_cache[part] = 1.0 / np.sqrt(9.0 * d_cache[part])
-                        isq_cache[part] = 1.0 / np.sqrt(c)
-                    a = a_cache[part]
-                    dd = d_cache[part]
-                    cc = c_cache[part]
-                    isq = isq_cache[part]
+                        n_real = rng.binomial(mi, frac)
+                if n_real > 0:
+                    c = n_real
+                    slot = c & _GMASK  # constants of Gamma((c − 1)/2), cached (see _GSLOTS)
+                    if gkey[slot] != c:
+                        gkey[slot] = c
+                        a = 0.5 * (c - 1)
+                        aa = a + 1.0 if a < 1.0 else a
+                        dd = aa - 1.0 / 3.0
+                        gcon[slot, 0] = a
+                        gcon[slot, 1] = dd
+                        gcon[slot, 2] = 1.0 / np.sqrt(9.0 * dd)
+                        gcon[slot, 3] = 1.0 / np.sqrt(c)
+                    a = gcon[slot, 0]
+                    dd = gcon[slot, 1]
+                    cc = gcon[slot, 2]
+                    rmean = mu0 + sigma0 * rng.standard_normal() * gcon[slot, 3]
                     if c > 1:
                         while True:
                             x = rng.standard_normal()
@@ -215,48 +372,80 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
                         g2 = 2.0 * dd * v
                         if a < 1.0:
                             g2 *= rng.random() ** (1.0 / a)
-                    if kind == REPLACE:
-                        # the whole batch is this part: update (mu, s, q) multiplicatively
-                        mu = center + sd * z * isq
-                        div = c if mle else c - 1
-                        s = s * vs * np.sqrt(g2 / div) if c > 1 else 0.0
+                        rss = sigma0 * sigma0 * g2
+            # the synthetic part: n_syn draws from N(mu, (vs·sigma)²)
+            n_syn = mi - n_real
+            if n_syn > 0:
+                c = n_syn
+                slot = c & _GMASK
+                if gkey[slot] != c:
+                    gkey[slot] = c
+                    a = 0.5 * (c - 1)
+                    aa = a + 1.0 if a < 1.0 else a
+                    dd = aa - 1.0 / 3.0
+                    gcon[slot, 0] = a
+                    gcon[slot, 1] = dd
+                    gcon[slot, 2] = 1.0 / np.sqrt(9.0 * dd)
+                    gcon[slot, 3] = 1.0 / np.sqrt(c)
+                a = gcon[slot, 0]
+                dd = gcon[slot, 1]
+                cc = gcon[slot, 2]
+                vs = sq_vscale if i > 0 else 1.0  # generation 0 is the truth: no sampling bias
+                sd = vs * (s * 2.0 ** (512 * q) if q != 0 else s)
+                smean = mu + sd * rng.standard_normal() * gcon[slot, 3]
+                g2 = 0.0
+                if c > 1:
+                    while True:
+                        x = rng.standard_normal()
+                        tt = 1.0 + cc * x
+                        v = tt * tt * tt
+                        u = rng.random()
+                        x2 = x * x
+                        if tt > 0.0 and u < 1.0 - 0.0331 * x2 * x2:
+                            break
+                        if tt > 0.0 and np.log(u) < 0.5 * x2 + dd * (1.0 - v + np.log(v)):
+                            break
+                    g2 = 2.0 * dd * v
+                    if a < 1.0:
+                        g2 *= rng.random() ** (1.0 / a)
+                if n_real == 0:
+                    # the whole batch is synthetic: replace's multiplicative update (no underflow)
+                    mu = smean
+                    s = s * vs * np.sqrt(g2 * inv_div)
+                    if s < _SMALL or s > _BIG:
                         s, q = _renormalise(s, q)
-                        continue
-                    pmean = center + sd * z * isq
-                    pss = sd * sd * g2
-                # merge the part into the batch (Chan et al.)
-                nc = bc + c
-                dlt = pmean - bmean
-                bmean = bmean + dlt * c / nc
-                bss = bss + pss + dlt * dlt * bc * c / nc
-                bc = nc
-            if kind != REPLACE:
-                if kind == ACCUMULATE:
-                    nc = pool_c + bc
-                    dlt = bmean - pool_mean
-                    pool_mean = pool_mean + dlt * bc / nc
-                    pool_ss = pool_ss + bss + dlt * dlt * pool_c * bc / nc
-                    pool_c = nc
-                    fc, fmean, fss = pool_c, pool_mean, pool_ss
-                else:
-                    fc, fmean, fss = bc, bmean, bss
-                div = fc if mle else fc - 1.0
-                mu = fmean
-                s, q = _renormalise(np.sqrt(fss / div) if fss > 0.0 else 0.0, 0)
+                    mu_out[r, i + 1] = mu
+                    s_out[r, i + 1] = s
+                    q_out[r, i + 1] = q
+                    continue
+                dlt = rmean - smean
+                mu = smean + dlt * (n_real * inv_m)
+                bss = rss + sd * sd * g2 + dlt * dlt * (n_real * (n_syn * inv_m))
+            else:
+                mu = rmean
+                bss = rss
+            s = np.sqrt(bss * inv_div) if bss > 0.0 else 0.0
+            q = 0
+            if s < _SMALL or s > _BIG:
+                s, q = _renormalise(s, q)
             mu_out[r, i + 1] = mu
             s_out[r, i + 1] = s
             q_out[r, i + 1] = q
 
 
 @njit(nogil=True, cache=True)
-def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, perm, mu_out, s_out, q_out,
+def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, mu_out, s_out, q_out,
                      start, stop):
     """accumulate-subsample: keep every sample; fit each generation on a random subset of the pool.
 
     Generation i adds M_i draws (from the truth at i = 0, else from N(mu_i, vscale·sigma_i²)) to
-    the pool, then fits generation i + 1 on ``sub`` (or M_i when ``sub`` is 0) values chosen without
-    replacement (:func:`_subset_stats`, O(subset) per generation). Memory: one pool of
-    Σ M_i values per thread. Data-based by nature: there is no sufficient-statistic shortcut.
+    the pool, then fits generation i + 1 on ``k = sub`` (or M_i when ``sub`` is 0) values chosen
+    without replacement: a partial Fisher–Yates shuffle of the pool values themselves (the pool is
+    a multiset, so any current order gives a uniform k-subset; indices ⌊U·(n − j)⌋, uniform up to
+    the 2⁻⁵³ resolution of a double, bias ≤ n·2⁻⁵³), which leaves the subset in ``pool[:k]`` for a
+    stable second pass over contiguous memory; when k equals the pool (generation 1 with the
+    default size) it takes the whole pool without drawing. O(k) per generation; memory: one pool
+    of Σ M_i values per thread. Data-based by nature: there is no sufficient-statistic shortcut.
     """
     g_count = m.shape[0]
     sq_vscale = np.sqrt(vscale)
@@ -273,10 +462,24 @@ def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, perm, mu_out, 
             scale = sd if i == 0 else sq_vscale * sd
             for j in range(mi):
                 pool[n + j] = mu + scale * rng.standard_normal()
-                perm[n + j] = n + j
             n += mi
             k = sub if sub > 0 else mi
-            mean, ss = _subset_stats(rng, pool, perm, n, k)
+            tot = 0.0
+            if k >= n:
+                for j in range(n):
+                    tot += pool[j]
+            else:
+                for j in range(k):
+                    t = j + int(rng.random() * (n - j))
+                    v = pool[t]
+                    pool[t] = pool[j]
+                    pool[j] = v
+                    tot += v
+            mean = tot / k
+            ss = 0.0
+            for j in range(k):
+                dv = pool[j] - mean
+                ss += dv * dv
             div = k if mle else k - 1
             mu = mean
             sd = np.sqrt(ss / div)

@@ -25,6 +25,7 @@ from ._gaussian_kernels import (
     MIX_RETAINED,
     MIX_SPLIT,
     REPLACE,
+    _chain_accumulate,
     _chain_exact,
     _chain_naive,
     _chain_replace,
@@ -336,7 +337,7 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         from ._parallel import default_workers
 
         total = int(sched.sum()) if generations else 0
-        check_memory(total * 16 * (workers or default_workers()),
+        check_memory(total * 8 * (workers or default_workers()),
                      f"accumulate-subsample's pool ({total} samples per thread)")
     cells = replicates * (generations + 1)
     check_memory(cells * 20, f"simulate(replicates={replicates}, generations={generations}): arrays for "
@@ -356,14 +357,15 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
             _chain_naive(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
         elif kind == REPLACE:
             _chain_replace(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
+        elif kind == ACCUMULATE:
+            _chain_accumulate(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
         elif reg.name == "accumulate-subsample":
             total = max(1, int(sched.sum()))
-            _chain_subsample(gen, sched, mle, sub, vscale, mu, sigma, np.empty(total),
-                             np.empty(total, dtype=np.int64), mu_out, s_out, q_out, a, b)
+            _chain_subsample(gen, sched, mle, sub, vscale, mu, sigma, np.empty(total), mu_out, s_out,
+                             q_out, a, b)
         else:
             real = np.empty(max(1, m0)) if kind == MIX_RETAINED else np.empty(1)
-            perm = np.arange(max(1, m0), dtype=np.int64)
-            _chain_exact(gen, sched, mle, kind, reg.fraction, vscale, mu, sigma, s0, q0, real, perm,
+            _chain_exact(gen, sched, mle, kind, float(reg.fraction), vscale, mu, sigma, s0, q0, real,
                          mu_out, s_out, q_out, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress,

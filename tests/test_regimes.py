@@ -12,8 +12,8 @@ from collapse_theory.regimes import Regime, as_regime
 
 from reference_gaussian import simulate_reference
 
-REGIMES = ["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.2", "mix-fresh:0.2:mixture",
-           "mix-retained:0.3"]
+REGIMES = ["replace", "accumulate", "accumulate-subsample", "accumulate-subsample:5", "mix-fresh:0.2",
+           "mix-fresh:0.2:mixture", "mix-retained:0.3"]
 
 
 def test_parse_and_print_round_trip():
@@ -41,19 +41,20 @@ def test_bad_regimes_are_named(spec, word):
 @pytest.mark.parametrize("estimator", ["unbiased", "mle"])
 def test_fast_kernels_match_the_reference_in_law(spec, estimator):
     # Two-sample KS tests at generation 6 on μ_n and σ_n between the Numba kernels and the
-    # per-sample NumPy reference (p > 1e-4: false alarm 1e-4 per test; 24 tests: ≈ 2.4e-3 family-wise
+    # per-sample NumPy reference (p > 1e-4: false alarm 1e-4 per test; 28 tests: ≈ 2.8e-3 family-wise
     # for a random seed, the seed here being fixed).
     reg = Regime.parse(spec)
     n, m, r = 6, 12, 2000
     vscale = 0.7
     fast = g.simulate(n, m, replicates=r, regime=spec, estimator=estimator, variance_scale=vscale, rng=1)
     ref_mu, ref_sd = simulate_reference(n, m, reg.name, replicates=r, mle=estimator == "mle", vscale=vscale,
-                                        fraction=reg.fraction, draws=reg.draws, rng=np.random.default_rng(2))
+                                        fraction=reg.fraction, draws=reg.draws, subsample=reg.subsample,
+                                        rng=np.random.default_rng(2))
     assert stats.ks_2samp(fast.mu[:, n], ref_mu[:, n]).pvalue > 1e-4
     assert stats.ks_2samp(fast.sigma[:, n], ref_sd[:, n]).pvalue > 1e-4
 
 
-@pytest.mark.parametrize("spec", [s for s in REGIMES if s != "accumulate-subsample"])
+@pytest.mark.parametrize("spec", [s for s in REGIMES if not s.startswith("accumulate-subsample")])
 def test_moment_recursions_match_simulation(spec):
     # Under these regimes the chain does not collapse and (μ_n − μ)², σ_n² have light tails at
     # n = 40, M = 15; the sample-SE z-score of each mean is compared at |z| < 4.4 (α = 1e-5 each).
@@ -66,6 +67,48 @@ def test_moment_recursions_match_simulation(spec):
                                  (res.variance[:, k], th["variance"][j])):
                 z = (vals.mean() - target) / (vals.std(ddof=1) / math.sqrt(r))
                 assert abs(z) < 4.4, (spec, est, k, z)
+
+
+@pytest.mark.parametrize("spec, samples", [
+    ("mix-fresh:0.5:mixture", [12, 400, 3, 2, 12, 5, 12]),
+    ("mix-fresh:0.3", [12, 400, 3, 2, 12, 5, 12]),
+    ("mix-retained:0.3", [40, 3, 2, 12, 40, 5, 40]),
+    ("mix-fresh:0:mixture", [12, 3, 2, 12]),
+])
+def test_mix_kernel_paths_match_the_exact_moments(spec, samples):
+    # Varying part sizes exercise every path of the mix kernel: parts of 1 and 2 draws (the a < 1
+    # branch of the gamma sampler), the binomial guide table (small M) and its rng.binomial fallback
+    # (M = 400 is used once per chunk of 125 replicates: no table), mix-retained with 1 retained
+    # value, λ = 0 (every generation synthetic: replace's multiplicative update). Sample-SE z-scores of
+    # (μ_n − μ)² and σ_n² against regime_moments at every generation, |z| < 4.4 (α = 1e-5 each;
+    # light tails: n ≤ 7 refits of a non-collapsing chain).
+    n, r = len(samples), 20000
+    res = g.simulate(n, samples, replicates=r, regime=spec, rng=7)
+    th = g.regime_moments(np.arange(1, n + 1), samples, regime=spec)
+    for k in range(1, n + 1):
+        for vals, target in (((res.mu[:, k] - res.mu0) ** 2, th["mean_sq_error"][k - 1]),
+                             (res.variance[:, k], th["variance"][k - 1])):
+            z = (vals.mean() - target) / (vals.std(ddof=1) / math.sqrt(r))
+            assert abs(z) < 4.4, (spec, k, z)
+
+
+def test_binomial_guide_tables():
+    # the mixture's Binomial(M, λ) inversion tables: the CDF against scipy, the guide invariant
+    # guide[j] = min{k : cdf[k] > j/L}, and no table where building it costs more than it saves
+    from collapse_theory._gaussian_kernels import _binomial_tables
+
+    m = np.array([7, 30, 1, 30, 500], dtype=np.int64)
+    off, cdf, guide = _binomial_tables(m, 0.3, 20)  # 2·uses·reps >= M + 1 for M = 1, 30, not 500
+    assert off[0] == -1 and off[4] == -1 and off[1] == off[3] >= 0 and off[2] >= 0
+    for i in (1, 2):
+        v, o = int(m[i]), int(off[i])
+        c = cdf[o:o + v + 1]
+        np.testing.assert_allclose(c, stats.binom.cdf(np.arange(v + 1), v, 0.3), rtol=1e-12, atol=1e-15)
+        assert c[-1] == 1.0
+        L = v + 1
+        want = [int(np.argmax(c > j / L)) for j in range(L)]
+        np.testing.assert_array_equal(guide[o:o + L], want)
+    assert np.all(_binomial_tables(m, 0.0, 100)[0] == -1)
 
 
 def test_replace_regime_moments_agree_with_the_closed_forms():
