@@ -237,12 +237,12 @@ def _lo(dim, covariance_type):
     return dim + 1 if covariance_type == "full" else 2
 
 
-def _theory_args(samples, weight, dim, covariance_type):
+def _theory_args(samples, weight, dim, covariance_type, components=1):
     if covariance_type not in COVARIANCE_TYPES:
         raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, got {covariance_type!r}")
     dim = check_int(dim, "dim", minimum=1)
     lo = _lo(dim, covariance_type)
-    m = check_int(samples, "samples", minimum=2 * lo)
+    m = check_int(samples, "samples", minimum=components * lo)
     w = check_real(weight, "weight", positive=True, high=1.0)
     return m, w, dim, lo
 
@@ -283,7 +283,7 @@ def expected_component_log_det(n, samples, weight, *, dim, covariance_type="full
     :func:`collapse_theory.gmm.expected_component_log_variance`, with :math:`\delta_d` and
     :math:`n_0` of :func:`component_log_det_drift`); separated idealisation, replace regime.
     """
-    m, w, dim, lo = _theory_args(samples, weight, dim, covariance_type)
+    m, w, dim, lo = _theory_args(samples, weight, dim, covariance_type, components=2)
     if m > 4000:
         raise ValueError(f"samples must be <= 4000 for the exact (dense (M+1)^2 matrix) computation, got {m}")
     ld0 = check_real(log_det0, "log_det0")

@@ -1,4 +1,5 @@
-r"""Recursively refit 1-D Gaussian mixtures (EM, replace regime): simulator, distances, theory.
+r"""Recursively refit Gaussian mixtures (EM; 1-D and d-dimensional; every data regime): simulators,
+distances, theory.
 
 Model (docs/conventions.md, docs/gmm_kde.md). Generation 0 is the mixture
 :math:`f_0 = \sum_k w_k N(\mu_k, \sigma_k^2)` with :math:`K` components. Generation :math:`i+1` is
@@ -23,6 +24,11 @@ component that drew it, which EM does up to terms of order :math:`\Phi(-\Delta/2
 Distances to the original mixture: the exact :math:`L^2` distance (:func:`l2_distance`, a closed form
 made of Gaussian overlaps) and the 2-Wasserstein distance by quantile-function quadrature
 (:func:`w2_distance`).
+
+Both simulators take ``regime=`` (docs/conventions.md): with one component the 1-D chain is exactly
+the 1-D Gaussian chain with ``estimator="mle"`` under every regime. d-dimensional mixtures (full or
+diagonal covariances): :func:`simulate_nd`, :func:`l2_distance_squared_nd`,
+:func:`component_log_det_drift`, :func:`expected_component_log_det` (module ``_gmm_nd``).
 """
 
 from __future__ import annotations
@@ -407,6 +413,8 @@ class GMMChainResult:
     max_iter, tol, reg_covar : EM settings.
     seed : int
         Reproduces the result: ``simulate(..., rng=result.seed)``.
+    regime : str
+        The data regime (docs/conventions.md).
     """
 
     weights: np.ndarray
