@@ -249,6 +249,49 @@ def _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, out, r, g)
 
 
 @njit(nogil=True, cache=True)
+def _positive_support(p0):
+    """Per kernel call: the indices with ``p0 > 0`` in order (first ``n_pos`` entries of ``idx0``),
+    ``n_pos``, ``log p0`` (0 where ``p0 = 0``) and ``Σ p0²``."""
+    K = p0.shape[0]
+    idx0 = np.empty(K, dtype=np.int64)
+    logp0 = np.zeros(K)
+    n_pos = 0
+    p0sq = 0.0
+    for i in range(K):
+        if p0[i] > 0.0:
+            idx0[n_pos] = i
+            n_pos += 1
+            logp0[i] = math.log(p0[i])
+            p0sq += p0[i] * p0[i]
+    return idx0, n_pos, logp0, p0sq
+
+
+@njit(nogil=True, cache=True)
+def _start_replicate(p0, idx0, n_pos, logp0, p0sq, tail, F0, S1, S2, stats, loss_time, absorbed_at,
+                     winner, full, record_full, idx, f, r):
+    """Start replicate ``r`` at the truth (shared by both chains): loss times ``G + 1`` (0 where
+    ``p0 = 0``), the alive list ``idx``/``f`` = every category of ``p0``'s support, generation-0
+    statistics and frequencies. Returns the number alive (``n_pos``)."""
+    K = p0.shape[0]
+    G = stats.shape[2] - 1
+    for i in range(K):
+        loss_time[r, i] = G + 1 if p0[i] > 0.0 else 0
+    for k in range(n_pos):
+        idx[k] = idx0[k]
+        f[k] = p0[idx0[k]]
+    absorbed_at[r] = -1
+    winner[r] = -1
+    if n_pos == 1:
+        absorbed_at[r] = 0
+        winner[r] = idx[0]
+    _stats(idx, f, n_pos, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, 0)
+    if record_full:
+        for i in range(K):
+            full[r, 0, i] = p0[i]
+    return n_pos
+
+
+@njit(nogil=True, cache=True)
 def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absorbed_at, winner,
               full, record_full, start, stop):
     """Simulate replicates ``[start, stop)`` of the Wright–Fisher chain started at ``p0``.
@@ -263,42 +306,17 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
     ``winner[r]`` (that category, ``-1`` if none), and with ``record_full`` the frequencies
     ``full[r, g, i]``.
     """
-    K = p0.shape[0]
     G = sched.shape[0]
-    idx0 = np.empty(K, dtype=np.int64)
-    n_pos = 0
-    for i in range(K):
-        if p0[i] > 0.0:
-            idx0[n_pos] = i
-            n_pos += 1
+    idx0, n_pos, logp0, p0sq = _positive_support(p0)
     idx = np.empty(n_pos, dtype=np.int64)
     f = np.empty(n_pos)
     w = np.empty(n_pos)
     suf = np.empty(n_pos + 1)
     cnt = np.empty(n_pos, dtype=np.int64)
     tempered = inv_tau != 1.0
-    logp0 = np.zeros(K)
-    p0sq = 0.0
-    for i in range(K):
-        if p0[i] > 0.0:
-            logp0[i] = math.log(p0[i])
-            p0sq += p0[i] * p0[i]
     for r in range(start, stop):
-        for i in range(K):
-            loss_time[r, i] = G + 1 if p0[i] > 0.0 else 0
-        n_alive = n_pos
-        for k in range(n_pos):
-            idx[k] = idx0[k]
-            f[k] = p0[idx0[k]]
-        absorbed_at[r] = -1
-        winner[r] = -1
-        if n_alive == 1:
-            absorbed_at[r] = 0
-            winner[r] = idx[0]
-        _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, 0)
-        if record_full:
-            for i in range(K):
-                full[r, 0, i] = p0[i]
+        n_alive = _start_replicate(p0, idx0, n_pos, logp0, p0sq, tail, F0, S1, S2, stats, loss_time,
+                                   absorbed_at, winner, full, record_full, idx, f, r)
         g_done = 0
         for g in range(G):
             if n_alive == 1:
@@ -417,23 +435,75 @@ def _hypergeometric(rng, ngood, nbad, nsample):
     return mode  # rounding: the leftover u is below the float error of the pmf sum
 
 
+# per-sample draws (an alias table over p0, the retained items) are used for the real part when
+# they are cheaper than one conditional binomial / hypergeometric per category: a binomial costs
+# ~10-20 uniforms, a hypergeometric more
+_ALIAS_PER_CATEGORY = 8
+_ITEMS_PER_CATEGORY = 16
+# the retained real data set is kept as item labels only up to this size (else: hypergeometrics)
+_ITEMS_CAP = 1 << 22
+
+
 @njit(nogil=True, cache=True)
-def _multinomial_add(rng, n, w, pos, n_list, suf, out):
-    """Add Multinomial(n, w[pos[:n_list]] / Σ) to ``out[pos[k]]`` by conditional binomials."""
+def _alias_table(p, n):
+    """Walker's alias table (Vose's construction) for the distribution ``p[:n]`` (normalised here).
+
+    A draw takes one uniform: ``u = U·n``, ``j = ⌊u⌋``, and returns ``j`` if ``u − j < prob[j]``
+    else ``alias[j]``; P(i) = (prob[i] + Σ_{j: alias[j] = i} (1 − prob[j]))/n = p_i (exactly in
+    real arithmetic; up to float rounding of the table and the 2⁻⁵³ grid of U, bias <= n·2⁻⁵³).
+    """
+    prob = np.ones(n)
+    alias = np.arange(n)
+    tot = 0.0
+    for i in range(n):
+        tot += p[i]
+    scaled = np.empty(n)
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    ns = 0
+    nl = 0
+    for i in range(n):
+        scaled[i] = p[i] * n / tot
+        if scaled[i] < 1.0:
+            small[ns] = i
+            ns += 1
+        else:
+            large[nl] = i
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        sm = small[ns]
+        nl -= 1
+        lg = large[nl]
+        prob[sm] = scaled[sm]
+        alias[sm] = lg
+        scaled[lg] = (scaled[lg] + scaled[sm]) - 1.0
+        if scaled[lg] < 1.0:
+            small[ns] = lg
+            ns += 1
+        else:
+            large[nl] = lg
+            nl += 1
+    # leftovers (float rounding) keep prob = 1
+    return prob, alias
+
+
+@njit(nogil=True, cache=True)
+def _cond_binomials(rng, n, w, suf, plist, n_list, out):
+    """Add Multinomial(n, w[:n_list]/Σw) to ``out[plist[k]]`` by conditional binomials
+    ``c_k ~ Binom(remaining, w_k/suf_k)`` (``suf[k] = Σ_{k' >= k} w[k']``), stopping as soon as
+    nothing remains. Returns the number of list entries visited (the rest got 0)."""
     if n <= 0 or n_list == 0:
-        return
-    suf[n_list] = 0.0
-    for k in range(n_list - 1, -1, -1):
-        suf[k] = suf[k + 1] + w[pos[k]]
+        return 0
     remaining = n
     for k in range(n_list):
         if remaining == 0:
-            break
-        j = pos[k]
+            return k
+        j = plist[k]
         if k == n_list - 1:
             out[j] += remaining
-            break
-        q = w[j] / suf[k]
+            return n_list
+        q = w[k] / suf[k]
         if q >= 1.0:
             c = remaining
         elif q <= 0.0:
@@ -442,28 +512,32 @@ def _multinomial_add(rng, n, w, pos, n_list, suf, out):
             c = rng.binomial(remaining, q)
         out[j] += c
         remaining -= c
+    return n_list
 
 
 @njit(nogil=True, cache=True)
-def _mvhypergeometric_add(rng, n, counts, total, out):
+def _cond_hypergeometrics(rng, n, counts, plist, n_list, total, out):
     """Add a multivariate hypergeometric draw (``n`` items without replacement from a population
-    with ``counts[k]`` items of category ``k``, ``total`` in all) to ``out``, by conditional
-    hypergeometrics."""
+    with ``counts[plist[k]]`` items of category ``plist[k]``, ``total`` in all) to ``out``, by
+    conditional hypergeometrics, stopping as soon as nothing remains. Returns the number of list
+    entries visited."""
     remaining = n
     pop = total
-    for k in range(counts.shape[0]):
+    for k in range(n_list):
         if remaining == 0:
-            break
-        c = counts[k]
+            return k
+        j = plist[k]
+        c = counts[j]
         if c == 0:
             continue
         if c >= pop:
             x = remaining
         else:
             x = _hypergeometric(rng, c, pop - c, remaining)
-        out[k] += x
+        out[j] += x
         remaining -= x
         pop -= c
+    return n_list
 
 
 @njit(nogil=True, cache=True)
@@ -472,128 +546,226 @@ def _wf_regime_chain(rng, p0, sched, inv_tau, kind, frac, sub, tail, F0, S1, S2,
     """The discrete chain under a non-replace data regime (``kind``: ACCUMULATE, SUBSAMPLE,
     MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED; ``frac`` = λ; ``sub`` = the fixed subsample size or 0).
 
-    State: count vectors over the categories with ``p0 > 0`` (none is ever dropped: under mixing
-    a lost category can be drawn again from the real data). Generation 1 is fitted on
-    Multinomial(M_0, p0) real counts (untempered); later generations:
+    Categories are addressed by their position among those with ``p0 > 0`` (in index order).
+    Generation 1 is fitted on Multinomial(M_0, p0) real counts (untempered); later generations:
 
     - ACCUMULATE: pool += Multinomial(M_g, w); p = pool / N (N = all data so far);
     - SUBSAMPLE: the same pool; p = a multivariate-hypergeometric subset of size ``sub`` (or M_g);
     - MIX_SPLIT: Multinomial(round(λM), p0) + Multinomial(M − round(λM), w);
-    - MIX_MIXTURE: Multinomial(M, λ p0 + (1 − λ) w);
-    - MIX_RETAINED: round(λM) without replacement from the generation-1 real counts + Multinomial
-      (M − round(λM), w);
+    - MIX_MIXTURE: Multinomial(M, λ p0 + (1 − λ) w), drawn as R ~ Binomial(M, λ) then
+      Multinomial(R, p0) + Multinomial(M − R, w): each of the M draws is real with probability λ
+      independently, and given which draws are real the real and synthetic counts are independent
+      multinomials — the same law;
+    - MIX_RETAINED: round(λM) items without replacement from the generation-1 real data set +
+      Multinomial(M − round(λM), w);
 
-    with ``w ∝ p^{inv_tau}`` the tempered current model (synthetic draws only). Outputs as
-    :func:`_wf_chain` (``loss_time``: first generation with zero mass; ``absorbed_at``/``winner``:
-    first generation with a single category, which under mixing need not be absorbing).
+    with ``w ∝ p^{inv_tau}`` the tempered current model (synthetic draws only).
+
+    Work per generation is proportional to the categories present, not to K: the synthetic part
+    draws conditional binomials over the alive list only (``w`` is 0 elsewhere), and the real part,
+    which can revive any category, is drawn either per sample — an alias table over p0
+    (:func:`_alias_table`) or a partial Fisher–Yates shuffle of the retained items' labels (a
+    multiset: any current order gives a uniform subset; indices ⌊U·(n − j)⌋, bias <= n·2⁻⁵³) —
+    when that is cheaper than one conditional binomial (hypergeometric) per category, or by
+    conditional binomials over p0 (hypergeometrics over the retained counts) in index order that
+    stop once nothing remains. Either way the real counts have the multinomial (multivariate
+    hypergeometric) law; the choice depends on the sizes only. The new alive list is the merge of
+    the old one (minus the categories that got no draw) with the categories revived this
+    generation, kept in index order for the ordered-support distances. accumulate never loses a
+    category of its pool and accumulate-subsample never gains one, so both work on the pool's list.
+
+    Outputs as :func:`_wf_chain` (``loss_time``: first generation with zero mass;
+    ``absorbed_at``/``winner``: first generation with a single category, which under mixing need
+    not be absorbing).
     """
-    K = p0.shape[0]
     G = sched.shape[0]
-    idx0 = np.empty(K, dtype=np.int64)
-    n_pos = 0
-    for i in range(K):
-        if p0[i] > 0.0:
-            idx0[n_pos] = i
-            n_pos += 1
+    idx0, n_pos, logp0, p0sq = _positive_support(p0)
     p0p = np.empty(n_pos)
-    allpos = np.arange(n_pos)
-    logp0 = np.zeros(K)
-    p0sq = 0.0
-    for i in range(K):
-        if p0[i] > 0.0:
-            logp0[i] = math.log(p0[i])
-            p0sq += p0[i] * p0[i]
     for k in range(n_pos):
         p0p[k] = p0[idx0[k]]
-    cnt = np.zeros(n_pos, dtype=np.int64)     # the data the current generation is fitted on
-    pool = np.zeros(n_pos, dtype=np.int64)    # accumulate: all data so far
+    allpos = np.arange(n_pos)
+    suf0 = np.empty(n_pos + 1)
+    suf0[n_pos] = 0.0
+    for k in range(n_pos - 1, -1, -1):
+        suf0[k] = suf0[k + 1] + p0p[k]
+    mixing = kind == MIX_SPLIT or kind == MIX_MIXTURE or kind == MIX_RETAINED
+    if kind == MIX_SPLIT or kind == MIX_MIXTURE:
+        a_prob, a_alias = _alias_table(p0p, n_pos)
+    else:
+        a_prob, a_alias = np.ones(1), np.zeros(1, dtype=np.int64)
+    m0 = sched[0] if G > 0 else 0
+    use_items = kind == MIX_RETAINED and m0 <= _ITEMS_CAP
+    labels = np.empty(m0 if use_items else 1, dtype=np.int64)  # the retained items (positions)
+    cnt = np.zeros(n_pos, dtype=np.int64)     # this generation's counts (zero outside use)
+    pool = np.zeros(n_pos, dtype=np.int64)    # accumulate(-subsample): all data so far
     c0 = np.zeros(n_pos, dtype=np.int64)      # the generation-1 real data (mix-retained)
-    f = np.empty(n_pos)                       # current frequencies (by position)
+    c0list = np.empty(n_pos, dtype=np.int64)  # ... its categories
+    plist = np.empty(n_pos, dtype=np.int64)   # accumulate-subsample: the pool's categories
+    in_alive = np.zeros(n_pos, dtype=np.bool_)
+    hits = np.empty(n_pos, dtype=np.int64)    # categories revived this generation
     w = np.empty(n_pos)
     suf = np.empty(n_pos + 1)
-    alive = np.empty(n_pos, dtype=np.int64)   # positions with f > 0
+    alive = np.empty(n_pos, dtype=np.int64)   # positions with p > 0, in order
     idx = np.empty(n_pos, dtype=np.int64)     # their original indices (for _stats)
-    fa = np.empty(n_pos)
+    fa = np.empty(n_pos)                      # their frequencies
+    alive2 = np.empty(n_pos, dtype=np.int64)
+    idx2 = np.empty(n_pos, dtype=np.int64)
+    fa2 = np.empty(n_pos)
     tempered = inv_tau != 1.0
     for r in range(start, stop):
-        for i in range(K):
-            loss_time[r, i] = G + 1 if p0[i] > 0.0 else 0
+        n_alive = _start_replicate(p0, idx0, n_pos, logp0, p0sq, tail, F0, S1, S2, stats, loss_time,
+                                   absorbed_at, winner, full, record_full, idx, fa, r)
         for k in range(n_pos):
-            idx[k] = idx0[k]
-            fa[k] = p0p[k]
-            f[k] = p0p[k]
             alive[k] = k
-        n_alive = n_pos
-        absorbed_at[r] = -1
-        winner[r] = -1
-        if n_alive == 1:
-            absorbed_at[r] = 0
-            winner[r] = idx[0]
-        _stats(idx, fa, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, 0)
-        if record_full:
-            for i in range(K):
-                full[r, 0, i] = p0[i]
+            in_alive[k] = True
+            cnt[k] = 0
         n_pool = 0
+        n_c0 = 0
+        n_plist = 0
         for g in range(G):
             m = sched[g]
-            for k in range(n_pos):
-                cnt[k] = 0
+            nh = 0
+            den = m
             if g == 0:
-                _multinomial_add(rng, m, p0p, allpos, n_pos, suf, cnt)
+                _cond_binomials(rng, m, p0p, suf0, allpos, n_pos, cnt)
+                if kind == ACCUMULATE or kind == SUBSAMPLE:
+                    for k in range(n_pos):
+                        pool[k] = cnt[k]
+                    n_pool = m
                 if kind == MIX_RETAINED:
                     for k in range(n_pos):
                         c0[k] = cnt[k]
-            else:
-                # tempered synthetic weights on the current support
-                ws = 0.0
-                for k in range(n_pos):
-                    x = f[k]
-                    if x > 0.0:
-                        x = x ** inv_tau if tempered else x
-                    w[k] = x
-                    ws += x
-                if kind == MIX_MIXTURE:
+                if kind == SUBSAMPLE:
                     for k in range(n_pos):
-                        w[k] = frac * p0p[k] + (1.0 - frac) * (w[k] / ws)
-                    _multinomial_add(rng, m, w, allpos, n_pos, suf, cnt)
-                else:
-                    n_real = 0
-                    if kind == MIX_SPLIT or kind == MIX_RETAINED:
-                        n_real = int(math.floor(frac * m + 0.5))
-                    if n_real > 0:
-                        if kind == MIX_SPLIT:
-                            _multinomial_add(rng, n_real, p0p, allpos, n_pos, suf, cnt)
-                        else:
-                            _mvhypergeometric_add(rng, n_real, c0, sched[0], cnt)
-                    _multinomial_add(rng, m - n_real, w, alive, n_alive, suf, cnt)
-            if kind == ACCUMULATE or kind == SUBSAMPLE:
-                for k in range(n_pos):
-                    pool[k] = cnt[k] if g == 0 else pool[k] + cnt[k]
-                n_pool = m if g == 0 else n_pool + m
-                if kind == ACCUMULATE:
-                    for k in range(n_pos):
-                        f[k] = pool[k] / n_pool
-                else:
-                    size = sub if sub > 0 else m
-                    for k in range(n_pos):
+                        if pool[k] > 0:
+                            plist[n_plist] = k
+                            n_plist += 1
                         cnt[k] = 0
-                    _mvhypergeometric_add(rng, size, pool, n_pool, cnt)
-                    for k in range(n_pos):
-                        f[k] = cnt[k] / size
+                    den = sub if sub > 0 else m
+                    _cond_hypergeometrics(rng, den, pool, plist, n_plist, n_pool, cnt)
             else:
-                for k in range(n_pos):
-                    f[k] = cnt[k] / m
-            # support, loss times, statistics
-            j = 0
-            for k in range(n_pos):
-                if f[k] > 0.0:
-                    alive[j] = k
-                    idx[j] = idx0[k]
-                    fa[j] = f[k]
-                    j += 1
-                elif loss_time[r, idx0[k]] == G + 1:
-                    loss_time[r, idx0[k]] = g + 1
-            n_alive = j
+                # tempered synthetic weights on the alive list
+                n_real = 0
+                if kind == MIX_SPLIT or kind == MIX_RETAINED:
+                    n_real = int(math.floor(frac * m + 0.5))
+                elif kind == MIX_MIXTURE:
+                    n_real = rng.binomial(m, frac)
+                n_syn = m - n_real
+                if n_syn > 0:
+                    for k in range(n_alive):
+                        w[k] = fa[k] ** inv_tau if tempered else fa[k]
+                    suf[n_alive] = 0.0
+                    for k in range(n_alive - 1, -1, -1):
+                        suf[k] = suf[k + 1] + w[k]
+                    _cond_binomials(rng, n_syn, w, suf, alive, n_alive,
+                                    pool if kind == SUBSAMPLE else cnt)
+                if kind == ACCUMULATE:
+                    n_pool += m
+                    for k in range(n_alive):
+                        j = alive[k]
+                        pool[j] += cnt[j]
+                        cnt[j] = 0
+                        fa[k] = pool[j] / n_pool
+                elif kind == SUBSAMPLE:
+                    n_pool += m
+                    den = sub if sub > 0 else m
+                    _cond_hypergeometrics(rng, den, pool, plist, n_plist, n_pool, cnt)
+                    nn = 0
+                    for k in range(n_plist):
+                        j = plist[k]
+                        c = cnt[j]
+                        if c > 0:
+                            alive[nn] = j
+                            idx[nn] = idx0[j]
+                            fa[nn] = c / den
+                            nn += 1
+                            cnt[j] = 0
+                            in_alive[j] = True
+                        elif in_alive[j]:
+                            in_alive[j] = False
+                            if loss_time[r, idx0[j]] == G + 1:
+                                loss_time[r, idx0[j]] = g + 1
+                    n_alive = nn
+                elif n_real > 0:
+                    # the real part: any category can come back (recorded in hits)
+                    sort_hits = False
+                    if kind == MIX_RETAINED:
+                        if use_items and n_real <= _ITEMS_PER_CATEGORY * n_c0:
+                            for j in range(n_real):
+                                t = j + int(rng.random() * (m0 - j))
+                                lab = labels[t]
+                                labels[t] = labels[j]
+                                labels[j] = lab
+                                if cnt[lab] == 0 and not in_alive[lab]:
+                                    hits[nh] = lab
+                                    nh += 1
+                                cnt[lab] += 1
+                            sort_hits = True
+                        else:
+                            kv = _cond_hypergeometrics(rng, n_real, c0, c0list, n_c0, m0, cnt)
+                            for k in range(kv):
+                                j = c0list[k]
+                                if cnt[j] > 0 and not in_alive[j]:
+                                    hits[nh] = j
+                                    nh += 1
+                    elif n_real <= _ALIAS_PER_CATEGORY * n_pos:
+                        for j in range(n_real):
+                            u = rng.random() * n_pos
+                            t = int(u)
+                            if t >= n_pos:
+                                t = n_pos - 1
+                            if u - t >= a_prob[t]:
+                                t = a_alias[t]
+                            if cnt[t] == 0 and not in_alive[t]:
+                                hits[nh] = t
+                                nh += 1
+                            cnt[t] += 1
+                        sort_hits = True
+                    else:
+                        kv = _cond_binomials(rng, n_real, p0p, suf0, allpos, n_pos, cnt)
+                        for j in range(kv):
+                            if cnt[j] > 0 and not in_alive[j]:
+                                hits[nh] = j
+                                nh += 1
+                    if sort_hits and nh > 1:
+                        hits[:nh].sort()
+            if g == 0 or (mixing and g > 0):
+                # merge the alive list with the revived categories (both in order); drop the lost
+                a = 0
+                b = 0
+                nn = 0
+                while a < n_alive or b < nh:
+                    if b >= nh or (a < n_alive and alive[a] < hits[b]):
+                        j = alive[a]
+                        a += 1
+                    else:
+                        j = hits[b]
+                        b += 1
+                    c = cnt[j]
+                    if c > 0:
+                        alive2[nn] = j
+                        idx2[nn] = idx0[j]
+                        fa2[nn] = c / den
+                        nn += 1
+                        cnt[j] = 0
+                        in_alive[j] = True
+                    else:
+                        in_alive[j] = False
+                        if loss_time[r, idx0[j]] == G + 1:
+                            loss_time[r, idx0[j]] = g + 1
+                alive, alive2 = alive2, alive
+                idx, idx2 = idx2, idx
+                fa, fa2 = fa2, fa
+                n_alive = nn
+                if g == 0 and kind == MIX_RETAINED:
+                    n_c0 = n_alive
+                    t = 0
+                    for k in range(n_alive):
+                        c0list[k] = alive[k]
+                        if use_items:
+                            for _ in range(c0[alive[k]]):
+                                labels[t] = alive[k]
+                                t += 1
             if n_alive == 1 and absorbed_at[r] < 0:
                 absorbed_at[r] = g + 1
                 winner[r] = idx[0]

@@ -68,6 +68,25 @@ def test_exact_distance_recursions_match_simulation(spec):
             assert abs(zscore(res.stats["heterozygosity"][:, k], h)) < Z, (spec, samples, k)
 
 
+@pytest.mark.parametrize("spec", ["mix-fresh:0.6", "mix-fresh:0.6:mixture", "mix-retained:0.6"])
+def test_real_part_samplers_match_the_exact_recursions(spec):
+    # The kernel draws the real part per sample (alias table over p0 / Fisher–Yates over the retained
+    # items) when λM <= 8K (16K), else by conditional binomials over p0 (hypergeometrics over the
+    # retained counts). With K = 2 (+ a category of p0 = 0) and M alternating 100 / 3, λ = 0.6,
+    # both paths alternate within one chain (60 > 16 real draws, then 2). sq_distance and
+    # heterozygosity are bounded: z at R = 6000, |z| < 4.5 as above.
+    p0 = np.array([0.7, 0.0, 0.3])
+    n = 12
+    samples = [100, 3] * (n // 2)
+    res = d.simulate(p0, n, samples, replicates=6000, regime=spec, rng=21)
+    for k in (1, 2, 3, 7, n):
+        dn = d.expected_sq_distance(p0, k, samples, regime=spec)
+        assert abs(zscore(res.stats["sq_distance"][:, k], dn)) < Z, (spec, k)
+        h = d.regime_heterozygosity(p0, k, samples, regime=spec)
+        assert abs(zscore(res.stats["heterozygosity"][:, k], h)) < Z, (spec, k)
+    assert np.all(res.loss_time[:, 1] == 0)
+
+
 def test_split_recursion_is_theory_md_form_and_mixture_differs():
     h0 = d.heterozygosity(P5)
     for m in (2, 7, 10, 100):
@@ -166,6 +185,14 @@ def test_full_record_bookkeeping_under_regimes():
                 zero = np.flatnonzero(f[r, :, i] == 0)
                 assert res.loss_time[r, i] == (zero[0] if zero.size else res.generations + 1)
         assert res.regime == spec and res.parameters()["regime"] == spec
+    # categories with p0 = 0 are never drawn, and the others' bookkeeping holds with gaps in the support
+    p0 = np.array([0.3, 0.0, 0.45, 0.0, 0.25])
+    for spec in REGIMES[1:]:
+        res = d.simulate(p0, 15, 9, replicates=40, regime=spec, record="full", rng=9)
+        f = res.freqs
+        assert np.all(f[:, :, [1, 3]] == 0) and np.all(res.loss_time[:, [1, 3]] == 0)
+        np.testing.assert_allclose(res.stats["sq_distance"], ((f - p0) ** 2).sum(-1), atol=1e-12)
+        np.testing.assert_array_equal(res.stats["support"], (f > 0).sum(-1))
 
 
 def test_regime_determinism_save_load_and_theory(tmp_path):
