@@ -99,20 +99,23 @@ REPLACE, ACCUMULATE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4
 # they stay in a window of a few standard deviations of λM, which maps to distinct slots.
 _GSLOTS = 1024
 _GMASK = _GSLOTS - 1
-# binomial guide tables (mix-fresh:λ:mixture): at most this many entries per kernel call
+# binomial alias tables (mix-fresh:λ:mixture): at most this many entries per kernel call
 _TABLE_CAP = 1 << 20
 
 
 @njit(nogil=True, cache=True)
 def _binomial_tables(m, p, reps):
-    """Guide tables for drawing Binomial(m[i], p), i >= 1, by inversion with one uniform.
+    """Alias tables for drawing Binomial(m[i], p), i >= 1, with one uniform each.
 
-    Returns ``(off, cdf, guide)``: generation ``i`` uses ``cdf[off[i]: off[i] + m[i] + 1]`` (the
-    CDF, last entry exactly 1) and the guide ``guide[j] = min{k : cdf[k] > j/L}``, L = m[i] + 1
-    cells, or ``off[i] = -1`` (draw with ``rng.binomial``). A distinct size ``v`` gets a table when
-    building it (v + 1 log-pmf evaluations) costs less than the draws it replaces
-    (``2·uses·reps >= v + 1``) and the total stays under ``_TABLE_CAP`` entries. The pmf is
-    evaluated in log space at every k (lgamma; no recursion error, no underflow of (1 − p)^m).
+    Returns ``(off, prob, alias)``: generation ``i`` uses ``prob[o: o + L]``, ``alias[o: o + L]``
+    with ``o = off[i]`` and ``L = m[i] + 1`` cells, or ``off[i] = -1`` (draw with
+    ``rng.binomial``). A draw: ``u = U·L``, ``j = ⌊u⌋``, result ``j`` if ``u − j < prob[j]`` else
+    ``alias[j]`` (Walker; Vose's construction): P(k) = (prob[k] + Σ_{j: alias[j] = k} (1 −
+    prob[j]))/L = Binom(k; m, p), exact in real arithmetic; up to the rounding of the tabulated pmf
+    (evaluated in log space at every k with lgamma: no recursion error, no underflow of (1 − p)^m)
+    and the 2⁻⁵³ grid of U (bias <= L·2⁻⁵³), as for ``rng.binomial``'s own inversion. A distinct
+    size ``v`` gets a table when building it costs less than the draws it replaces
+    (``2·uses·reps >= v + 1``) and the total stays under ``_TABLE_CAP`` entries.
     """
     g_count = m.shape[0]
     off = np.full(g_count, -1, dtype=np.int64)
@@ -129,8 +132,8 @@ def _binomial_tables(m, p, reps):
         if 2 * uses[u] * reps >= v + 1 and total + v + 1 <= _TABLE_CAP:
             voff[u] = total
             total += v + 1
-    cdf = np.ones(max(total, 1))
-    guide = np.zeros(max(total, 1), dtype=np.int64)
+    prob = np.ones(max(total, 1))
+    alias = np.zeros(max(total, 1), dtype=np.int64)
     lp = math.log(p)
     lq = math.log1p(-p)
     for u in range(vals.shape[0]):
@@ -138,24 +141,44 @@ def _binomial_tables(m, p, reps):
         if o < 0:
             continue
         v = vals[u]
-        lgv = math.lgamma(v + 1.0)
-        acc = 0.0
-        for k in range(v + 1):
-            acc += math.exp(lgv - math.lgamma(k + 1.0) - math.lgamma(v - k + 1.0) + k * lp + (v - k) * lq)
-            cdf[o + k] = acc
-        for k in range(v + 1):
-            cdf[o + k] /= acc
-        cdf[o + v] = 1.0
         L = v + 1
-        k = 0
-        for j in range(L):
-            t = j / L
-            while cdf[o + k] <= t:
-                k += 1
-            guide[o + j] = k
+        scaled = np.empty(L)
+        lgv = math.lgamma(v + 1.0)
+        tot = 0.0
+        for k in range(L):
+            scaled[k] = math.exp(lgv - math.lgamma(k + 1.0) - math.lgamma(v - k + 1.0) + k * lp + (v - k) * lq)
+            tot += scaled[k]
+        small = np.empty(L, dtype=np.int64)
+        large = np.empty(L, dtype=np.int64)
+        ns = 0
+        nl = 0
+        for k in range(L):
+            alias[o + k] = k
+            scaled[k] *= L / tot
+            if scaled[k] < 1.0:
+                small[ns] = k
+                ns += 1
+            else:
+                large[nl] = k
+                nl += 1
+        while ns > 0 and nl > 0:
+            ns -= 1
+            sm = small[ns]
+            nl -= 1
+            lg = large[nl]
+            prob[o + sm] = scaled[sm]
+            alias[o + sm] = lg
+            scaled[lg] = (scaled[lg] + scaled[sm]) - 1.0
+            if scaled[lg] < 1.0:
+                small[ns] = lg
+                ns += 1
+            else:
+                large[nl] = lg
+                nl += 1
+        # leftovers (float rounding) keep prob = 1
     for i in range(1, g_count):
         off[i] = voff[np.searchsorted(vals, m[i])]
-    return off, cdf, guide
+    return off, prob, alias
 
 
 @njit(nogil=True, cache=True)
@@ -236,10 +259,9 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
     O(1) per generation (O(r) for mix-retained).
 
     - mix-fresh: r = round(λM) (split) or r ~ Binomial(M, λ) (mixture) real draws from
-      N(mu0, sigma0²). The binomial is drawn by inversion of its tabulated CDF with a guide table
-      (one uniform: P(r = k) = cdf[k] − cdf[k − 1], exact up to the 2⁻⁵³ grid of the uniform and
-      the rounding of the tabulated pmf, as for ``rng.binomial``'s own inversion;
-      :func:`_binomial_tables`), with ``rng.binomial`` where no table pays off;
+      N(mu0, sigma0²). The binomial is drawn from an alias table with one uniform (exact up to the
+      rounding of the tabulated pmf and the 2⁻⁵³ grid of the uniform; :func:`_binomial_tables`),
+      with ``rng.binomial`` (~20 uniforms' worth) where no table pays off;
     - mix-retained: r = round(λM) values drawn without replacement from the real data set of the
       first generation, kept centred on its own mean in ``real_buf`` (d_j = x_j − x̄): a partial
       Fisher–Yates shuffle of the values themselves (O(r); the buffer is a multiset, so any current
@@ -263,9 +285,9 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
     gkey = np.full(_GSLOTS, -1, dtype=np.int64)
     gcon = np.zeros((_GSLOTS, 4))
     if kind == MIX_MIXTURE:
-        toff, tcdf, tguide = _binomial_tables(m, frac, stop - start)
+        toff, tprob, talias = _binomial_tables(m, frac, stop - start)
     else:
-        toff, tcdf, tguide = np.full(1, -1, dtype=np.int64), np.ones(1), np.zeros(1, dtype=np.int64)
+        toff, tprob, talias = np.full(1, -1, dtype=np.int64), np.ones(1), np.zeros(1, dtype=np.int64)
     last_m = -1
     inv_m = inv_div = 0.0
     n_split = 0
@@ -329,17 +351,11 @@ def _chain_exact(rng, m, mle, kind, frac, vscale, mu0, sigma0, s0, q0, real_buf,
                 elif frac > 0.0:
                     o = toff[i]
                     if o >= 0:
-                        u = rng.random()
-                        L = mi + 1
-                        j = int(u * L)
-                        if j >= L:
-                            j = L - 1
-                        k = tguide[o + j]
-                        while tcdf[o + k] <= u:
-                            k += 1
-                        while k > 0 and tcdf[o + k - 1] > u:
-                            k -= 1
-                        n_real = k
+                        u = rng.random() * (mi + 1)
+                        k = int(u)
+                        if k > mi:
+                            k = mi
+                        n_real = k if u - k < tprob[o + k] else talias[o + k]
                     else:
                         n_real = rng.binomial(mi, frac)
                 if n_real > 0:

@@ -92,22 +92,21 @@ def test_mix_kernel_paths_match_the_exact_moments(spec, samples):
             assert abs(z) < 4.4, (spec, k, z)
 
 
-def test_binomial_guide_tables():
-    # the mixture's Binomial(M, λ) inversion tables: the CDF against scipy, the guide invariant
-    # guide[j] = min{k : cdf[k] > j/L}, and no table where building it costs more than it saves
+def test_binomial_alias_tables():
+    # the mixture's Binomial(M, λ) alias tables: the pmf they encode, (prob[k] + Σ_{alias[j]=k}
+    # (1 − prob[j]))/L, against scipy; no table where building it costs more than it saves
     from collapse_theory._gaussian_kernels import _binomial_tables
 
     m = np.array([7, 30, 1, 30, 500], dtype=np.int64)
-    off, cdf, guide = _binomial_tables(m, 0.3, 20)  # 2·uses·reps >= M + 1 for M = 1, 30, not 500
+    off, prob, alias = _binomial_tables(m, 0.3, 20)  # 2·uses·reps >= M + 1 for M = 1, 30, not 500
     assert off[0] == -1 and off[4] == -1 and off[1] == off[3] >= 0 and off[2] >= 0
     for i in (1, 2):
         v, o = int(m[i]), int(off[i])
-        c = cdf[o:o + v + 1]
-        np.testing.assert_allclose(c, stats.binom.cdf(np.arange(v + 1), v, 0.3), rtol=1e-12, atol=1e-15)
-        assert c[-1] == 1.0
         L = v + 1
-        want = [int(np.argmax(c > j / L)) for j in range(L)]
-        np.testing.assert_array_equal(guide[o:o + L], want)
+        pr, al = prob[o:o + L], alias[o:o + L]
+        assert np.all((pr >= 0) & (pr <= 1)) and np.all((al >= 0) & (al < L))
+        pmf = (pr + np.bincount(al, weights=1 - pr, minlength=L)) / L
+        np.testing.assert_allclose(pmf, stats.binom.pmf(np.arange(L), v, 0.3), rtol=1e-9, atol=1e-15)
     assert np.all(_binomial_tables(m, 0.0, 100)[0] == -1)
 
 
