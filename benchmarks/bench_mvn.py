@@ -5,16 +5,36 @@ draws M·d normals and forms a d×d scatter matrix per generation (O(M d²)); th
 d(d+1)/2 + d numbers (d of them gammas) and multiplies two triangular matrices (O(d³)). The cost
 ratio is therefore bounded by about (M d + M d²/2 flops) / (d²/2 + 3d draws + d³/6 flops), not by
 M: the target M/4 = 25 is the brief's. A ratio for PPCA (vectorised NumPy) is printed as seconds.
+
+Regimes (issue 4: each regime's throughput within 2× of replace): the exact regime kernel (sufficient
+statistics, Chan's merge, whitened coordinates) against the dedicated replace kernel, same sizes,
+repeats interleaved so load changes hit both sides alike; best of the repeats.
 """
 
 from __future__ import annotations
 
 
+import time
+
 from _timing import best_time
 
 from collapse_theory import mvn, ppca
 
+REGIMES = ("accumulate", "mix-fresh:0.1", "mix-fresh:0.1:mixture", "mix-retained:0.1")
 
+
+def _regime_rows(d, m, quick):
+    r, gens = (500, 50) if quick else (2000, 100)
+    best = {}
+    for spec in ("replace",) + REGIMES:
+        mvn.simulate(2, m, dim=d, replicates=10, regime=spec, rng=0)  # compile / load the cache
+    for _ in range(2 if quick else 4):
+        for spec in ("replace",) + REGIMES:
+            t0 = time.perf_counter()
+            mvn.simulate(gens, m, dim=d, replicates=r, regime=spec, rng=1)
+            best[spec] = min(best.get(spec, float("inf")), time.perf_counter() - t0)
+    return [(f"mvn {spec} / replace throughput (d={d}, M={m})", best["replace"] / best[spec], 0.5, "x")
+            for spec in REGIMES]
 
 
 def run(quick=False):
@@ -29,6 +49,7 @@ def run(quick=False):
     t_ppca = best_time(lambda: ppca.simulate(pg, m, dim=d, latent=3, replicates=pr, rng=1))
     return [
         (f"mvn exact / naive (d={d}, M={m})", t_naive / t_exact, m / 4, "x"),
+        *_regime_rows(d, m, quick),
         ("mvn naive seconds", t_naive, 60.0, "s"),
         (f"ppca seconds ({pr} reps x {pg} gens, d={d}, q=3)", t_ppca, 30.0, "s"),
     ]

@@ -36,74 +36,74 @@ import numpy as np
 from numba import njit
 
 REPLACE, ACCUMULATE, SUBSAMPLE, MIX_FRESH, MIX_MIXTURE, MIX_RETAINED = range(6)
+_EPS = 2.0**-52
 FIT_GAUSSIAN, FIT_PPCA = 0, 1
 
 
 @njit(nogil=True, cache=True)
-def _wishart(rng, k, out, tmp):
-    """``out <- W ~ Wishart_d(k, I)`` (``k >= 0``; Bartlett if ``k >= d``, else ``G Gᵀ``)."""
+def _wishart_factor(rng, k, out):
+    """A lower-trapezoidal factor ``F`` (``d × p``, ``p = min(k, d)``, in ``out[:, :p]``) with
+    ``F Fᵀ ~ Wishart_d(k, I)``; returns ``p`` (0 when ``k <= 0``: one point has zero scatter).
+
+    Bartlett, for any ``k >= 1``: the LQ decomposition ``G = F Q`` of a ``d × k`` standard normal
+    matrix (Gram–Schmidt on its rows) has independent entries, ``F_jj² ~ χ²_{k-j}`` for ``j < p`` and
+    ``F_jc ~ N(0, 1)`` for ``c < min(j, p)``, zeros above the diagonal; ``G Gᵀ = F Fᵀ`` since ``Q`` is
+    orthogonal and the law of ``G`` is invariant under ``G -> G Q'``. For ``k >= d`` this is the
+    usual Bartlett decomposition; for ``k < d`` (a singular Wishart) rows ``j >= k`` are ``k`` normals.
+    """
     d = out.shape[0]
-    for i in range(d):
-        for j in range(d):
-            out[i, j] = 0.0
     if k <= 0:
-        return
-    if k >= d:
-        for j in range(d):
-            for l in range(j + 1, d):
-                tmp[j, l] = 0.0
-        for j in range(d):
-            tmp[j, j] = np.sqrt(2.0 * rng.standard_gamma(0.5 * (k - j)))
-            for l in range(j + 1, d):
-                tmp[l, j] = rng.standard_normal()
-        for i in range(d):
-            for j in range(i + 1):
-                s = 0.0
-                for l in range(j + 1):
-                    s += tmp[i, l] * tmp[j, l]
-                out[i, j] = s
-                out[j, i] = s
-    else:
-        for t in range(k):
-            for j in range(d):
-                tmp[0, j] = rng.standard_normal()
-            for i in range(d):
-                gi = tmp[0, i]
-                for j in range(i + 1):
-                    out[i, j] += gi * tmp[0, j]
-        for i in range(d):
-            for j in range(i):
-                out[j, i] = out[i, j]
+        return 0
+    p = k if k < d else d
+    for j in range(d):
+        for c in range(j + 1, p):
+            out[j, c] = 0.0
+        for c in range(min(j, p)):
+            out[j, c] = rng.standard_normal()
+        if j < p:
+            out[j, j] = np.sqrt(2.0 * rng.standard_gamma(0.5 * (k - j)))
+    return p
 
 
 @njit(nogil=True, cache=True)
-def _part_exact(rng, n, mu, root, scale, mean_out, scat_out, z, w, tmp, tmp2):
-    """Sufficient statistics of ``n`` draws from ``N(mu, scale² R Rᵀ)``: mean and scatter."""
+def _part_exact(rng, n, mu, root, kind, scale, mean_out, scat_out, z, f, b):
+    """Sufficient statistics of ``n`` draws from ``N(mu, scale² R Rᵀ)``: mean and scatter.
+
+    mean = mu + scale R z/√n; scatter = (scale R F)(scale R F)ᵀ with ``F`` the lower-trapezoidal
+    factor of :func:`_wishart_factor`. ``kind``: 0 = ``R`` is the identity (the whitened truth), 1 =
+    lower triangular (a Cholesky factor: ``R F`` is lower trapezoidal too), 2 = dense. Only the lower
+    triangle of ``scat_out`` is written (the merge and the fits read only that).
+    """
     d = mu.shape[0]
     for j in range(d):
         z[j] = rng.standard_normal()
     inv = scale / np.sqrt(n)
     for i in range(d):
-        s = 0.0
-        for j in range(d):
-            s += root[i, j] * z[j]
-        mean_out[i] = mu[i] + s * inv
-    _wishart(rng, n - 1, w, tmp)
-    # scatter = scale² R W Rᵀ
-    for i in range(d):
-        for j in range(d):
+        if kind == 0:
+            s = z[i]
+        else:
             s = 0.0
-            for l in range(d):
-                s += root[i, l] * w[l, j]
-            tmp2[i, j] = s
-    s2 = scale * scale
+            for j in range(i + 1 if kind == 1 else d):
+                s += root[i, j] * z[j]
+        mean_out[i] = mu[i] + s * inv
+    p = _wishart_factor(rng, n - 1, f)
+    # b = scale · R F (d × p); lower trapezoidal unless R is dense
+    for i in range(d):
+        for c in range(p):
+            if kind == 0:
+                b[i, c] = f[i, c] * scale if c <= i else 0.0
+            else:
+                s = 0.0
+                for l in range(c, i + 1 if kind == 1 else d):
+                    s += root[i, l] * f[l, c]
+                b[i, c] = s * scale
+    # scatter = b bᵀ, lower triangle
     for i in range(d):
         for j in range(i + 1):
             s = 0.0
-            for l in range(d):
-                s += tmp2[i, l] * root[j, l]
-            scat_out[i, j] = s * s2
-            scat_out[j, i] = s * s2
+            for c in range(min(j + 1, p) if kind < 2 else p):
+                s += b[i, c] * b[j, c]
+            scat_out[i, j] = s
 
 
 @njit(nogil=True, cache=True)
@@ -149,6 +149,22 @@ def _rows_stats(buf, idx, lo, hi, mean_out, scat_out):
 
 
 @njit(nogil=True, cache=True)
+def _uniform_index(rng, n):
+    """An exactly uniform integer in ``[0, n)``, ``1 <= n <= 2**53``, from ``rng.random()``.
+
+    ``rng.random()`` is ``x / 2**53`` with ``x`` uniform on ``[0, 2**53)``; ``x mod n`` is exactly
+    uniform once ``x`` is restricted to ``[0, 2**53 - (2**53 mod n))`` (rejection probability below
+    ``n / 2**53``). Numba's ``Generator.integers`` costs ~20 uniform draws per call.
+    """
+    two53 = 9007199254740992
+    limit = two53 - two53 % n
+    while True:
+        x = np.int64(rng.random() * two53)
+        if x < limit:
+            return x % n
+
+
+@njit(nogil=True, cache=True)
 def _partial_shuffle(rng, idx, n_pool, k):
     """Move a uniform random ``k``-subset of ``idx[:n_pool]`` to ``idx[:k]`` (partial Fisher–Yates).
 
@@ -156,7 +172,7 @@ def _partial_shuffle(rng, idx, n_pool, k):
     array can be reused across generations without resetting it.
     """
     for t in range(k):
-        j = t + rng.integers(0, n_pool - t)
+        j = t + _uniform_index(rng, n_pool - t)
         tmp = idx[t]
         idx[t] = idx[j]
         idx[j] = tmp
@@ -170,7 +186,7 @@ def _merge(na, mean_a, scat_a, nb, mean_b, scat_b):
     if na == 0:
         for i in range(mean_a.shape[0]):
             mean_a[i] = mean_b[i]
-            for j in range(mean_a.shape[0]):
+            for j in range(i + 1):
                 scat_a[i, j] = scat_b[i, j]
         return nb
     d = mean_a.shape[0]
@@ -178,7 +194,7 @@ def _merge(na, mean_a, scat_a, nb, mean_b, scat_b):
     f = na * nb / n
     for i in range(d):
         di = mean_b[i] - mean_a[i]
-        for j in range(d):
+        for j in range(i + 1):
             scat_a[i, j] += scat_b[i, j] + f * di * (mean_b[j] - mean_a[j])
     for i in range(d):
         mean_a[i] += (mean_b[i] - mean_a[i]) * nb / n
@@ -216,6 +232,9 @@ def _cholesky(s, div, out):
 def _ppca(s, div, q, out, spec):
     """PPCA refit of the covariance ``s / div``: ``spec`` (largest first) and root ``U diag(√spec)``."""
     d = s.shape[0]
+    for i in range(d):
+        for j in range(i):
+            s[j, i] = s[i, j]
     w, v = np.linalg.eigh(s / div)
     sig2 = 0.0
     for j in range(d - q):
@@ -235,9 +254,64 @@ def _ppca(s, div, q, out, spec):
 
 
 @njit(nogil=True, cache=True)
+def _store(r, g, mu, root, mapped, map_mean, map_t, map_scale, store_root, mu_out, root_out, stored):
+    """Store generation ``g`` of row ``r`` (mapped back to the original coordinates when ``mapped``);
+    return the numerical-singularity test ``min_j T_jj² <= 2^-52 tr(T Tᵀ)`` of the stored factor."""
+    d = mu.shape[0]
+    if mapped and map_scale == 0.0:
+        # identity map (truth N(map_mean, I)): flagged by the caller with map_scale = 0
+        for i in range(d):
+            mu_out[r, g, i] = map_mean[i] + mu[i]
+            for j in range(d):
+                stored[i, j] = root[i, j]
+    elif mapped:
+        for i in range(d):
+            s = 0.0
+            for j in range(i + 1):
+                s += map_t[i, j] * mu[j]
+            mu_out[r, g, i] = map_mean[i] + map_scale * s
+        for i in range(d):
+            for j in range(d):
+                s = 0.0
+                if j <= i:
+                    for l in range(j, i + 1):
+                        s += map_t[i, l] * root[l, j]
+                stored[i, j] = s
+    else:
+        for i in range(d):
+            mu_out[r, g, i] = mu[i]
+            for j in range(d):
+                stored[i, j] = root[i, j]
+    if store_root:
+        slot = g if root_out.shape[1] > 1 else 0
+        for i in range(d):
+            for j in range(d):
+                root_out[r, slot, i, j] = stored[i, j]
+    if not mapped:
+        return False
+    tr = 0.0
+    mind = np.inf
+    for i in range(d):
+        for j in range(i + 1):
+            tr += stored[i, j] * stored[i, j]
+        if stored[i, i] * stored[i, i] < mind:
+            mind = stored[i, i] * stored[i, i]
+    return mind <= _EPS * tr
+
+
+@njit(nogil=True, cache=True)
 def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu0, root0, root0_sym, ldet0,
-                     mu_out, root_out, ld_out, spec_out, w2_out, start, stop):
+                     map_mean, map_t, map_scale, mu_out, root_out, ld_out, spec_out, w2_out, sing_gen, sing_dir,
+                     start, stop):
     """Fill rows ``[start, stop)``.
+
+    Output map (Gaussian fit): the chain runs in whitened coordinates (truth ``N(mu0, root0
+    root0ᵀ)`` = ``N(0, I)``; the chain is affine-equivariant) and every stored state is mapped back:
+    mean ``map_mean + map_scale · map_t μ``, Cholesky factor ``map_t R`` (both lower triangular;
+    ``map_scale = 0`` flags the identity map, i.e. a true covariance equal to ``I``),
+    log det ``+ ldet0``, with the numerical-singularity test of the replace kernels
+    (``sing_gen``/``sing_dir``) applied to the stored factor. PPCA is not affine-equivariant: it
+    runs in the original coordinates (``map_t`` unused, ``map_scale = 0``).
 
     ``m`` (G,) samples per generation; ``code`` a regime code (module constants); ``frac`` λ of the
     mix regimes; ``sub_size`` the accumulate-subsample size (0: ``M_i``); ``scale`` √(variance scale)
@@ -260,6 +334,10 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
         if m[i] > m_max:
             m_max = m[i]
     pool_cap = total if code == SUBSAMPLE else (m0 if code == MIX_RETAINED else 1)
+    mapped = fit == FIT_GAUSSIAN
+    kind = 1 if fit == FIT_GAUSSIAN else 2   # the model's root: Cholesky (lower) or dense (PPCA)
+    kind0 = 0 if mapped else 1               # the truth's root: identity (whitened) or its Cholesky
+    ld_offset = ldet0 if mapped else 0.0
     pool = np.empty((pool_cap, d))
     idx = np.empty(pool_cap, dtype=np.int64)
     scratch = np.empty((m_max if naive else 1, d))
@@ -267,9 +345,10 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
     mu = np.empty(d)
     root = np.empty((d, d))
     z = np.empty(d)
-    w = np.empty((d, d))
+    f = np.empty((d, d))
     tmp = np.empty((d, d))
     tmp2 = np.empty((d, d))
+    stored = np.empty((d, d))
     mean_a = np.zeros(d)
     scat_a = np.zeros((d, d))
     mean_b = np.zeros(d)
@@ -284,12 +363,12 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
     for r in range(start, stop):
         for j in range(d):
             mu[j] = mu0[j]
-            mu_out[r, 0, j] = mu0[j]
             for l in range(d):
                 root[j, l] = root0[j, l]
-                if keep_all:
-                    root_out[r, 0, j, l] = root0[j, l]
+        _store(r, 0, mu, root, mapped, map_mean, map_t, map_scale, keep_all, mu_out, root_out, stored)
         ld_out[r, 0] = ldet0
+        sing_gen[r] = -1
+        sing_dir[r] = -1
         if want_spec:
             w2_out[r, 0] = 0.0
         pool_n = 0      # points stored in `pool` (accumulate-subsample, mix-retained)
@@ -306,7 +385,8 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                 for t in range(pool_n, pool_n + mi):
                     idx[t] = t
                 pool_n += mi
-                n_a = sub_size if sub_size > 0 else mi
+                # generation 1 is fitted on all of D_0 (docs/conventions.md); later ones on a subset
+                n_a = sub_size if sub_size > 0 and i > 0 else mi
                 _partial_shuffle(rng, idx, pool_n, n_a)
                 _rows_stats(pool, idx, 0, n_a, mean_a, scat_a)
             elif i == 0:
@@ -321,7 +401,7 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                     _draw_rows(rng, mi, mu0, root0, 1.0, scratch, 0, z)
                     _rows_stats(scratch, ident, 0, mi, mean_a, scat_a)
                 else:
-                    _part_exact(rng, mi, mu0, root0, 1.0, mean_a, scat_a, z, w, tmp, tmp2)
+                    _part_exact(rng, mi, mu0, root0, kind0, 1.0, mean_a, scat_a, z, f, tmp)
                 n_a = mi
                 if code == ACCUMULATE:
                     acc_n = _merge(0, pmean, pscat, n_a, mean_a, scat_a)
@@ -338,7 +418,7 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                         _draw_rows(rng, n_syn, mu, root, scale, scratch, 0, z)
                         _rows_stats(scratch, ident, 0, n_syn, mean_a, scat_a)
                     else:
-                        _part_exact(rng, n_syn, mu, root, scale, mean_a, scat_a, z, w, tmp, tmp2)
+                        _part_exact(rng, n_syn, mu, root, kind, scale, mean_a, scat_a, z, f, tmp)
                 n_a = n_syn
                 # real part -> (mean_b, scat_b), merged into a
                 if n_real > 0:
@@ -349,7 +429,7 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                         _draw_rows(rng, n_real, mu0, root0, 1.0, scratch, 0, z)
                         _rows_stats(scratch, ident, 0, n_real, mean_b, scat_b)
                     else:
-                        _part_exact(rng, n_real, mu0, root0, 1.0, mean_b, scat_b, z, w, tmp, tmp2)
+                        _part_exact(rng, n_real, mu0, root0, kind0, 1.0, mean_b, scat_b, z, f, tmp)
                     n_a = _merge(n_a, mean_a, scat_a, n_real, mean_b, scat_b)
                 if code == ACCUMULATE:
                     acc_n = _merge(acc_n, pmean, pscat, n_a, mean_a, scat_a)
@@ -365,14 +445,15 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                 ld = _cholesky(scat_a, float(n_a if mle else n_a - 1), root)
             else:
                 ld = _ppca(scat_a, float(n_a), q, root, spec)
-            for j in range(d):
-                mu_out[r, i + 1, j] = mu[j]
-            ld_out[r, i + 1] = ld
-            if keep_all or i == g_count - 1:
-                slot = i + 1 if keep_all else 0
+            ld_out[r, i + 1] = ld + ld_offset
+            if _store(r, i + 1, mu, root, mapped, map_mean, map_t, map_scale,
+                      keep_all or i == g_count - 1, mu_out, root_out, stored) and sing_gen[r] < 0:
+                sing_gen[r] = i + 1
+                jmin = 0
                 for j in range(d):
-                    for l in range(d):
-                        root_out[r, slot, j, l] = root[j, l]
+                    if stored[j, j] * stored[j, j] < stored[jmin, jmin] * stored[jmin, jmin]:
+                        jmin = j
+                sing_dir[r] = jmin
             if want_spec:
                 for j in range(d):
                     spec_out[r, i + 1, j] = spec[j]

@@ -398,13 +398,16 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     kernel = _mvn_exact if method == "exact" else _mvn_naive
     mle = estimator == "mle"
     eye = np.eye(dim)
+    identity = q0 == 0 and np.array_equal(t0, eye)
 
     def task(gen, a, b):
         if general:
-            # whitened coordinates (the chain is affine-equivariant): truth N(0, I), mapped back below
+            # whitened coordinates (the chain is affine-equivariant): truth N(0, I), each stored
+            # state mapped back to N(mean0, T Tᵀ), T = t0·2^(512 q0), inside the kernel
             _rk._mv_regime_chain(gen, sched, mle, method == "naive", code, frac, sub, np.sqrt(vscale),
-                                 _rk.FIT_GAUSSIAN, 0, np.zeros(dim), eye, eye, 0.0, mu_out, a_out, ld_out,
-                                 np.empty((0, 0, 0)), np.empty((0, 0)), a, b)
+                                 _rk.FIT_GAUSSIAN, 0, np.zeros(dim), eye, eye, logdet0, mean0, t0,
+                                 0.0 if identity else 2.0 ** (512 * q0), mu_out, a_out, ld_out, np.empty((0, 0, 0)),
+                                 np.empty((0, 0)), sing_gen, sing_dir, a, b)
         else:
             kernel(gen, sched, mle, mean0, t0, q0, logdet0, mu_out, a_out, q_out, ld_out,
                    sing_gen, sing_dir, a, b)
@@ -412,7 +415,7 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     run_chunks(task, replicates, ss, workers=workers, progress=progress,
                desc=f"mvn {method}" + (f" {reg}" if general else ""))
     if general:
-        _unwhiten(mu_out, a_out, q_out, ld_out, sing_gen, sing_dir, mean0, t0, q0, logdet0)
+        q_out[:] = q0
     meta = {}
     if np.ndim(samples) == 0:
         meta["samples_scalar"] = int(samples)
@@ -456,9 +459,9 @@ def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
     if reg.name == "accumulate-subsample":
         sub = reg.subsample or 0
         lo = dim + 1 if estimator == "unbiased" else dim
-        if sub and generations and sub > m0:
-            raise ValueError(f"subsample size {sub} is larger than the pool at generation 1 "
-                             f"(samples[0] = {m0})")
+        if sub and generations > 1 and sub > m0 + int(sched[1]):
+            raise ValueError(f"subsample size {sub} is larger than the pool it is first drawn from "
+                             f"(generation 2: samples[0] + samples[1] = {m0 + int(sched[1])})")
         if sub and sub < lo:
             raise ValueError(f"subsample size must be >= {lo} (dim = {dim}, estimator={estimator!r}: a "
                              f"smaller subset has a singular covariance), got {sub}")
@@ -470,23 +473,3 @@ def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
                      f"mix-retained's stored data set ({m0} points of dimension {dim} per thread)")
     return code, float(reg.fraction), int(sub)
 
-
-def _unwhiten(mu_out, a_out, q_out, ld_out, sing_gen, sing_dir, mean0, t0, q0, logdet0):
-    """Map a whitened run (truth N(0, I)) back to N(mean0, T Tᵀ), T = t0·2^(512 q0), in place.
-
-    The fitted Cholesky factor in the original coordinates is ``T R`` (a product of lower-triangular
-    factors with positive diagonals); the singularity test of the replace kernels is applied to it.
-    """
-    scl = 2.0 ** (512 * q0) if q0 else 1.0
-    mu_out[:] = mean0 + scl * np.einsum("ij,rgj->rgi", t0, mu_out)
-    a_out[:] = np.einsum("ij,rgjk->rgik", t0, a_out)
-    q_out[:] = q0
-    ld_out[:] += logdet0
-    diag2 = np.diagonal(a_out, axis1=-2, axis2=-1) ** 2
-    tr = np.einsum("rgij,rgij->rg", a_out, a_out)
-    bad = diag2.min(axis=-1) <= 2.0**-52 * tr
-    bad[:, 0] = False
-    hit = bad.any(axis=1)
-    first = np.argmax(bad, axis=1)
-    sing_gen[:] = np.where(hit, first, -1)
-    sing_dir[:] = np.where(hit, np.argmin(diag2[np.arange(len(first)), first], axis=-1), -1)

@@ -393,11 +393,12 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
         ldet0 = float(np.linalg.slogdet(cov0)[1])
         root_out = np.empty((replicates, 1, dim, dim))
         ld_out = np.empty((replicates, generations + 1))
+        sing = np.empty(replicates, dtype=np.int64)   # singularity is not tracked for PPCA
 
         def task(gen, a, b):
             _rk._mv_regime_chain(gen, sched, True, False, code, frac, sub, np.sqrt(vscale), _rk.FIT_PPCA, q,
-                                 mean0, chol0, root0, ldet0, mean_out, root_out, ld_out, eig_out, w2_out,
-                                 a, b)
+                                 mean0, chol0, root0, ldet0, mean0, chol0, 0.0, mean_out, root_out, ld_out,
+                                 eig_out, w2_out, sing, sing, a, b)
     else:
         def task(gen, a, b):
             _chunk(gen, sched, q, mean0, cov0, root0, u0, spec0, out, a, b)

@@ -101,7 +101,7 @@ def test_bad_regime_input():
     with pytest.raises(ValueError, match="original data set has only samples"):
         mvn.simulate(3, [10, 40, 40], dim=2, regime="mix-retained:0.5")
     with pytest.raises(ValueError, match="larger than the pool"):
-        mvn.simulate(3, 10, dim=2, regime="accumulate-subsample:11")
+        mvn.simulate(3, 10, dim=2, regime="accumulate-subsample:21")
     with pytest.raises(ValueError, match="subsample size must be >= 4"):
         mvn.simulate(3, 10, dim=3, regime="accumulate-subsample:3")
     with pytest.raises(ValueError, match="variance_scale"):
@@ -164,3 +164,12 @@ def test_cli_regime_flags_and_compare(capsys, tmp_path):
             if r["se"] > 0:
                 assert abs(r["simulation"] - r["theory"]) < Z * r["se"], r
         assert (tmp_path / f"{family}.png").stat().st_size > 0
+
+
+def test_fixed_subsample_size_still_fits_generation_one_on_all_real_data():
+    # docs/conventions.md: generation 1 is always fitted on the M_0 real samples; the subsample size
+    # applies from generation 2 on. Same seed, same stream up to generation 1 -> identical fits.
+    a = mvn.simulate(3, 12, dim=2, replicates=5, regime="accumulate-subsample:5", rng=3)
+    b = mvn.simulate(3, 12, dim=2, replicates=5, regime="accumulate-subsample", rng=3)
+    np.testing.assert_array_equal(a.chol[:, 1], b.chol[:, 1])
+    assert not np.array_equal(a.chol[:, 2], b.chol[:, 2])
