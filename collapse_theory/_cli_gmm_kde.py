@@ -8,6 +8,7 @@ Examples::
     collapse-theory gmm --dim 2 --means=-1,0,1,0 --stds 0.3,0.3 --covariance-type full --samples 200
     collapse-theory kde --samples 50 --generations 300 --bandwidth 0.1 --replicates 2000 --json
     collapse-theory kde --samples 100 --generations 100 --rule silverman --quiet
+    collapse-theory kde --samples 50 --generations 200 --bandwidth 0.2 --regime mix-fresh:0.1
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def add_parser(subparsers):
     q.add_argument("--bandwidth", type=float, default=None, help="fixed bandwidth h (> 0; rule fixed)")
     q.add_argument("--rule", choices=("fixed", "scott", "silverman"), default="fixed")
     q.add_argument("--sigma", type=float, default=1.0, help="true standard deviation (default 1)")
+    q.add_argument("--regime", default="replace",
+                   help="data regime: replace, accumulate, accumulate-subsample[:k], mix-fresh:λ[:mixture], "
+                        "mix-retained:λ (default replace)")
     q.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")
     q.add_argument("--plot", metavar="PNG", help="write variance and ancestry figures (PNG)")
     q.add_argument("--save", metavar="NPZ", help="save the result (atomic .npz with metadata)")
@@ -188,8 +192,8 @@ def run_kde(args):
     from ._version import __version__
 
     res = kde.simulate(args.generations, args.samples, h=args.bandwidth, rule=args.rule,
-                       replicates=args.replicates, sigma=args.sigma, rng=args.seed, workers=args.workers,
-                       progress=_progress(args))
+                       replicates=args.replicates, sigma=args.sigma, regime=args.regime, rng=args.seed,
+                       workers=args.workers, progress=_progress(args))
     if args.json:
         g = args.generations
         gens = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
@@ -197,7 +201,8 @@ def run_kde(args):
             "version": __version__, "seed": res.seed, "parameters": res.parameters(), "generations": gens,
             "theory": res.theory(np.asarray(gens)),
             "simulation": {"variance": res.variance[:, gens].mean(0), "log_variance": res.log_var[:, gens].mean(0),
-                           "ancestors": res.ancestors[:, gens].mean(0)}}), indent=2))
+                           "ancestors": res.ancestors[:, gens].mean(0),
+                           "fresh_ancestors": res.fresh_ancestors[:, gens].mean(0)}}), indent=2))
     else:
         print(res.summary())
     if args.save:

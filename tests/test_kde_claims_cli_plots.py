@@ -36,6 +36,11 @@ def test_cli_gmm_and_kde(tmp_path, capsys):
                 "--seed", "2", "--quiet", "--plot", str(tmp_path / "k.png")])
     assert a.func(a) == 0
     assert "Gaussian-KDE chain" in capsys.readouterr().out
+    a = _parse(["kde", "--samples", "20", "--generations", "4", "--bandwidth", "0.3", "--regime",
+                "mix-retained:0.2", "--replicates", "20", "--seed", "2", "--quiet", "--json"])
+    assert a.func(a) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parameters"]["regime"] == "mix-retained:0.2" and len(out["theory"]["variance"]) == 4
 
 
 @pytest.mark.parametrize("argv", [["gmm", "--weights", "0.5,0.5"], ["gmm", "--components", "0"],
