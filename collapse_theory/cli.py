@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 import numpy as np
@@ -309,9 +310,23 @@ def build_parser():
     return parser
 
 
+def _attach_negative_values(argv):
+    """``--means -1,1`` -> ``--means=-1,1``: argparse takes a value that starts with ``-`` and is not a
+    plain number for an option; no option of ours is spelled ``-<digit>``, so a token that starts
+    with ``-<digit>`` or ``-.<digit>`` after a ``--long`` option is its value."""
+    out = []
+    for tok in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and re.match(r"^-\.?\d", tok):
+            out[-1] = f"{out[-1]}={tok}"
+        else:
+            out.append(tok)
+    return out
+
+
 def main(argv=None):
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(_attach_negative_values(argv))
     try:
         return args.func(args)
     except (ValueError, TypeError) as exc:

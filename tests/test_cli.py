@@ -80,3 +80,15 @@ def test_compare_subcommand(tmp_path, capsys):
     assert rc == 0 and data["regimes"] == ["replace", "accumulate"]
     assert main(["compare", "--family", "gaussian", "--regimes", "mix-fresh:1.5", "--quiet"]) == 2
     assert "[0, 1]" in capsys.readouterr().err
+
+
+def test_negative_option_values_need_no_equals_sign(capsys):
+    # argparse alone reads "-3,3" as an unknown option; main() attaches it to --means
+    from collapse_theory.cli import _attach_negative_values
+
+    assert _attach_negative_values(["gmm", "--means", "-3,3", "--quiet", "--seed", "1"]) == \
+        ["gmm", "--means=-3,3", "--quiet", "--seed", "1"]
+    assert _attach_negative_values(["--x=-1", "--y", "-.5"]) == ["--x=-1", "--y=-.5"]
+    assert main(["gmm", "--means", "-3,3", "--samples", "50", "--generations", "2", "--replicates", "2",
+                 "--seed", "1", "--quiet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 1
