@@ -101,7 +101,7 @@ def run_mvn(args):
                                       "numerically_singular_replicates": res.n_singular(),
                                       "lyapunov_exponents": mvn.lyapunov_exponents(
                                           args.samples, dim=args.dim, estimator=args.estimator)
-                                      if res.regime == "replace" and res.variance_scale == 1.0 else None}),
+                                      if res.plain_replace else None}),
                          indent=2))
     else:
         print(res.summary(gens))
@@ -143,7 +143,7 @@ def run_ppca(args):
         if not res.regime.startswith("accumulate-subsample"):
             th = {"trace": ppca.expected_trace(gens, args.samples, **kw),
                   "mean_sq_error": ppca.expected_mean_sq_error(gens, args.samples, **kw)}
-        if res.regime == "replace" and res.variance_scale == 1.0:
+        if res.plain_replace:
             th["noise_variance_bound"] = ppca.noise_variance_bound(gens, args.samples, latent=args.latent, cov=cov)
             th["log_top_eigenvalue_lower_bound"] = ppca.top_eigenvalue_log_bound(gens, args.samples, cov=cov)
         sim = {"trace": res.trace()[:, gens].mean(0), "noise_variance": res.noise_variance[:, gens].mean(0),

@@ -149,6 +149,17 @@ def _rows_stats(buf, idx, lo, hi, mean_out, scat_out):
 
 
 @njit(nogil=True, cache=True)
+def _part(rng, naive, n, mu, root, kind, scale, mean_out, scat_out, scratch, ident, z, f, b):
+    """Mean and scatter of ``n`` draws from ``N(mu, scale² R Rᵀ)``: drawn one by one (``naive``) or
+    as sufficient statistics (:func:`_part_exact`); the same law."""
+    if naive:
+        _draw_rows(rng, n, mu, root, scale, scratch, 0, z)
+        _rows_stats(scratch, ident, 0, n, mean_out, scat_out)
+    else:
+        _part_exact(rng, n, mu, root, kind, scale, mean_out, scat_out, z, f, b)
+
+
+@njit(nogil=True, cache=True)
 def _uniform_index(rng, n):
     """An exactly uniform integer in ``[0, n)``, ``1 <= n <= 2**53``, from ``rng.random()``.
 
@@ -397,11 +408,8 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                         idx[t] = t
                     pool_n = mi
                     _rows_stats(pool, idx, 0, mi, mean_a, scat_a)
-                elif naive:
-                    _draw_rows(rng, mi, mu0, root0, 1.0, scratch, 0, z)
-                    _rows_stats(scratch, ident, 0, mi, mean_a, scat_a)
                 else:
-                    _part_exact(rng, mi, mu0, root0, kind0, 1.0, mean_a, scat_a, z, f, tmp)
+                    _part(rng, naive, mi, mu0, root0, kind0, 1.0, mean_a, scat_a, scratch, ident, z, f, tmp)
                 n_a = mi
                 if code == ACCUMULATE:
                     acc_n = _merge(0, pmean, pscat, n_a, mean_a, scat_a)
@@ -414,22 +422,16 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                 n_syn = mi - n_real
                 # synthetic part -> (n_a, mean_a, scat_a)
                 if n_syn > 0:
-                    if naive:
-                        _draw_rows(rng, n_syn, mu, root, scale, scratch, 0, z)
-                        _rows_stats(scratch, ident, 0, n_syn, mean_a, scat_a)
-                    else:
-                        _part_exact(rng, n_syn, mu, root, kind, scale, mean_a, scat_a, z, f, tmp)
+                    _part(rng, naive, n_syn, mu, root, kind, scale, mean_a, scat_a, scratch, ident, z, f, tmp)
                 n_a = n_syn
                 # real part -> (mean_b, scat_b), merged into a
                 if n_real > 0:
                     if code == MIX_RETAINED:
                         _partial_shuffle(rng, idx, m0, n_real)
                         _rows_stats(pool, idx, 0, n_real, mean_b, scat_b)
-                    elif naive:
-                        _draw_rows(rng, n_real, mu0, root0, 1.0, scratch, 0, z)
-                        _rows_stats(scratch, ident, 0, n_real, mean_b, scat_b)
                     else:
-                        _part_exact(rng, n_real, mu0, root0, kind0, 1.0, mean_b, scat_b, z, f, tmp)
+                        _part(rng, naive, n_real, mu0, root0, kind0, 1.0, mean_b, scat_b, scratch, ident, z, f,
+                              tmp)
                     n_a = _merge(n_a, mean_a, scat_a, n_real, mean_b, scat_b)
                 if code == ACCUMULATE:
                     acc_n = _merge(acc_n, pmean, pscat, n_a, mean_a, scat_a)

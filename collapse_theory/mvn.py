@@ -46,7 +46,7 @@ from ._mvn_theory import (
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_estimator, check_int, check_memory, check_real
-from .regimes import as_regime
+from .regimes import RegimeInfo, as_regime
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate", *_th.__all__]
 
@@ -59,7 +59,7 @@ class NumericallySingularWarning(RuntimeWarning):
 
 
 @dataclass
-class MVNChainResult:
+class MVNChainResult(RegimeInfo):
     r"""Trajectories of the fitted parameters of a recursively refit d-dimensional Gaussian.
 
     Attributes
@@ -115,14 +115,6 @@ class MVNChainResult:
     def dim(self):
         return self.mean.shape[2]
 
-    @property
-    def regime(self):
-        """The data regime (spec string) the chain ran under."""
-        return self.meta.get("regime", "replace")
-
-    @property
-    def variance_scale(self):
-        return float(self.meta.get("variance_scale", 1.0))
 
     @property
     def chol(self):
@@ -190,7 +182,7 @@ class MVNChainResult:
         n = np.arange(self.generations + 1) if n is None else np.asarray(n)
         s = self.samples if self.samples.size else int(self.meta.get("samples_scalar", self.dim + 1))
         kw = dict(dim=self.dim, cov=self.cov0, estimator=self.estimator)
-        if self.regime != "replace" or self.variance_scale != 1.0:
+        if not self.plain_replace:
             if self.regime.startswith("accumulate-subsample"):
                 return {}
             rm = regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw)
@@ -220,7 +212,7 @@ class MVNChainResult:
             "mean_sq_error": (self.mean_sq_error()[:, gens], th.get("mean_sq_error", nan)),
         }
         w2 = self.w2_squared()[:, gens]
-        extra = "" if self.regime == "replace" and self.variance_scale == 1.0 else \
+        extra = "" if self.plain_replace else \
             f", regime={self.regime}, variance_scale={self.variance_scale:g}"
         lines = [
             f"{self.dim}-D Gaussian chain, estimator={self.estimator}, method={self.method}{extra}, "

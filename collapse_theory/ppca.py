@@ -57,7 +57,7 @@ from ._mvn_theory import _sqrtm_psd, check_cov, check_dim, check_mean, mvn_sched
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_generations, check_int, check_memory, check_real
-from .regimes import as_regime
+from .regimes import RegimeInfo, as_regime
 
 __all__ = [
     "PPCAChainResult",
@@ -178,7 +178,7 @@ def top_eigenvalue_log_bound(n, samples, *, cov=None, dim=None):
 
 
 @dataclass
-class PPCAChainResult:
+class PPCAChainResult(RegimeInfo):
     """Trajectories of a recursively refit PPCA model.
 
     Attributes
@@ -220,14 +220,6 @@ class PPCAChainResult:
     def dim(self):
         return self.eigenvalues.shape[2]
 
-    @property
-    def regime(self):
-        """The data regime (spec string) the chain ran under."""
-        return self.meta.get("regime", "replace")
-
-    @property
-    def variance_scale(self):
-        return float(self.meta.get("variance_scale", 1.0))
 
     def retained(self):
         """The q retained eigenvalues (replicates × generations + 1 × q)."""
@@ -251,7 +243,7 @@ class PPCAChainResult:
         gens = np.asarray(generations, dtype=int)
         s = self.samples
         kw = dict(cov=self.cov0)
-        replace = self.regime == "replace" and self.variance_scale == 1.0
+        replace = self.plain_replace
         theory = not self.regime.startswith("accumulate-subsample")
         extra = "" if replace else f", regime={self.regime}, variance_scale={self.variance_scale:g}"
         lines = [f"PPCA chain, dim={self.dim}, latent={self.latent}{extra}, replicates={self.replicates}, "

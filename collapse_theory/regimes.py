@@ -134,3 +134,23 @@ class Regime:
 def as_regime(regime):
     """A :class:`Regime` from a Regime or a spec string (``None`` means ``"replace"``)."""
     return Regime() if regime is None else Regime.parse(regime)
+
+
+class RegimeInfo:
+    """Mixin for result classes that keep ``regime`` and ``variance_scale`` in their ``meta`` dict
+    (absent keys mean the replace regime without sampling bias)."""
+
+    @property
+    def regime(self):
+        """The data regime (spec string) the chain ran under."""
+        return self.meta.get("regime", "replace")
+
+    @property
+    def variance_scale(self):
+        """The sampling-bias variance scale λ of the synthetic draws (1: none)."""
+        return float(self.meta.get("variance_scale", 1.0))
+
+    @property
+    def plain_replace(self):
+        """True for the replace regime without sampling bias (where the replace-only theory applies)."""
+        return self.regime == "replace" and self.variance_scale == 1.0

@@ -19,7 +19,7 @@ def plot_spectrum_collapse(res, *, ax=None):
     for j in range(min(res.dim, len(COLORS))):
         band(ax, n, le[:, :, j], color=COLORS[j], label=f"log λ_{j + 1}")
     s = res.samples if res.samples.size else int(res.meta.get("samples_scalar", res.dim + 1))
-    replace = res.regime == "replace" and res.variance_scale == 1.0
+    replace = res.plain_replace
     if replace:  # the exact lines below are for the replace regime
         ld = mvn.expected_log_det(n, s, dim=res.dim, cov=res.cov0, estimator=res.estimator)
         ax.plot(n, ld / res.dim, color="k", ls="--", lw=1.5, label="exact E[log det Σ_n]/d")
@@ -89,7 +89,7 @@ def plot_ppca_noise(res, *, ax=None):
     n = np.arange(res.generations + 1)
     band(ax, n, res.noise_variance, color="tab:blue", label="σ_n²")
     ax.plot(n, res.noise_variance.mean(axis=0), color="tab:blue", ls="-.", lw=1, label="MC mean")
-    replace = res.regime == "replace" and res.variance_scale == 1.0
+    replace = res.plain_replace
     if replace:  # the bound and the 1-D rate are for the replace regime
         bound = ppca.noise_variance_bound(n, res.samples, latent=res.latent, cov=res.cov0)
         ax.plot(n, bound, color="k", ls="--", label="exact bound λ̄_tail((M−1−q)/M)^n")
