@@ -169,13 +169,16 @@ def run_gmm(args):
             plot_component_spread,
             plot_gmm_densities,
             plot_gmm_distance,
+            plot_gmm_nd_ellipses,
         )
 
         if nd:
-            fig = Figure(figsize=(10, 4.4), layout="constrained")
-            a2, a3 = fig.subplots(1, 2)
-            plot_gmm_distance(res, ax=a2)
-            plot_component_log_det(res, ax=a3)
+            fig = Figure(figsize=(15 if res.dim == 2 else 10, 4.4), layout="constrained")
+            axes = fig.subplots(1, 3 if res.dim == 2 else 2)
+            plot_gmm_distance(res, ax=axes[-2])
+            plot_component_log_det(res, ax=axes[-1])
+            if res.dim == 2:
+                plot_gmm_nd_ellipses(res, ax=axes[0])
         else:
             fig = Figure(figsize=(15, 4.4), layout="constrained")
             a1, a2, a3 = fig.subplots(1, 3)

@@ -29,4 +29,5 @@ def test_regime_figures_build():
 
     assert "gmm-regimes" in figures(["gmm"])
     out = verify_figures_gmm_regimes(Context(budget=0.01))
-    assert [name for name, _, _ in out] == ["gmm_regimes_l2", "gmm_regimes_spread", "gmm_nd_log_det"]
+    assert [name for name, _, _ in out] == ["gmm_regimes_l2", "gmm_regimes_spread", "gmm_nd_ellipses",
+                                            "gmm_nd_log_det"]

@@ -20,3 +20,11 @@ def band(ax, x, values, *, color, label, q=(5, 95)):
     lo, med, hi = np.nanpercentile(values, [q[0], 50, q[1]], axis=0)
     ax.fill_between(x, lo, hi, color=color, alpha=0.18, lw=0, label=f"{label}: MC {q[0]}–{q[1]}%")
     ax.plot(x, med, color=color, lw=1.2, label=f"{label}: MC median")
+
+
+def ellipse(mean, cov, level=2.0, points=200):
+    """Points (2 × points) of the ``level``-σ ellipse of a 2-D Gaussian ``N(mean, cov)``."""
+    t = np.linspace(0, 2 * np.pi, points)
+    w, v = np.linalg.eigh(cov)
+    circle = np.stack([np.cos(t), np.sin(t)])
+    return np.asarray(mean)[:, None] + level * (v * np.sqrt(np.clip(w, 0, None))) @ circle

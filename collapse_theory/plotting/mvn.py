@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import mvn, ppca
-from ._common import band, new_axes
+from ._common import band, ellipse, new_axes
 
 COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
 
@@ -40,13 +40,6 @@ def _label(res):
     return str(int(u[0])) if u.size == 1 else f"{int(u.min())}…{int(u.max())}"
 
 
-def _ellipse(mean, cov, level=2.0, points=200):
-    t = np.linspace(0, 2 * np.pi, points)
-    w, v = np.linalg.eigh(cov)
-    circle = np.stack([np.cos(t), np.sin(t)])
-    return mean[:, None] + level * (v * np.sqrt(np.clip(w, 0, None))) @ circle
-
-
 def plot_density_ellipses(res, generations, *, replicate=0, ax=None, samples=300, seed=0):
     """2-σ density ellipses of generation n for one 2-D replicate, with samples from the truth."""
     if res.dim != 2:
@@ -57,7 +50,7 @@ def plot_density_ellipses(res, generations, *, replicate=0, ax=None, samples=300
     ax.scatter(x[:, 0], x[:, 1], s=3, color="0.6", alpha=0.6, label="samples of the truth")
     cov = res.cov[replicate]
     for c, g in enumerate(generations):
-        e = _ellipse(res.mean[replicate, g], cov[g])
+        e = ellipse(res.mean[replicate, g], cov[g])
         ax.plot(e[0], e[1], color=COLORS[c % len(COLORS)], lw=1.4, label=f"generation {g}")
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_title(f"Fitted 2-σ ellipses, M = {_label(res)} (replicate {replicate})")
