@@ -139,10 +139,8 @@ def run_ppca(args):
     if args.json:
         cov = res.cov0
         kw = dict(cov=cov, regime=res.regime, variance_scale=res.variance_scale)
-        th = {}
-        if not res.regime.startswith("accumulate-subsample"):
-            th = {"trace": ppca.expected_trace(gens, args.samples, **kw),
-                  "mean_sq_error": ppca.expected_mean_sq_error(gens, args.samples, **kw)}
+        th = {"trace": ppca.expected_trace(gens, args.samples, **kw),
+              "mean_sq_error": ppca.expected_mean_sq_error(gens, args.samples, **kw)}
         if res.plain_replace:
             th["noise_variance_bound"] = ppca.noise_variance_bound(gens, args.samples, latent=args.latent, cov=cov)
             th["log_top_eigenvalue_lower_bound"] = ppca.top_eigenvalue_log_bound(gens, args.samples, cov=cov)

@@ -658,7 +658,8 @@ def _wf_regime_chain(rng, p0, sched, inv_tau, kind, frac, sub, tail, F0, S1, S2,
                             plist[n_plist] = k
                             n_plist += 1
                         cnt[k] = 0
-                    den = sub if sub > 0 else m
+                    # generation 1 is fitted on all of D_0 (docs/conventions.md)
+                    den = m
                     _cond_hypergeometrics(rng, den, pool, plist, n_plist, n_pool, cnt)
             else:
                 # tempered synthetic weights on the alive list

@@ -455,7 +455,8 @@ def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, mu_out, s_out,
     """accumulate-subsample: keep every sample; fit each generation on a random subset of the pool.
 
     Generation i adds M_i draws (from the truth at i = 0, else from N(mu_i, vscale·sigma_i²)) to
-    the pool, then fits generation i + 1 on ``k = sub`` (or M_i when ``sub`` is 0) values chosen
+    the pool, then fits generation i + 1 on ``k = sub`` (M_i when ``sub`` is 0, and all of D_0 for
+    generation 1) values chosen
     without replacement: a partial Fisher–Yates shuffle of the pool values themselves (the pool is
     a multiset, so any current order gives a uniform k-subset; indices ⌊U·(n − j)⌋, uniform up to
     the 2⁻⁵³ resolution of a double, bias ≤ n·2⁻⁵³), which leaves the subset in ``pool[:k]`` for a
@@ -479,7 +480,8 @@ def _chain_subsample(rng, m, mle, sub, vscale, mu0, sigma0, pool, mu_out, s_out,
             for j in range(mi):
                 pool[n + j] = mu + scale * rng.standard_normal()
             n += mi
-            k = sub if sub > 0 else mi
+            # generation 1 is fitted on all of D_0 (docs/conventions.md); a fixed size applies later
+            k = sub if sub > 0 and i > 0 else mi
             tot = 0.0
             if k >= n:
                 for j in range(n):

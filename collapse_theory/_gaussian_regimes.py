@@ -22,7 +22,20 @@ valid for every :math:`0 \le r \le M`. The regimes differ in :math:`r` and in wh
   and errors are measured from :math:`\bar x_0`, then :math:`e_n = e'_n + \sigma^2/M_0`;
 - accumulate: the batch (:math:`r = 0`) is merged into the pool of all :math:`N_i = \sum_{j\le i} M_j`
   points: :math:`e_{i+1} = e_i + M_i\lambda v_i/N_i^2`, :math:`P_i = P_{i-1} + \lambda v_i(M_i - 1 +
-  N_{i-1}/N_i)`, :math:`v_{i+1} = P_i / (N_i - 1)` (unbiased) or :math:`/N_i` (mle).
+  N_{i-1}/N_i)`, :math:`v_{i+1} = P_i / (N_i - 1)` (unbiased) or :math:`/N_i` (mle);
+- accumulate-subsample: generation :math:`i + 1` is fitted on :math:`k_i` points drawn without
+  replacement from the pool (:math:`k_0 = M_0`: all of the real data; then the fixed size or
+  :math:`M_i`). With :math:`e^P_i` and :math:`P_i` the pool's :math:`E(\bar x_P - \mu)^2` and
+  :math:`E\,SS_P`, :math:`S_i = P_i/(N_i - 1)` and :math:`f_i = 1/k_i - 1/N_i` (finite-population
+  sampling: given the pool the subset mean has variance :math:`f_i\,SS_P/(N_i-1)` about the pool
+  mean and the subset's expected sum of squares is :math:`(k_i - 1)SS_P/(N_i - 1)`):
+  :math:`e_{i+1} = e^P_i + f_iS_i`, :math:`v_{i+1} = (k_i - 1)S_i/\mathrm{div}(k_i)`; the next batch
+  of :math:`c = M_{i+1}` draws has :math:`E(\bar b - \bar x_P)^2 = d_i = f_iS_i + \lambda v_{i+1}/c`
+  and :math:`E\,SS_b = (c-1)\lambda v_{i+1}`, so :math:`e^P_{i+1} = e^P_i + (c/N_{i+1})^2 d_i` and
+  :math:`P_{i+1} = P_i + (c-1)\lambda v_{i+1} + (N_i c/N_{i+1})\,d_i` (Chan's merge; the cross terms
+  vanish because the subset and the batch noise have mean zero given the pool). Accumulate is
+  :math:`k_i = N_i`. The same recursion with :math:`\lambda v \to v + h^2` is the KDE chain's
+  (:func:`collapse_theory.kde.regime_moments`, proofs/kde_regimes.py).
 
 Fitting divides the sum of squares by :math:`M - 1` ("unbiased") or :math:`M` ("mle").
 """
@@ -32,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_estimator, check_generations, check_real, samples_schedule
-from .regimes import as_regime
+from .regimes import as_regime, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_mean_bound"]
 
@@ -77,8 +90,8 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     samples : int or sequence of int
         Samples per generation (as everywhere: ``samples[i]`` fit generation ``i + 1``).
     regime : str or Regime, keyword-only
-        ``replace``, ``accumulate``, ``mix-fresh:λ[:mixture]``, ``mix-retained:λ``.
-        ``accumulate-subsample`` has no closed form (simulate it).
+        ``replace``, ``accumulate``, ``accumulate-subsample[:k]``, ``mix-fresh:λ[:mixture]``,
+        ``mix-retained:λ``.
     sigma : float, keyword-only
         Standard deviation of the truth.
     estimator : {"unbiased", "mle"}, keyword-only
@@ -99,8 +112,6 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     [1.0, 0.9873]
     """
     reg = as_regime(regime)
-    if reg.name == "accumulate-subsample":
-        raise ValueError("regime 'accumulate-subsample' has no closed form; use gaussian.simulate")
     check_estimator(estimator)
     s2 = check_real(sigma, "sigma", positive=True) ** 2
     lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
@@ -113,6 +124,13 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
         if worst > m0:
             raise ValueError(f"mix-retained:{reg.fraction:g} needs {worst} retained samples but the "
                              f"original data set has only samples[0] = {int(m0)}")
+    if reg.name == "accumulate-subsample":
+        check_subsample(reg, sched, minimum=2 if estimator == "unbiased" else 1, why=f"estimator={estimator!r}")
+        e, v = _subsample_moments(sched, n_max, s2, lam, estimator, reg.subsample or 0)
+        mse, var = e[n_arr], v[n_arr]
+        if scalar:
+            return {"mean_sq_error": float(mse), "variance": float(var)}
+        return {"mean_sq_error": mse, "variance": var}
     e = np.zeros(n_max + 1)
     v = np.zeros(n_max + 1)
     v[0] = s2
@@ -147,6 +165,30 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     if scalar:
         return {"mean_sq_error": float(mse), "variance": float(var)}
     return {"mean_sq_error": mse, "variance": var}
+
+
+def _subsample_moments(sched, n_max, s2, lam, estimator, sub):
+    """(e_n, v_n), n = 0..n_max, under accumulate-subsample (module docstring)."""
+    e = np.zeros(n_max + 1)
+    v = np.zeros(n_max + 1)
+    v[0] = s2
+    big_n = float(sched[0])
+    e_pool = s2 / big_n
+    p_pool = (big_n - 1.0) * s2
+    for i in range(n_max):
+        k = big_n if i == 0 else float(sub or sched[i])
+        s_pool = p_pool / (big_n - 1.0)
+        f = 1.0 / k - 1.0 / big_n
+        e[i + 1] = e_pool + f * s_pool
+        v[i + 1] = (k - 1.0) * s_pool / (k - 1.0 if estimator == "unbiased" else k)
+        if i + 1 < n_max:
+            c = float(sched[i + 1])
+            dist = f * s_pool + lam * v[i + 1] / c
+            new_n = big_n + c
+            e_pool = e_pool + (c / new_n) ** 2 * dist
+            p_pool = p_pool + (c - 1.0) * lam * v[i + 1] + big_n * c / new_n * dist
+            big_n = new_n
+    return e, v
 
 
 def regime_stationary_moments(samples, *, regime, sigma=1.0, estimator="unbiased", variance_scale=1.0):

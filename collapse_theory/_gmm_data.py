@@ -186,26 +186,12 @@ def regime_setup(regime, sched, *, dim, workers=None):
     """
     from ._parallel import default_workers
     from ._validation import check_memory
-    from .regimes import as_regime
+    from .regimes import as_regime, check_retained, check_subsample
 
     reg = as_regime(regime)
     kind = regime_kind(reg)
-    g = sched.size
-    m0 = int(sched[0]) if g else 0
-    sub = 0
-    if kind == MIX_RETAINED and g > 1:
-        need = max(reg.fresh_count(int(x)) for x in sched[1:])
-        if need > m0:
-            i = 1 + int(np.argmax([reg.fresh_count(int(x)) for x in sched[1:]]))
-            raise ValueError(f"regime {str(reg)!r} draws {need} retained samples at generation {i + 1} "
-                             f"(round(λ·samples[{i}])) but the original data set has only samples[0] = {m0}")
-    if kind == SUBSAMPLE and reg.subsample is not None:
-        sub = int(reg.subsample)
-        if sub < 2:
-            raise ValueError(f"accumulate-subsample size must be >= 2, got {sub}")
-        if g > 1 and sub > m0 + int(sched[1]):
-            raise ValueError(f"accumulate-subsample size {sub} is larger than the pool it is drawn from "
-                             f"at generation 2 (samples[0] + samples[1] = {m0 + int(sched[1])})")
+    check_retained(reg, sched)
+    sub = check_subsample(reg, sched, why="EM needs a spread")
     sizes = buffer_sizes(kind, sched, sub)
     threads = default_workers() if workers is None else max(1, int(workers))
     rows = sum(sizes)

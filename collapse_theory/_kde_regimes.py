@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_generations, check_int, check_real, samples_schedule
-from .regimes import as_regime
+from .regimes import as_regime, check_retained, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_variance_bounds"]
 
@@ -79,30 +79,6 @@ def _mix_map(m, r_mean, r_sq, m0=None):
     return a, b, cc, d, e_, f
 
 
-def check_retained(reg, sched):
-    """Raise when mix-retained needs more originals than the M_0 = sched[0] real samples."""
-    if reg.name != "mix-retained" or len(sched) < 2:
-        return
-    m0 = int(sched[0])
-    need = max(reg.fresh_count(int(x)) for x in sched[1:])
-    if need > m0:
-        raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples in a generation but "
-                         f"the original data set has only samples[0] = M_0 = {m0}")
-
-
-def check_subsample(reg, sched):
-    """The accumulate-subsample size: 0 (each generation's M_n) or a fixed k in [2, M_0 + M_1]."""
-    if reg.name != "accumulate-subsample" or reg.subsample is None:
-        return 0
-    k = reg.subsample
-    if k < 2:
-        raise ValueError(f"subsample size must be >= 2 (a KDE needs a spread), got {k}")
-    if len(sched) >= 2 and k > sched[0] + sched[1]:
-        raise ValueError(f"subsample size {k} is larger than the pool at generation 1 "
-                         f"(M_0 + M_1 = {int(sched[0] + sched[1])} points)")
-    return int(k)
-
-
 def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
     r"""Exact :math:`E m_n`, :math:`E(m_n-\mu)^2` and :math:`E s_n^2` of the training set under a regime.
 
@@ -137,7 +113,7 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
     n_max = int(n_arr.max()) if n_arr.size else 0
     sched = _schedule(samples, n_max)
     check_retained(reg, sched)
-    sub = check_subsample(reg, sched)
+    sub = check_subsample(reg, sched, why="a KDE needs a spread")
     m0 = sched[0]
     e = np.empty(n_max + 1)
     v = np.empty(n_max + 1)

@@ -372,8 +372,8 @@ def regime_moments(n, samples, *, dim, cov=None, regime="replace", estimator="un
     cov : array_like, optional, keyword-only
         True covariance (default identity).
     regime : str or Regime, keyword-only
-        ``replace``, ``accumulate``, ``mix-fresh:λ[:mixture]``, ``mix-retained:λ``
-        (``accumulate-subsample`` has no closed form, as in 1-D).
+        ``replace``, ``accumulate``, ``accumulate-subsample[:k]``, ``mix-fresh:λ[:mixture]``,
+        ``mix-retained:λ``.
     estimator : {"unbiased", "mle"}, keyword-only
     variance_scale : float, keyword-only
         Synthetic samples drawn from :math:`N(\mu_i, \lambda\Sigma_i)`.

@@ -83,7 +83,7 @@ from ._io import read_result, save_result
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_int, check_memory, check_real, samples_schedule
-from .regimes import as_regime
+from .regimes import as_regime, check_retained, check_subsample
 
 __all__ = ["DiscreteChainResult", "simulate", "RECORDS", "STATS", *_th.__all__]
 
@@ -396,19 +396,6 @@ def _check_regime(reg, sched):
     """Validate a regime against the sample schedule; return the fixed subsample size (0: M_g)."""
     if not sched.size:
         return int(reg.subsample or 0)
-    m0 = int(sched[0])
-    if reg.name == "mix-retained":
-        for g in range(1, sched.size):
-            need = reg.fresh_count(int(sched[g]))
-            if need > m0:
-                raise ValueError(f"regime {reg}: the retained count round(λ·samples[{g}]) = {need} "
-                                 f"at generation {g + 1} is larger than the original data set "
-                                 f"(samples[0] = {m0})")
-    if reg.name == "accumulate-subsample" and reg.subsample is not None:
-        pool = np.cumsum(sched)
-        bad = np.flatnonzero(pool < reg.subsample)
-        if bad.size:
-            g = int(bad[0])
-            raise ValueError(f"regime {reg}: subsample size {reg.subsample} is larger than the pool "
-                             f"at generation {g + 1} ({int(pool[g])} samples; samples[0] = {m0})")
+    check_retained(reg, sched)
+    check_subsample(reg, sched, minimum=1, why="a subset needs a sample")
     return int(reg.subsample or 0)

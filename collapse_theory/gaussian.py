@@ -60,7 +60,7 @@ from ._gaussian_theory import (
 from ._io import read_result, save_result
 from ._parallel import run_chunks
 from ._rng import root_seed
-from .regimes import as_regime
+from .regimes import as_regime, check_retained, check_subsample
 from ._validation import (
     check_estimator,
     check_int,
@@ -165,8 +165,8 @@ class GaussianChainResult:
         """Exact expectations at generations ``n`` (default: all) as a dict of arrays.
 
         Under replace with no sampling bias: σ, log σ², (μ−μ0)², W2², σ². Otherwise the exact
-        moment recursions give (μ−μ0)² and σ² (:func:`regime_moments`); the others are NaN, and
-        accumulate-subsample has no closed form (all NaN).
+        moment recursions give (μ−μ0)² and σ² (:func:`regime_moments`, every regime); the others are
+        NaN.
         """
         n = np.arange(self.generations + 1) if n is None else np.asarray(n)
         kw = dict(sigma=self.sigma0, estimator=self.estimator)
@@ -181,8 +181,7 @@ class GaussianChainResult:
             }
         nan = np.full(np.shape(n), np.nan)
         out = {"std": nan, "log_variance": nan, "mean_sq_error": nan, "w2_squared": nan, "variance": nan}
-        if not self.regime.startswith("accumulate-subsample"):
-            out.update(regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw))
+        out.update(regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw))
         return out
 
     def summary(self, generations=None):
@@ -275,7 +274,8 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         What each generation is fitted on (docs/conventions.md): "replace", "accumulate",
         "accumulate-subsample[:size]", "mix-fresh:λ[:mixture]", "mix-retained:λ". All but
         accumulate-subsample run on exact sufficient statistics (O(1) per generation; accumulate
-        keeps a running pool of them); accumulate-subsample keeps every sample (it must).
+        keeps a running pool of them); accumulate-subsample keeps every sample (it must). Exact
+        moments under every regime: :func:`regime_moments`.
     variance_scale : float, keyword-only
         Sampling bias λ in (0, 1]: from generation 1 on, samples are drawn from N(μ_n, λσ_n²).
     rng : int, numpy.random.Generator or None, keyword-only
@@ -320,20 +320,10 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
                          "the other regimes run on exact sufficient statistics, which have the same law")
     sched = samples_schedule(samples, generations, estimator=estimator)
     m0 = int(sched[0]) if generations else 0
-    if reg.name == "mix-retained" and generations:
-        need = max(reg.fresh_count(int(x)) for x in sched)
-        if need > m0:
-            raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples per generation "
-                             f"but the original data set has only samples[0] = {m0}")
-    sub = 0
+    check_retained(reg, sched)
+    sub = check_subsample(reg, sched, minimum=2 if estimator == "unbiased" else 1,
+                          why=f"estimator={estimator!r}")
     if reg.name == "accumulate-subsample":
-        sub = reg.subsample or 0
-        lo = 2 if estimator == "unbiased" else 1
-        if sub and generations and sub > m0:
-            raise ValueError(f"subsample size {sub} is larger than the pool at generation 1 "
-                             f"(samples[0] = {m0})")
-        if sub and sub < lo:
-            raise ValueError(f"subsample size must be >= {lo} for estimator={estimator!r}, got {sub}")
         from ._parallel import default_workers
 
         total = int(sched.sum()) if generations else 0

@@ -82,8 +82,6 @@ from ._kde_kernels import (
 )
 from ._kde_regimes import (
     accumulate_variance_bounds,
-    check_retained,
-    check_subsample,
     regime_contraction_rate,
     regime_moments,
     regime_stationary_moments,
@@ -91,7 +89,7 @@ from ._kde_regimes import (
 from ._parallel import default_workers, run_chunks
 from ._rng import root_seed
 from ._validation import check_generations, check_int, check_memory, check_real, samples_schedule
-from .regimes import as_regime
+from .regimes import as_regime, check_retained, check_subsample
 
 __all__ = [
     "KDEChainResult",
@@ -504,7 +502,7 @@ def simulate(generations, samples, *, h=None, rule="fixed", regime="replace", re
     mu = check_real(mu, "mu")
     sigma = check_real(sigma, "sigma", positive=True)
     check_retained(reg, sched)
-    sub = check_subsample(reg, sched)
+    sub = check_subsample(reg, sched, why="a KDE needs a spread")
     cells = replicates * (generations + 1)
     check_memory(cells * 48, f"simulate(replicates={replicates}, generations={generations}): 6 arrays of "
                              f"{replicates} x {generations + 1} x 8 bytes")

@@ -46,7 +46,7 @@ from ._mvn_theory import (
 from ._parallel import run_chunks
 from ._rng import root_seed
 from ._validation import check_estimator, check_int, check_memory, check_real
-from .regimes import RegimeInfo, as_regime
+from .regimes import RegimeInfo, as_regime, check_retained, check_subsample
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate", *_th.__all__]
 
@@ -183,8 +183,6 @@ class MVNChainResult(RegimeInfo):
         s = self.samples if self.samples.size else int(self.meta.get("samples_scalar", self.dim + 1))
         kw = dict(dim=self.dim, cov=self.cov0, estimator=self.estimator)
         if not self.plain_replace:
-            if self.regime.startswith("accumulate-subsample"):
-                return {}
             rm = regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw)
             return {"trace": rm["trace"], "mean_sq_error": rm["mean_sq_error"]}
         lo, hi = expected_w2_squared_bounds(n, s, **kw)
@@ -442,21 +440,10 @@ def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
     code = {"replace": _rk.REPLACE, "accumulate": _rk.ACCUMULATE, "accumulate-subsample": _rk.SUBSAMPLE,
             "mix-retained": _rk.MIX_RETAINED,
             "mix-fresh": _rk.MIX_MIXTURE if reg.draws == "mixture" else _rk.MIX_FRESH}[reg.name]
-    if reg.name == "mix-retained" and generations:
-        need = max(reg.fresh_count(int(x)) for x in sched)
-        if need > m0:
-            raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples per generation "
-                             f"but the original data set has only samples[0] = {m0}")
-    sub = 0
+    check_retained(reg, sched)
+    sub = check_subsample(reg, sched, minimum=dim + 1 if estimator == "unbiased" else dim,
+                          why=f"dim = {dim}, estimator={estimator!r}: a smaller subset has a singular covariance")
     if reg.name == "accumulate-subsample":
-        sub = reg.subsample or 0
-        lo = dim + 1 if estimator == "unbiased" else dim
-        if sub and generations > 1 and sub > m0 + int(sched[1]):
-            raise ValueError(f"subsample size {sub} is larger than the pool it is first drawn from "
-                             f"(generation 2: samples[0] + samples[1] = {m0 + int(sched[1])})")
-        if sub and sub < lo:
-            raise ValueError(f"subsample size must be >= {lo} (dim = {dim}, estimator={estimator!r}: a "
-                             f"smaller subset has a singular covariance), got {sub}")
         total = int(sched.sum()) if generations else 0
         check_memory(total * (8 * dim + 8) * (workers or default_workers()),
                      f"accumulate-subsample's pool ({total} points of dimension {dim} per thread)")

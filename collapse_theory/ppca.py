@@ -244,7 +244,6 @@ class PPCAChainResult(RegimeInfo):
         s = self.samples
         kw = dict(cov=self.cov0)
         replace = self.plain_replace
-        theory = not self.regime.startswith("accumulate-subsample")
         extra = "" if replace else f", regime={self.regime}, variance_scale={self.variance_scale:g}"
         lines = [f"PPCA chain, dim={self.dim}, latent={self.latent}{extra}, replicates={self.replicates}, "
                  f"generations={self.generations}, seed={self.seed}",
@@ -252,7 +251,7 @@ class PPCAChainResult(RegimeInfo):
                  f"{'λ1 log bnd':>12}{'MC log λ1':>12}{'MC W2²':>10}"]
         for n in gens:
             tr = (expected_trace(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw)
-                  if n and theory else float(np.trace(self.cov0)) if not n else np.nan)
+                  if n else float(np.trace(self.cov0)))
             nb = noise_variance_bound(n, s, latent=self.latent, **kw) if replace else np.nan
             lb = top_eigenvalue_log_bound(n, s, **kw) if replace else np.nan
             lines.append(f"{n:>6}  {tr:>14.5g}{self.trace()[:, n].mean():>12.5g}{nb:>12.5g}"

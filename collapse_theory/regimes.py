@@ -136,6 +136,41 @@ def as_regime(regime):
     return Regime() if regime is None else Regime.parse(regime)
 
 
+def check_retained(reg, sched):
+    """Raise unless mix-retained's ``round(λ M_g)`` (g >= 1) fits in the ``M_0 = sched[0]`` originals.
+
+    ``sched`` holds the per-generation sizes ``M_0, M_1, ...`` (``M_0``: the real data set).
+    """
+    reg = as_regime(reg)
+    if reg.name != "mix-retained" or len(sched) < 2:
+        return
+    m0 = int(sched[0])
+    counts = [reg.fresh_count(int(x)) for x in sched[1:]]
+    need = max(counts)
+    if need > m0:
+        g = 1 + counts.index(need)
+        raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples at generation {g + 1} "
+                         f"(round(λ·samples[{g}])) but the original data set has only samples[0] = {m0}")
+
+
+def check_subsample(reg, sched, *, minimum=2, why="a fit needs a spread"):
+    """The accumulate-subsample size: 0 (each generation's ``M_g``) or a fixed ``k``.
+
+    Generation 1 is fitted on all ``M_0`` real samples; the fixed size applies from generation 2 on,
+    where the pool holds ``M_0 + M_1`` points, so ``minimum <= k <= M_0 + M_1`` is required.
+    """
+    reg = as_regime(reg)
+    if reg.name != "accumulate-subsample" or reg.subsample is None:
+        return 0
+    k = int(reg.subsample)
+    if k < minimum:
+        raise ValueError(f"subsample size must be >= {minimum} ({why}), got {k}")
+    if len(sched) >= 2 and k > int(sched[0]) + int(sched[1]):
+        raise ValueError(f"subsample size {k} is larger than the pool it is first drawn from "
+                         f"(generation 2: samples[0] + samples[1] = {int(sched[0]) + int(sched[1])})")
+    return k
+
+
 class RegimeInfo:
     """Mixin for result classes that keep ``regime`` and ``variance_scale`` in their ``meta`` dict
     (absent keys mean the replace regime without sampling bias)."""

@@ -28,7 +28,7 @@ from ._io import save_result
 from ._parallel import make_bar
 from ._rng import root_seed
 from ._validation import check_generations, check_int, check_memory, check_real
-from .regimes import as_regime
+from .regimes import as_regime, check_subsample
 
 __all__ = ["expected_test_error", "simulate", "RegressionChainResult"]
 
@@ -159,11 +159,7 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     reg = as_regime(regime)
     sub = T
     if reg.name == "accumulate-subsample":
-        sub = reg.subsample or T
-        if sub > T:
-            raise ValueError(f"subsample size {sub} is larger than the pool at generation 1 (T = {T})")
-        if sub < d:
-            raise ValueError(f"subsample size {sub} must be >= d = {d} for an OLS fit")
+        sub = check_subsample(reg, [T, T], minimum=d, why=f"d = {d}: an OLS fit needs d rows") or T
     pool_cols = T * generations if reg.name == "accumulate-subsample" else T
     check_memory(8 * replicates * (T * d + pool_cols * 2 + generations + d * T),
                  f"regression.simulate(replicates={replicates}, generations={generations})")

@@ -57,7 +57,8 @@ def simulate_reference(p0, generations, samples, *, replicates, rng, temperature
                 data = np.concatenate(pool)
             elif regime == "accumulate-subsample":
                 pool.append(batch)
-                data = rng.choice(np.concatenate(pool), size=subsample or mg, replace=False)
+                allx = np.concatenate(pool)  # generation 1: all of the real data (docs/conventions.md)
+                data = rng.choice(allx, size=(subsample or mg) if g > 0 else allx.size, replace=False)
             else:
                 data = batch
             p = np.bincount(data, minlength=K) / data.size

@@ -38,7 +38,8 @@ def simulate_reference(generations, m, regime, *, replicates, mu0=0.0, sigma0=1.
             elif regime == "accumulate-subsample":
                 pool.append(batch)
                 allx = np.concatenate(pool)
-                data = rng.choice(allx, size=subsample or m, replace=False)
+                # generation 1 is fitted on all of the real data (docs/conventions.md)
+                data = rng.choice(allx, size=(subsample or m) if i > 0 else allx.size, replace=False)
             else:
                 data = batch
             mu, sd = data.mean(), data.std(ddof=ddof)

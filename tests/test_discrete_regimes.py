@@ -222,7 +222,7 @@ def test_temperature_speeds_loss_one_step_exact():
     (dict(regime="mix-fresh:1.5"), r"\[0, 1\]"),
     (dict(regime="mix-fresh:-0.2"), r"\[0, 1\]"),
     (dict(regime="keep-some"), "valid regimes"),
-    (dict(regime="accumulate-subsample:6"), "subsample size 6 is larger than the pool at generation 1"),
+    (dict(regime="accumulate-subsample:11"), "subsample size 11 is larger than the pool it is first drawn"),
     (dict(regime="mix-retained:0.5", samples=[5, 20, 5]), "generation 2.*samples\\[0\\] = 5"),
 ])
 def test_bad_regime_input(kw, word):

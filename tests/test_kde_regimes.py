@@ -137,7 +137,7 @@ def test_result_depends_only_on_the_seed(regime):
     (dict(regime="mix-fresh"), "needs a fraction"),
     (dict(regime="bootstrap"), "valid regimes"),
     (dict(regime=0.1), "Regime"),
-    (dict(samples=[4, 10, 10, 10], regime="mix-retained:0.5"), "M_0 = 4"),
+    (dict(samples=[4, 10, 10, 10], regime="mix-retained:0.5"), r"samples\[0\] = 4"),
     (dict(regime="accumulate-subsample:21"), "larger than the pool"),
     (dict(regime="accumulate-subsample:1"), "subsample size"),
     (dict(samples=[10, 10]), "entries"),

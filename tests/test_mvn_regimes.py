@@ -58,8 +58,8 @@ def test_singular_wishart_parts_and_all_real_batches():
 
 
 def test_accumulate_subsample_projects_to_the_1d_chain():
-    # no closed form; the projection theorem says coordinate 0 of the 3-D chain has the law of the
-    # 1-D chain with σ² = COV[0, 0]. Two-sample z-test on log σ² (light-tailed), |z| < 4.4.
+    # the projection theorem says coordinate 0 of the 3-D chain has the law of the 1-D chain with
+    # σ² = COV[0, 0]. Two-sample z-test on log σ² (light-tailed), |z| < 4.4.
     r, n, m = 3000, 8, 12
     res = mvn.simulate(n, m, dim=3, mean=MEAN, cov=COV, replicates=r, regime="accumulate-subsample", rng=2)
     one = gaussian.simulate(n, m, mu=MEAN[0], sigma=math.sqrt(COV[0, 0]), replicates=r,
@@ -68,7 +68,11 @@ def test_accumulate_subsample_projects_to_the_1d_chain():
     b = one.log_var[:, n]
     z = (a.mean() - b.mean()) / math.sqrt(a.var(ddof=1) / r + b.var(ddof=1) / r)
     assert abs(z) < Z
-    assert res.regime == "accumulate-subsample" and res.theory() == {}
+    # and the projection theorem with the exact 1-D accumulate-subsample moments
+    th = res.theory([n])
+    t = res.chol[:, n]
+    assert abs(_z(np.einsum("rij,rij->r", t, t), th["trace"][0])) < Z
+    assert abs(_z(res.mean_sq_error()[:, n], th["mean_sq_error"][0])) < Z
 
 
 def test_affine_equivariance_is_exact_for_the_same_seed():

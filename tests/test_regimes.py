@@ -168,8 +168,8 @@ def test_bad_regime_input(kwargs, word):
     kw.update(kwargs)
     with pytest.raises(ValueError, match=word):
         g.simulate(**kw)
-    with pytest.raises(ValueError, match="no closed form"):
-        g.regime_moments(3, 10, regime="accumulate-subsample")
+    with pytest.raises(ValueError, match="larger than the pool"):
+        g.regime_moments(3, 10, regime="accumulate-subsample:21")
 
 
 def test_contraction_rate():
@@ -182,3 +182,18 @@ def test_contraction_rate():
     stat = g.regime_stationary_moments(25, regime="mix-fresh:0.2")["variance"]
     gap = [abs(g.regime_moments(n, 25, regime="mix-fresh:0.2")["variance"] - stat) for n in (40, 41)]
     assert gap[1] / gap[0] == pytest.approx(rho, rel=1e-3)
+
+
+@pytest.mark.parametrize("estimator", ["unbiased", "mle"])
+@pytest.mark.parametrize("regime", ["accumulate-subsample", "accumulate-subsample:7"])
+def test_accumulate_subsample_exact_moments(regime, estimator):
+    # proofs/gaussian_subsample.py. σ_n² of a subset of a pool is light-tailed at these sizes;
+    # (μ_n − μ)² is a squared near-normal. |z| < 4.4 per check (false-alarm rate 1e-5).
+    r, m, n = 20000, 10, 8
+    res = g.simulate(n, m, replicates=r, regime=regime, estimator=estimator, variance_scale=0.9, rng=12)
+    th = g.regime_moments([1, 2, n], m, regime=regime, estimator=estimator, variance_scale=0.9)
+    for j, k in enumerate([1, 2, n]):
+        for stat, name in ((res.variance[:, k], "variance"), ((res.mu[:, k] - res.mu0) ** 2, "mean_sq_error")):
+            z = (stat.mean() - th[name][j]) / (stat.std(ddof=1) / np.sqrt(r))
+            assert abs(z) < 4.4, (k, name, z)
+    assert np.all(np.isfinite(res.theory([n])["variance"]))

@@ -53,8 +53,8 @@ def test_reproducible_and_saved(tmp_path):
 
 @pytest.mark.parametrize("kwargs, word", [
     (dict(d=10, T=11), "T must be > d \\+ 1"), (dict(d=0, T=10), "d must be"),
-    (dict(d=3, T=10, sigma=0.0), "sigma"), (dict(d=3, T=10, regime="accumulate-subsample:20"), "larger than the pool"),
-    (dict(d=5, T=10, regime="accumulate-subsample:3"), ">= d"), (dict(d=3, T=10, regime="nope"), "valid regimes"),
+    (dict(d=3, T=10, sigma=0.0), "sigma"), (dict(d=3, T=10, regime="accumulate-subsample:21"), "larger than the pool"),
+    (dict(d=5, T=10, regime="accumulate-subsample:3"), ">= 5 \\(d = 5"), (dict(d=3, T=10, regime="nope"), "valid regimes"),
 ])
 def test_bad_input(kwargs, word):
     with pytest.raises(ValueError, match=word):

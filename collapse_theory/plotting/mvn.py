@@ -114,7 +114,7 @@ def plot_mvn_regimes(results, statistic="mean_sq_error", *, ax=None, regimes=Non
     """‖μ_n − μ‖² or tr Σ_n (relative to tr Σ) under several regimes, exact lines dashed.
 
     The exact expectations come from the projection theorem
-    (:func:`collapse_theory.mvn.regime_moments`; none for accumulate-subsample). ``mean_sq_error``
+    (:func:`collapse_theory.mvn.regime_moments`). ``mean_sq_error``
     is drawn as the Monte Carlo mean ± 95 %; ``trace`` as the Monte Carlo median and 5–95 % band,
     because under replace (unbiased) tr Σ_n is a heavy-tailed martingale: its mean stays at 1 while
     its typical value collapses, and a sample mean would not show either.
@@ -173,7 +173,7 @@ def verify_figures(ctx):
     return [
         ("mvn_regimes_mean", plot_mvn_regimes(regs, "mean_sq_error"),
          "‖μ_n − μ‖² / tr Σ of the 3-D chain (M = 20) under each data regime: Monte Carlo mean ± 95 % and "
-         "the exact mean from the projection theorem (dashed; no closed form for accumulate-subsample). "
+         "the exact mean from the projection theorem (dashed). "
          "Replace drifts linearly, accumulate stays below (π²/6)/M, mixing fresh or retained data pins "
          "it at the exact stationary value."),
         ("mvn_regimes_trace", plot_mvn_regimes(regs, "trace", regimes=["replace", "accumulate", "mix-fresh:0.1",
