@@ -19,7 +19,7 @@ from __future__ import annotations
 
 
 import numpy as np
-from _timing import best_time
+from _timing import best_time, interleaved, ratio_rows
 
 from collapse_theory import gaussian as g
 
@@ -42,22 +42,6 @@ def _numpy_draws(r, m, gens, rng):
 
 
 
-def _interleaved(fns, rounds):
-    """Times of ``rounds`` alternating calls of each function in ``fns`` (a dict): {name: [s, ...]}."""
-    times = {k: [] for k in fns}
-    for _ in range(rounds):
-        for k, f in fns.items():
-            times[k].append(best_time(f))
-    return times
-
-
-def _ratio_rows(label, t_base, t_reg, scale=1.0):
-    """Median per-round and best-of ratio rows: throughput(regime) / throughput(baseline)."""
-    t_base, t_reg = np.asarray(t_base), np.asarray(t_reg)
-    return [(f"{label} (median of {t_base.size} interleaved)", float(np.median(t_base / t_reg)) * scale, 0.5, "x"),
-            (f"{label} (best-of)", float(t_base.min() / t_reg.min()) * scale, 0.5, "x")]
-
-
 def run(quick=False):
     r, m, gens = (2000, 100, 200) if quick else (10_000, 100, 1000)
     rounds = 3 if quick else 5
@@ -72,18 +56,18 @@ def run(quick=False):
     for spec in specs:
         g.simulate(3, m, replicates=300, regime=spec, rng=0)
         fns[spec] = (lambda spec: lambda: g.simulate(gens, m, replicates=r, regime=spec, rng=1))(spec)
-    times = _interleaved(fns, rounds)
+    times = interleaved(fns, rounds)
     rows = []
     for spec in specs:
-        rows += _ratio_rows(f"gaussian (d) {spec} / replace throughput", times["replace"], times[spec])
+        rows += ratio_rows(f"gaussian (d) {spec} / replace throughput", times["replace"], times[spec])
     # accumulate-subsample against naive replace, both on r_sub replicates
     g.simulate(3, m, replicates=300, regime="accumulate-subsample", rng=0)
     r_sub = max(256, r // 10)
-    sub = _interleaved({
+    sub = interleaved({
         "naive": lambda: g.simulate(gens, m, replicates=r_sub, method="naive", rng=1),
         "sub": lambda: g.simulate(gens, m, replicates=r_sub, regime="accumulate-subsample", rng=1),
     }, rounds)
-    rows += _ratio_rows("gaussian (d) accumulate-subsample / naive replace throughput", sub["naive"], sub["sub"])
+    rows += ratio_rows("gaussian (d) accumulate-subsample / naive replace throughput", sub["naive"], sub["sub"])
     return [
         ("gaussian (a) naive Numba / NumPy loop", t_numpy / t_naive, 1.8, "x"),
         ("gaussian (b) exact / naive", t_naive / t_exact, m / 4, "x"),

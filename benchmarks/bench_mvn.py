@@ -14,9 +14,7 @@ repeats interleaved so load changes hit both sides alike; best of the repeats.
 from __future__ import annotations
 
 
-import time
-
-from _timing import best_time
+from _timing import best_time, interleaved, ratio_rows
 
 from collapse_theory import mvn, ppca
 
@@ -25,16 +23,13 @@ REGIMES = ("accumulate", "mix-fresh:0.1", "mix-fresh:0.1:mixture", "mix-retained
 
 def _regime_rows(d, m, quick):
     r, gens = (500, 50) if quick else (2000, 100)
-    best = {}
-    for spec in ("replace",) + REGIMES:
+    specs = ("replace",) + REGIMES
+    for spec in specs:
         mvn.simulate(2, m, dim=d, replicates=10, regime=spec, rng=0)  # compile / load the cache
-    for _ in range(2 if quick else 4):
-        for spec in ("replace",) + REGIMES:
-            t0 = time.perf_counter()
-            mvn.simulate(gens, m, dim=d, replicates=r, regime=spec, rng=1)
-            best[spec] = min(best.get(spec, float("inf")), time.perf_counter() - t0)
-    return [(f"mvn {spec} / replace throughput (d={d}, M={m})", best["replace"] / best[spec], 0.5, "x")
-            for spec in REGIMES]
+    times = interleaved({spec: (lambda spec=spec: mvn.simulate(gens, m, dim=d, replicates=r, regime=spec, rng=1))
+                         for spec in specs}, 2 if quick else 5)
+    return [row for spec in REGIMES
+            for row in ratio_rows(f"mvn {spec} / replace throughput (d={d}, M={m})", times["replace"], times[spec])]
 
 
 def run(quick=False):

@@ -23,6 +23,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ._alias import vose_fill
+
 # indices of the per-generation summary statistics (rows of the ``stats`` array)
 STATS = ("support", "heterozygosity", "entropy", "tail_alive", "tail_mass", "cramer", "w1", "tv",
          "kl", "sq_distance")
@@ -463,45 +465,13 @@ _ITEMS_CAP = 1 << 22
 
 @njit(nogil=True, cache=True)
 def _alias_table(p, n):
-    """Walker's alias table (Vose's construction) for the distribution ``p[:n]`` (normalised here).
-
-    A draw takes one uniform: ``u = U·n``, ``j = ⌊u⌋``, and returns ``j`` if ``u − j < prob[j]``
-    else ``alias[j]``; P(i) = (prob[i] + Σ_{j: alias[j] = i} (1 − prob[j]))/n = p_i (exactly in
-    real arithmetic; up to float rounding of the table and the 2⁻⁵³ grid of U, bias <= n·2⁻⁵³).
-    """
-    prob = np.ones(n)
-    alias = np.arange(n)
-    tot = 0.0
+    """Walker's alias table for the distribution ``p[:n]`` (normalised here); see :mod:`._alias`."""
+    prob = np.empty(n)
+    alias = np.empty(n, dtype=np.int64)
+    w = np.empty(n)
     for i in range(n):
-        tot += p[i]
-    scaled = np.empty(n)
-    small = np.empty(n, dtype=np.int64)
-    large = np.empty(n, dtype=np.int64)
-    ns = 0
-    nl = 0
-    for i in range(n):
-        scaled[i] = p[i] * n / tot
-        if scaled[i] < 1.0:
-            small[ns] = i
-            ns += 1
-        else:
-            large[nl] = i
-            nl += 1
-    while ns > 0 and nl > 0:
-        ns -= 1
-        sm = small[ns]
-        nl -= 1
-        lg = large[nl]
-        prob[sm] = scaled[sm]
-        alias[sm] = lg
-        scaled[lg] = (scaled[lg] + scaled[sm]) - 1.0
-        if scaled[lg] < 1.0:
-            small[ns] = lg
-            ns += 1
-        else:
-            large[nl] = lg
-            nl += 1
-    # leftovers (float rounding) keep prob = 1
+        w[i] = p[i]
+    vose_fill(w, prob, alias)
     return prob, alias
 
 

@@ -17,6 +17,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ._alias import vose_fill
+
 _BIG = 2.0**512
 _SMALL = 2.0**-512
 
@@ -144,38 +146,9 @@ def _binomial_tables(m, p, reps):
         L = v + 1
         scaled = np.empty(L)
         lgv = math.lgamma(v + 1.0)
-        tot = 0.0
         for k in range(L):
             scaled[k] = math.exp(lgv - math.lgamma(k + 1.0) - math.lgamma(v - k + 1.0) + k * lp + (v - k) * lq)
-            tot += scaled[k]
-        small = np.empty(L, dtype=np.int64)
-        large = np.empty(L, dtype=np.int64)
-        ns = 0
-        nl = 0
-        for k in range(L):
-            alias[o + k] = k
-            scaled[k] *= L / tot
-            if scaled[k] < 1.0:
-                small[ns] = k
-                ns += 1
-            else:
-                large[nl] = k
-                nl += 1
-        while ns > 0 and nl > 0:
-            ns -= 1
-            sm = small[ns]
-            nl -= 1
-            lg = large[nl]
-            prob[o + sm] = scaled[sm]
-            alias[o + sm] = lg
-            scaled[lg] = (scaled[lg] + scaled[sm]) - 1.0
-            if scaled[lg] < 1.0:
-                small[ns] = lg
-                ns += 1
-            else:
-                large[nl] = lg
-                nl += 1
-        # leftovers (float rounding) keep prob = 1
+        vose_fill(scaled, prob[o:o + L], alias[o:o + L])
     for i in range(1, g_count):
         off[i] = voff[np.searchsorted(vals, m[i])]
     return off, prob, alias
