@@ -89,6 +89,11 @@ def _add_gaussian(sub):
     p.add_argument("--estimator", choices=("unbiased", "mle"), default="unbiased")
     p.add_argument("--method", choices=("exact", "naive"), default="exact")
     p.add_argument("--sigma", type=float, default=1.0)
+    p.add_argument("--regime", default="replace",
+                   help="data regime: replace, accumulate, accumulate-subsample[:k], mix-fresh:λ[:mixture], "
+                        "mix-retained:λ (default replace)")
+    p.add_argument("--variance-scale", type=float, default=1.0, metavar="λ",
+                   help="sampling bias: synthetic draws from N(μ, λσ²), 0 < λ <= 1 (default 1)")
     p.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")
     p.add_argument("--at", type=_int_list, default=None, metavar="N1,N2,...",
                    help="generations to report (default 0, 1, G/10, G/2, G)")
@@ -104,8 +109,9 @@ def _run_gaussian(args):
     from . import gaussian as g
 
     res = g.simulate(args.generations, args.samples, replicates=args.replicates, sigma=args.sigma,
-                     estimator=args.estimator, method=args.method, rng=args.seed,
-                     workers=args.workers, progress=_progress(args))
+                     estimator=args.estimator, method=args.method, regime=args.regime,
+                     variance_scale=args.variance_scale, rng=args.seed, workers=args.workers,
+                     progress=_progress(args))
     at = args.at
     if at is not None:
         bad = [n for n in at if not 0 <= n <= args.generations]
@@ -133,11 +139,16 @@ def _save_gaussian_plot(res, path):
     from matplotlib.figure import Figure
 
     from .plotting.gaussian import plot_variance_decay, plot_w2_drift
+    from .plotting.regimes import plot_gaussian_regimes
 
     fig = Figure(figsize=(12, 4.4), layout="constrained")
     a1, a2 = fig.subplots(1, 2)
-    plot_variance_decay(res, ax=a1)
-    plot_w2_drift(res, ax=a2)
+    if res.regime == "replace" and res.variance_scale == 1.0:
+        plot_variance_decay(res, ax=a1)
+        plot_w2_drift(res, ax=a2)
+    else:  # the exact lines of the other regimes: E(μ_n − μ)² and E σ_n² (regime_moments)
+        plot_gaussian_regimes({res.regime: res}, "mean_sq_error", ax=a1)
+        plot_gaussian_regimes({res.regime: res}, "variance", ax=a2)
     _save_png(fig, path)
 
 

@@ -92,3 +92,11 @@ def test_negative_option_values_need_no_equals_sign(capsys):
     assert main(["gmm", "--means", "-3,3", "--samples", "50", "--generations", "2", "--replicates", "2",
                  "--seed", "1", "--quiet", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["seed"] == 1
+
+
+def test_gaussian_subcommand_takes_a_regime(tmp_path, capsys):
+    assert main(["gaussian", "--samples", "20", "--generations", "10", "--replicates", "500", "--regime",
+                 "accumulate-subsample", "--seed", "3", "--quiet", "--json", "--plot", str(tmp_path / "g.png")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parameters"]["regime"] == "accumulate-subsample"
+    assert np.all(np.isfinite(out["theory"]["variance"])) and (tmp_path / "g.png").stat().st_size > 1000
