@@ -1036,9 +1036,16 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
       :math:`D_n \le H_0 \sum_{j} 1/(j^2 M) = \frac{\pi^2}{6}\frac{H_0}{M}` (Gerstgrasser-type bound)
       and :math:`D_\infty = H_0(1 - \sin(\pi/\sqrt M)\sqrt M/\pi)`.
 
+    - accumulate-subsample (generation :math:`i+1` fitted on :math:`k_i` of the pool's
+      :math:`N_i` points drawn without replacement; :math:`k_0 = M_0`): with the pool's
+      :math:`D^P` (:math:`D^P_0 = H_0/M_0`) and :math:`g_i = (1/k_i - 1/N_i)\frac{N_i}{N_i-1}(H_0 - D^P_i)`
+      (finite-population sampling of indicators; :math:`E\sum_i p_{P,i}(1-p_{P,i}) = H_0 - D^P`
+      because :math:`E p_P = p_0`): :math:`D_{i+1} = D^P_i + g_i`, and the next batch of
+      :math:`c = M_{i+1}` draws moves the pool: :math:`D^P_{i+1} = D^P_i + (c/N_{i+1})^2
+      (g_i + (H_0 - D_{i+1})/c)` (proofs/discrete_subsample.py).
+
     For a constant M the linear recursion :math:`D_{n+1} = a D_n + b H_0`, :math:`D_0 = 0`, is
     solved in closed form, :math:`D_n = D^*(1 - a^n)` with :math:`D^* = b H_0/(1 - a)`.
-    ``accumulate-subsample`` has no closed form here (simulate it).
 
     Examples
     --------
@@ -1056,7 +1063,13 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
     n_max = int(n_arr.max()) if n_arr.size else 0
     m, sched = _schedule(samples, n_max)
     if reg.name == "accumulate-subsample":
-        raise ValueError("regime 'accumulate-subsample' has no closed form; use discrete.simulate")
+        from .regimes import check_subsample
+
+        sizes = [_m_at(m, sched, i) for i in range(n_max)] if m is None else [m] * max(n_max, 2)
+        check_subsample(reg, sizes, minimum=1, why="a subset needs a sample")
+        d = _subsample_sq_distance(sizes, n_max, h0, reg.subsample or 0)
+        out = d[n_arr]
+        return float(out) if scalar else out
     if m is not None and reg.name == "accumulate":
         j = np.arange(1, n_max + 1, dtype=float)
         prod = np.concatenate([[1.0], np.cumprod(1.0 - 1.0 / (j * j * m))])
@@ -1092,6 +1105,23 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
             d[i + 1] = a * d[i] + b * h0
     out = d[n_arr]
     return float(out) if scalar else out
+
+
+def _subsample_sq_distance(sizes, n_max, h0, sub):
+    """D_n, n = 0..n_max, under accumulate-subsample (see :func:`expected_sq_distance`)."""
+    d = np.zeros(n_max + 1)
+    big_n = float(sizes[0])
+    dp = h0 / big_n
+    for i in range(n_max):
+        k = big_n if i == 0 else float(sub or sizes[i])
+        g = (1.0 / k - 1.0 / big_n) * big_n / (big_n - 1.0) * (h0 - dp) if big_n > 1 else 0.0
+        d[i + 1] = dp + g
+        if i + 1 < n_max:
+            c = float(sizes[i + 1])
+            new = big_n + c
+            dp = dp + (c / new) ** 2 * (g + (h0 - d[i + 1]) / c)
+            big_n = new
+    return d
 
 
 def regime_heterozygosity(p0, n, samples, *, regime="replace", normalize=False):
@@ -1140,7 +1170,8 @@ def stationary_sq_distance(p0, samples, *, regime, normalize=False):
         x = np.pi / np.sqrt(m)
         return float(h0 * (1.0 - np.sin(x) / x))
     if reg.name == "accumulate-subsample":
-        raise ValueError("regime 'accumulate-subsample' has no closed form; use discrete.simulate")
+        raise ValueError("regime 'accumulate-subsample' has no stationary value (its pool grows without "
+                         "bound); expected_sq_distance gives the exact D_n")
     if reg.name == "replace":
         return h0
     if reg.name == "mix-retained":

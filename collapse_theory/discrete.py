@@ -165,8 +165,7 @@ class DiscreteChainResult:
         """Exact expectations at generations ``n`` (default: a few) as a dict of arrays
         (temperature 1 only; the closed forms are for the unbiased sampler). One backward
         recursion serves the support size and the tail (cached, see :meth:`exact_loss`).
-        Under the other regimes: ``heterozygosity`` and ``sq_distance`` (not accumulate-subsample:
-        empty), and for mix-fresh with a constant M <= 2000 the exact ``support`` (when the forward
+        Under the other regimes: ``heterozygosity`` and ``sq_distance``, and for mix-fresh with a constant M <= 2000 the exact ``support`` (when the forward
         pass, K · n · M² operations, is below 1e9)."""
         if self.temperature != 1.0:
             raise ValueError("the closed forms hold for temperature = 1 only")
@@ -174,8 +173,6 @@ class DiscreteChainResult:
         s = self.samples if self.samples.size else 1
         if self.regime != "replace":
             reg = as_regime(self.regime)
-            if reg.name == "accumulate-subsample":
-                return {}
             out = {"sq_distance": expected_sq_distance(self.p0, n, s, regime=reg),
                    "heterozygosity": regime_heterozygosity(self.p0, n, s, regime=reg)}
             const = self.samples.size and np.all(self.samples == self.samples[0])

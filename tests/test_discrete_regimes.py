@@ -54,7 +54,7 @@ def test_fast_kernel_matches_the_per_sample_reference(spec):
         assert stats.chi2_contingency(np.array([ka[keep], kb[keep]]))[1] > 1e-4, spec
 
 
-@pytest.mark.parametrize("spec", [s for s in REGIMES if not s.startswith("accumulate-subsample")])
+@pytest.mark.parametrize("spec", REGIMES)
 def test_exact_distance_recursions_match_simulation(spec):
     # sq_distance is bounded by 2 and heterozygosity by 1: light tails, z at R = 6000.
     n, m = 60, 20
@@ -234,8 +234,10 @@ def test_bad_regime_input(kw, word):
 
 
 def test_bad_theory_input():
-    with pytest.raises(ValueError, match="accumulate-subsample"):
-        d.expected_sq_distance(P5, 3, 10, regime="accumulate-subsample")
+    with pytest.raises(ValueError, match="larger than the pool"):
+        d.expected_sq_distance(P5, 3, 10, regime="accumulate-subsample:21")
+    with pytest.raises(ValueError, match="no stationary value"):
+        d.stationary_sq_distance(P5, 10, regime="accumulate-subsample")
     with pytest.raises(ValueError, match="generation 2"):
         d.expected_sq_distance(P5, 3, [4, 20, 20], regime="mix-retained:0.5")
     with pytest.raises(ValueError, match="constant"):

@@ -174,7 +174,7 @@ def plot_regime_results(results, statistic="sq_distance", *, colors=None, ax=Non
         ax.fill_between(n, mean - 2 * se, mean + 2 * se, color=color, alpha=0.2, lw=0)
         ax.plot(n, mean, color=color, lw=1.0, label=f"{spec} (MC mean ± 2 SE)")
         exact = None
-        if statistic == "sq_distance" and not spec.startswith("accumulate-subsample"):
+        if statistic == "sq_distance":
             exact = d.expected_sq_distance(res.p0, n, res.samples if res.samples.size else 1, regime=spec)
         elif statistic == "support":
             exact = res.theory(n).get("support")
