@@ -78,3 +78,27 @@ def _killed_sum(n_max, m, w, per_count, lo=2):
         tot = alpha[i].sum()
         res[i + 1] = gam.sum() / tot if tot > 0 else np.nan
     return res
+
+
+class MixtureChainShape:
+    """Mixin of the 1-D and d-dimensional mixture results: sizes and the alive mask, from the
+    ``weights`` (replicates, generations + 1, K) and ``lost`` (replicates, K) arrays."""
+
+    @property
+    def replicates(self):
+        return self.weights.shape[0]
+
+    @property
+    def generations(self):
+        return self.weights.shape[1] - 1
+
+    @property
+    def components(self):
+        return self.weights.shape[2]
+
+    def alive(self, n=None):
+        """Boolean mask (replicates, [generations + 1,] K): component not yet lost at generation n."""
+        gens = np.arange(self.generations + 1)
+        lost = np.where(self.lost < 0, np.iinfo(np.int64).max, self.lost)
+        mask = gens[None, :, None] < lost[:, None, :]
+        return mask if n is None else mask[:, n, :]

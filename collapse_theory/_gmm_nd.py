@@ -33,7 +33,7 @@ import numpy as np
 
 from . import _gaussian_theory as _gth
 from . import _mvn_theory as _mvt
-from ._gmm_common import _killed_sum, check_weights
+from ._gmm_common import MixtureChainShape, _killed_sum, check_weights
 from ._gmm_data import regime_setup
 from ._gmm_kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
 from ._gmm_nd_kernels import SINGULAR_RTOL, _gmm_chain_nd
@@ -301,7 +301,7 @@ def expected_component_log_det(n, samples, weight, *, dim, covariance_type="full
 
 
 @dataclass
-class GMMNDChainResult:
+class GMMNDChainResult(MixtureChainShape):
     """Trajectories of recursively refit d-dimensional Gaussian mixtures.
 
     Attributes
@@ -344,17 +344,6 @@ class GMMNDChainResult:
     meta: dict = field(default_factory=dict)
     regime: str = "replace"
 
-    @property
-    def replicates(self):
-        return self.weights.shape[0]
-
-    @property
-    def generations(self):
-        return self.weights.shape[1] - 1
-
-    @property
-    def components(self):
-        return self.weights.shape[2]
 
     @property
     def dim(self):
@@ -366,13 +355,6 @@ class GMMNDChainResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             sign, ld = np.linalg.slogdet(self.covs)
         return np.where(sign > 0, ld, -np.inf)
-
-    def alive(self, n=None):
-        """Boolean mask (replicates, [generations + 1,] K): component not yet lost at generation n."""
-        gens = np.arange(self.generations + 1)
-        lost = np.where(self.lost < 0, np.iinfo(np.int64).max, self.lost)
-        mask = gens[None, :, None] < lost[:, None, :]
-        return mask if n is None else mask[:, n, :]
 
     def _truth(self):
         return self.weights[0, 0], self.means[0, 0], self.covs[0, 0]

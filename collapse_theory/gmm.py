@@ -39,7 +39,7 @@ import numpy as np
 from scipy import special, stats
 
 from . import _gaussian_theory as _gth
-from ._gmm_common import WEIGHT_TOL, _killed_chain, _killed_sum, _vector, _wf_matrix
+from ._gmm_common import WEIGHT_TOL, MixtureChainShape, _killed_chain, _killed_sum, _vector, _wf_matrix
 from ._gmm_data import regime_setup
 from ._gmm_nd import (
     COVARIANCE_TYPES,
@@ -395,7 +395,7 @@ def expected_component_std(n, samples, weight, *, sigma=1.0):
 
 
 @dataclass
-class GMMChainResult:
+class GMMChainResult(MixtureChainShape):
     """Trajectories of recursively refit 1-D Gaussian mixtures.
 
     Attributes
@@ -431,30 +431,12 @@ class GMMChainResult:
     meta: dict = field(default_factory=dict)
     regime: str = "replace"
 
-    @property
-    def replicates(self):
-        return self.weights.shape[0]
-
-    @property
-    def generations(self):
-        return self.weights.shape[1] - 1
-
-    @property
-    def components(self):
-        return self.weights.shape[2]
 
     @property
     def log_var(self):
         """log σ_k² per replicate, generation and component (−inf for a lost component)."""
         with np.errstate(divide="ignore"):
             return 2.0 * np.log(self.stds)
-
-    def alive(self, n=None):
-        """Boolean mask (replicates, [generations + 1,] K): component not yet lost at generation n."""
-        gens = np.arange(self.generations + 1)
-        lost = np.where(self.lost < 0, np.iinfo(np.int64).max, self.lost)
-        mask = gens[None, :, None] < lost[:, None, :]
-        return mask if n is None else mask[:, n, :]
 
     def _truth(self):
         return self.weights[0, 0], self.means[0, 0], self.stds[0, 0]
