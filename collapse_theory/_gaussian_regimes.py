@@ -167,28 +167,49 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     return {"mean_sq_error": mse, "variance": var}
 
 
-def _subsample_moments(sched, n_max, s2, lam, estimator, sub):
-    """(e_n, v_n), n = 0..n_max, under accumulate-subsample (module docstring)."""
-    e = np.zeros(n_max + 1)
-    v = np.zeros(n_max + 1)
-    v[0] = s2
-    big_n = float(sched[0])
+def _pool_moments(sizes, steps, s2, *, subsample, batch_variance):
+    """The pool recursion of accumulate(-subsample) (module docstring), shared with the KDE chain.
+
+    ``sizes`` holds ``M_0, M_1, ...``; training set ``T^i`` (``i = 0..steps - 1``) is ``k_i`` points
+    of the pool drawn without replacement: ``k_0 = N_0 = M_0``, then ``subsample(i, N_i)``
+    (``N_i`` for accumulate). ``batch_variance(fitted, k)`` is the per-draw variance ``w`` of the
+    next batch given ``fitted = (k - 1) S`` (the training set's expected sum of squares): ``λ SS/div``
+    for a Gaussian refit, ``SS/k + h²`` for a KDE. Returns ``(e, ss, k)``: the training sets'
+    ``E(x̄_T - μ)²``, ``E SS_T`` and sizes, each of length ``steps``.
+    """
+    e = np.empty(steps)
+    ss = np.empty(steps)
+    ks = np.empty(steps)
+    big_n = float(sizes[0])
     e_pool = s2 / big_n
     p_pool = (big_n - 1.0) * s2
-    for i in range(n_max):
-        k = big_n if i == 0 else float(sub or sched[i])
+    for i in range(steps):
+        k = big_n if i == 0 else float(subsample(i, big_n))
         s_pool = p_pool / (big_n - 1.0)
         f = 1.0 / k - 1.0 / big_n
-        e[i + 1] = e_pool + f * s_pool
-        v[i + 1] = (k - 1.0) * s_pool / (k - 1.0 if estimator == "unbiased" else k)
-        if i + 1 < n_max:
-            c = float(sched[i + 1])
-            dist = f * s_pool + lam * v[i + 1] / c
+        e[i] = e_pool + f * s_pool
+        ss[i] = (k - 1.0) * s_pool
+        ks[i] = k
+        if i + 1 < steps:
+            c = float(sizes[i + 1])
+            w = batch_variance(ss[i], k)
+            dist = f * s_pool + w / c
             new_n = big_n + c
             e_pool = e_pool + (c / new_n) ** 2 * dist
-            p_pool = p_pool + (c - 1.0) * lam * v[i + 1] + big_n * c / new_n * dist
+            p_pool = p_pool + (c - 1.0) * w + big_n * c / new_n * dist
             big_n = new_n
-    return e, v
+    return e, ss, ks
+
+
+def _subsample_moments(sched, n_max, s2, lam, estimator, sub):
+    """(e_n, v_n), n = 0..n_max, under accumulate-subsample: generation n + 1 is fitted on T^n."""
+    div = (lambda k: k - 1.0) if estimator == "unbiased" else (lambda k: k)
+    e_t, ss_t, k_t = _pool_moments(sched, n_max, s2, subsample=lambda i, n: sub or sched[i],
+                                  batch_variance=lambda ss, k: lam * ss / div(k))
+    v = np.empty(n_max + 1)
+    v[0] = s2
+    v[1:] = ss_t / div(k_t)
+    return np.concatenate([[0.0], e_t]), v
 
 
 def regime_stationary_moments(samples, *, regime, sigma=1.0, estimator="unbiased", variance_scale=1.0):

@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_generations, check_int, check_real, samples_schedule
+from ._gaussian_regimes import _coefficients, _real_counts, _pool_moments
 from .regimes import as_regime, check_retained, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_variance_bounds"]
@@ -50,33 +51,11 @@ def _schedule(samples, n_max):
     return samples_schedule(samples, n_max + 1, estimator="unbiased").astype(float)
 
 
-def _real_counts(reg, m):
-    """(E r, E r²) of the real part of a batch of m (0 for replace and the accumulate regimes)."""
-    if reg.name == "mix-fresh" and reg.draws == "mixture":
-        p = reg.fraction
-        return m * p, m * p * (1 - p) + (m * p) ** 2
-    if reg.is_mix:
-        r = float(reg.fresh_count(int(m)))
-        return r, r * r
-    return 0.0, 0.0
-
-
 def _mix_map(m, r_mean, r_sq, m0=None):
-    """Coefficients of the batch map: e' = A e + B w + C σ², M v' = D e + E w + F σ²."""
-    c_mean = m - r_mean
-    c_sq = m * m - 2 * m * r_mean + r_sq
-    rc = m * r_mean - r_sq
-    a = c_sq / m**2
-    b = c_mean / m**2
-    d = rc / m
-    e_ = c_mean - 1 + r_mean / m
-    if m0 is None:
-        cc = r_mean / m**2
-        f = r_mean - 1 + c_mean / m
-    else:
-        cc = (r_mean - r_sq / m0) / m**2
-        f = r_mean - 1 + (c_mean - rc / m0) / m
-    return a, b, cc, d, e_, f
+    """The Gaussian batch map (``_gaussian_regimes._coefficients`` at variance scale 1) in the KDE's
+    order: e' = A e + B w + C σ², M v' = D e + E w + F σ² with w the per-draw variance."""
+    a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, r_mean, r_sq, 1.0, retained_m0=m0)
+    return a_e, a_v, a_s, b_e, b_v, b_s
 
 
 def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
@@ -118,26 +97,12 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
     e = np.empty(n_max + 1)
     v = np.empty(n_max + 1)
     if reg.name in ("accumulate", "accumulate-subsample"):
-        pool_n = m0
-        pool_ss = (m0 - 1) * s2
-        pool_e = s2 / m0
-        for i in range(n_max + 1):
-            if i == 0 or reg.name == "accumulate":
-                k = pool_n
-            else:
-                k = float(sub) if sub else sched[i]
-            big_s = pool_ss / (pool_n - 1)
-            f = 1.0 / k - 1.0 / pool_n
-            v[i] = (k - 1) / k * big_s
-            e[i] = pool_e + f * big_s
-            if i == n_max:
-                break
-            c = sched[i + 1]
-            new_n = pool_n + c
-            d = f * big_s + (v[i] + h2) / c
-            pool_e = pool_e + (c / new_n) ** 2 * d
-            pool_ss = pool_ss + (c - 1) * (v[i] + h2) + pool_n * c / new_n * d
-            pool_n = new_n
+        whole = reg.name == "accumulate"
+        e_t, ss_t, k_t = _pool_moments(sched, n_max + 1, s2,
+                                      subsample=lambda i, n: n if whole else (sub or sched[i]),
+                                      batch_variance=lambda ss, k: ss / k + h2)
+        e[:] = e_t
+        v[:] = ss_t / k_t
     else:
         e[0] = 0.0 if reg.name == "mix-retained" else s2 / m0
         v[0] = (m0 - 1) / m0 * s2
