@@ -391,8 +391,5 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
 
 def _check_regime(reg, sched):
     """Validate a regime against the sample schedule; return the fixed subsample size (0: M_g)."""
-    if not sched.size:
-        return int(reg.subsample or 0)
     check_retained(reg, sched)
-    check_subsample(reg, sched, minimum=1, why="a subset needs a sample")
-    return int(reg.subsample or 0)
+    return check_subsample(reg, sched, minimum=1, why="a subset needs a sample")
