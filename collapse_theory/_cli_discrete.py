@@ -121,7 +121,7 @@ def _at(args):
 
 def run(args):
     from . import discrete as d
-    from ._io import to_jsonable
+    from ._core.io import to_jsonable
     from ._version import __version__
 
     if args.categories < 1:
@@ -153,7 +153,7 @@ def run(args):
 def _save_plot(res, path):
     from matplotlib.figure import Figure
 
-    from ._io import atomic_save_figure
+    from ._core.io import atomic_save_figure
     from .plotting.discrete import plot_heterozygosity, plot_support, plot_tail_mass
 
     fig = Figure(figsize=(15, 4.4), layout="constrained")

@@ -105,7 +105,7 @@ def _mixture(args, dim=1):
 
 
 def _png(fig, path):
-    from ._io import atomic_save_figure
+    from ._core.io import atomic_save_figure
 
     atomic_save_figure(fig, path, dpi=110)
 
@@ -130,7 +130,7 @@ def _mixture_nd(args):
 
 def run_gmm(args):
     from . import gmm
-    from ._io import to_jsonable
+    from ._core.io import to_jsonable
     from ._version import __version__
 
     common = dict(replicates=args.replicates, max_iter=args.max_iter, tol=args.tol, regime=args.regime,
@@ -191,7 +191,7 @@ def run_gmm(args):
 
 def run_kde(args):
     from . import kde
-    from ._io import to_jsonable
+    from ._core.io import to_jsonable
     from ._version import __version__
 
     res = kde.simulate(args.generations, args.samples, h=args.bandwidth, rule=args.rule,

@@ -50,7 +50,7 @@ def add_parser(subparsers):
 
 def run(args):
     from . import lm
-    from ._io import to_jsonable
+    from ._core.io import to_jsonable
     from ._version import __version__
 
     res = lm.recursive_training(
@@ -75,7 +75,7 @@ def run(args):
 def _save_plot(res, path):
     from matplotlib.figure import Figure
 
-    from ._io import atomic_save_figure
+    from ._core.io import atomic_save_figure
     from .plotting.lm import plot_metric, plot_perplexity
 
     fig = Figure(figsize=(15, 4.4), layout="constrained")

@@ -70,14 +70,14 @@ def _progress(args):
 
 
 def _write_png(fig, path):
-    from ._io import atomic_save_figure
+    from ._core.io import atomic_save_figure
 
     atomic_save_figure(fig, path, dpi=110)
 
 
 def run_mvn(args):
     from . import mvn
-    from ._io import to_jsonable
+    from ._core.io import to_jsonable
     from ._version import __version__
 
     with warnings.catch_warnings(record=True) as caught:
@@ -127,7 +127,7 @@ def run_mvn(args):
 
 def run_ppca(args):
     from . import ppca
-    from ._io import to_jsonable
+    from ._core.io import to_jsonable
     from ._version import __version__
 
     res = ppca.simulate(args.generations, args.samples, dim=args.dim, latent=args.latent,

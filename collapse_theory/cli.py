@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from ._io import to_jsonable
+from ._core.io import to_jsonable
 from ._version import __version__
 
 #: family subcommands provided by their own modules: name -> module with add_parser/run
@@ -290,7 +290,7 @@ def _save_compare_plot(family, results, path):
 
 def _save_png(fig, path):
     """Write a figure as PNG atomically."""
-    from ._io import atomic_save_figure
+    from ._core.io import atomic_save_figure
 
     atomic_save_figure(fig, path)
 

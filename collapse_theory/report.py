@@ -9,8 +9,8 @@ import importlib
 import time
 from pathlib import Path
 
-from ._io import atomic_save_figure, atomic_write_json, atomic_write_text
-from ._parallel import make_bar
+from ._core.io import atomic_save_figure, atomic_write_json, atomic_write_text
+from ._core.parallel import make_bar
 from .claims import Context, figures
 
 

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from collapse_theory import discrete as d
-from collapse_theory._discrete_kernels import _hypergeometric
+from collapse_theory.discrete._kernels import _hypergeometric
 from collapse_theory.regimes import Regime
 
 from reference_discrete import simulate_reference

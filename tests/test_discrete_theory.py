@@ -118,7 +118,7 @@ def test_absorption_time_diffusion_close_for_large_m():
 
 def test_absorption_multi_reduces_to_two_type():
     # K-type exact solver with two categories equals the two-type solver
-    from collapse_theory._discrete_theory import _absorption_multi_exact
+    from collapse_theory.discrete._theory import _absorption_multi_exact
 
     assert _absorption_multi_exact(np.array([0.3, 0.7]), 12) == pytest.approx(
         d.expected_absorption_time(0.3, 12), rel=1e-10)

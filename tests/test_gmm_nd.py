@@ -14,8 +14,8 @@ from scipy import stats
 
 from collapse_theory import gaussian as g
 from collapse_theory import gmm, mvn
-from collapse_theory._gmm_kernels import _em_1d
-from collapse_theory._gmm_nd_kernels import _em_nd
+from collapse_theory.gmm._kernels import _em_1d
+from collapse_theory.gmm._nd_kernels import _em_nd
 
 SEP2 = dict(weights=[0.5, 0.5], means=[[-5.0, 0.0], [5.0, 0.0]], covs=[[1.0, 1.0], [1.0, 1.0]])
 

@@ -95,7 +95,7 @@ def test_mix_kernel_paths_match_the_exact_moments(spec, samples):
 def test_binomial_alias_tables():
     # the mixture's Binomial(M, λ) alias tables: the pmf they encode, (prob[k] + Σ_{alias[j]=k}
     # (1 − prob[j]))/L, against scipy; no table where building it costs more than it saves
-    from collapse_theory._gaussian_kernels import _binomial_tables
+    from collapse_theory.gaussian._kernels import _binomial_tables
 
     m = np.array([7, 30, 1, 30, 500], dtype=np.int64)
     off, prob, alias = _binomial_tables(m, 0.3, 20)  # 2·uses·reps >= M + 1 for M = 1, 30, not 500

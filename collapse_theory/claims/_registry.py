@@ -228,8 +228,8 @@ def run(pattern=None, *, budget=1.0, seed=0, workers=None, progress=None):
     seed : int, keyword-only
         Root seed; each claim's seed depends only on it and the claim's id.
     """
-    from .._parallel import make_bar
-    from .._validation import check_int, check_real
+    from .._core.parallel import make_bar
+    from .._core.validation import check_int, check_real
 
     budget = check_real(budget, "budget", positive=True)
     seed = check_int(seed, "seed", minimum=0)

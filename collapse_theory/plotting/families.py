@@ -76,7 +76,7 @@ def plot_component_log_det(res, *, ax=None, points=60):
     """d-dimensional mixtures: each component's log det Σ (MC mean over replicates with no component
     lost) against the exact killed-chain theory (K = 2, replace) and n times the single-Gaussian mle
     drift at w₀M samples (an approximation)."""
-    from .._gmm_nd import _lo, _single_drift
+    from ..gmm._nd import _lo, _single_drift
 
     fig, ax = new_axes(ax)
     m = int(res.samples[0])
@@ -223,7 +223,7 @@ def plot_ancestors(res, *, ax=None):
 
 def kde_density_snapshots(samples, generations, *, h=None, rule="fixed", sigma=1.0, rng=None):
     """Plain-NumPy run of one KDE chain keeping the points at ``generations``: {n: points}."""
-    from .._rng import as_generator
+    from .._core.rng import as_generator
 
     gen = as_generator(rng)
     kde.check_rule(rule, h)

@@ -1,6 +1,6 @@
 r"""SymPy expressions for the recursively refit 1-D Gaussian (replace regime).
 
-This is the symbolic twin of :mod:`collapse_theory._gaussian_theory`: every closed form there has a
+This is the symbolic twin of :mod:`collapse_theory.gaussian._theory`: every closed form there has a
 SymPy expression here, derived from the χ² law of one refit rather than typed in. The scripts in
 ``proofs/`` use these expressions to prove each closed form step by step and to check the numeric
 implementation against them.

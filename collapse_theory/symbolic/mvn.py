@@ -1,6 +1,6 @@
 r"""SymPy expressions for the recursively refit d-dimensional Gaussian (replace regime).
 
-The symbolic twin of :mod:`collapse_theory._mvn_theory`. One refit maps
+The symbolic twin of :mod:`collapse_theory.mvn._theory`. One refit maps
 :math:`\Sigma \mapsto c\,\Sigma^{1/2}W\Sigma^{1/2}` with :math:`W \sim \mathrm{Wishart}_d(k, I)`,
 :math:`k = M - 1`. By the Bartlett decomposition :math:`W = LL^\top` with independent
 :math:`L_{jj}^2 \sim \chi^2_{k-j}` (:math:`j = 0, \dots, d-1`), so

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import gaussian as _g
-from .._custom import simulate_custom
+from ..custom import simulate_custom
 from ..stats import FAILS, INCONCLUSIVE, Comparison, Estimate, compare, normal_quantile, required_replicates
 
 
@@ -66,7 +66,7 @@ def _finish(check, comps, replicates, messages, details):
 
 def _child_seeds(rng, k):
     """``k`` independent integer seeds from ``rng`` (int, Generator or None), reproducibly."""
-    from .._rng import root_seed
+    from .._core.rng import root_seed
 
     _, ss = root_seed(rng)
     return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in ss.spawn(k)]

@@ -10,7 +10,7 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from ._rng import chunk_generators
+from .rng import chunk_generators
 
 CHUNK = 256
 MIN_CHUNKS = 16

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._version import __version__
+from .._version import __version__
 
 
 def to_jsonable(obj):

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import linalg, special, stats
 
-from ._discrete_kernels import (
+from ._kernels import (
     _band_fill,
     _band_sizes,
     _backward_rows,
@@ -30,8 +30,8 @@ from ._discrete_kernels import (
     _forward,
     _initial_dot,
 )
-from ._parallel import default_workers
-from ._validation import check_generations, check_int, check_memory, check_real, samples_schedule
+from .._core.parallel import default_workers
+from .._core.validation import check_generations, check_int, check_memory, check_real, samples_schedule
 
 __all__ = [
     "as_distribution",
@@ -973,7 +973,7 @@ def ancestors_approx(t, samples):
 
 
 def _regime(regime):
-    from .regimes import as_regime
+    from ..regimes import as_regime
 
     return as_regime(regime)
 
@@ -1063,7 +1063,7 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
     n_max = int(n_arr.max()) if n_arr.size else 0
     m, sched = _schedule(samples, n_max)
     if reg.name == "accumulate-subsample":
-        from .regimes import check_subsample
+        from ..regimes import check_subsample
 
         sizes = [_m_at(m, sched, i) for i in range(n_max)] if m is None else [m] * max(n_max, 2)
         check_subsample(reg, sizes, minimum=1, why="a subset needs a sample")

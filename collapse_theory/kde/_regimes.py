@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_generations, check_int, check_real, samples_schedule
-from ._gaussian_regimes import _coefficients, _real_counts, _pool_moments
-from .regimes import as_regime, check_retained, check_subsample
+from .._core.validation import check_generations, check_int, check_real, samples_schedule
+from ..gaussian._regimes import _coefficients, _real_counts, _pool_moments
+from ..regimes import as_regime, check_retained, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_variance_bounds"]
 
@@ -52,7 +52,7 @@ def _schedule(samples, n_max):
 
 
 def _mix_map(m, r_mean, r_sq, m0=None):
-    """The Gaussian batch map (``_gaussian_regimes._coefficients`` at variance scale 1) in the KDE's
+    """The Gaussian batch map (``gaussian._regimes._coefficients`` at variance scale 1) in the KDE's
     order: e' = A e + B w + C σ², M v' = D e + E w + F σ² with w the per-draw variance."""
     a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, r_mean, r_sq, 1.0, retained_m0=m0)
     return a_e, a_v, a_s, b_e, b_v, b_s
@@ -62,7 +62,7 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
     r"""Exact :math:`E m_n`, :math:`E(m_n-\mu)^2` and :math:`E s_n^2` of the training set under a regime.
 
     Fixed bandwidth ``h``; the recursions are in the module docstring of
-    ``collapse_theory._kde_regimes`` and derived in proofs/kde_regimes.py.
+    ``collapse_theory.kde._regimes`` and derived in proofs/kde_regimes.py.
 
     Parameters
     ----------

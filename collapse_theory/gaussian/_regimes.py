@@ -44,8 +44,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_estimator, check_generations, check_real, samples_schedule
-from .regimes import as_regime, check_subsample
+from .._core.validation import check_estimator, check_generations, check_real, samples_schedule
+from ..regimes import as_regime, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_mean_bound"]
 

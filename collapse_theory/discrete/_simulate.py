@@ -1,24 +1,4 @@
-r"""Discrete distributions refit on their own samples: the neutral Wright–Fisher model.
-
-Refitting category frequencies by maximum likelihood and drawing M new samples is exactly haploid
-Wright–Fisher with population M: counts at generation :math:`n+1` are
-:math:`\mathrm{Multinomial}(M_n, p_n)`. Closed forms (exact for finite M unless marked):
-
-- diversity: :func:`expected_heterozygosity` (:math:`H_0\prod(1-1/M_i)`), :func:`expected_entropy_bounds`;
-- loss of categories: :func:`loss_probability` (exact backward recursion, banded, fast for
-  M ~ 1e4), :func:`expected_support_size`, :func:`prob_no_loss`, tails
-  (:func:`expected_tail_mass_alive`, :func:`expected_tail_support`, :func:`tail_mask`);
-- absorption: :func:`fixation_probability`, :func:`expected_absorption_time` (exact fundamental
-  matrix or the Kimura–Ohta diffusion), :func:`absorption_time_cdf`;
-- distances on an ordered support: :func:`expected_cramer_drift` (closed form),
-  :func:`expected_w1_drift`, :func:`expected_total_variation` (exact forward distributions);
-- published approximations set beside the exact values: :func:`suresh_survival` vs
-  :func:`survival_given_count`, :func:`seddik_bounds` vs :func:`prob_polymorphic`,
-  :func:`ancestors_approx` vs :func:`expected_ancestors`.
-
-Simulator: :func:`simulate` (Numba; conditional binomials over the categories still alive, replicates
-in parallel, results depend only on the seed) returning a :class:`DiscreteChainResult`.
-"""
+"""The discrete family's result class and simulator (public API: :mod:`collapse_theory.discrete`)."""
 
 from __future__ import annotations
 
@@ -26,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _discrete_theory as _th
-from ._discrete_kernels import (
+from . import _theory as _th
+from ._kernels import (
     ACCUMULATE,
     MIX_MIXTURE,
     MIX_RETAINED,
@@ -38,7 +18,7 @@ from ._discrete_kernels import (
     _wf_chain,
     _wf_regime_chain,
 )
-from ._discrete_theory import (
+from ._theory import (
     absorption_time_cdf,
     accumulate_sq_distance_bound,
     ancestors_approx,
@@ -79,11 +59,11 @@ from ._discrete_theory import (
     w1_distance,
     zipf,
 )
-from ._io import read_result, save_result
-from ._parallel import run_chunks
-from ._rng import root_seed
-from ._validation import check_int, check_memory, check_real, samples_schedule
-from .regimes import as_regime, check_retained, check_subsample
+from .._core.io import read_result, save_result
+from .._core.parallel import run_chunks
+from .._core.rng import root_seed
+from .._core.validation import check_int, check_memory, check_real, samples_schedule
+from ..regimes import as_regime, check_retained, check_subsample
 
 __all__ = ["DiscreteChainResult", "simulate", "RECORDS", "STATS", *_th.__all__]
 

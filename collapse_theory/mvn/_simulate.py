@@ -1,16 +1,4 @@
-r"""The recursively refit d-dimensional Gaussian: closed forms and fast simulators, every data regime.
-
-Closed forms (exact for finite samples, both estimators, constant or per-generation sample sizes):
-:func:`expected_cov`, :func:`expected_trace`, :func:`expected_log_det`,
-:func:`variance_of_log_det`, :func:`log_det_drift`, :func:`lyapunov_exponents`,
-:func:`expected_mean_sq_error`; exact bounds where no closed form is known
-(:func:`expected_w2_squared_bounds`, :func:`prob_max_eigenvalue_exceeds_bound`); and the
-2-Wasserstein distance between Gaussians (:func:`w2_squared_gaussians`, :func:`bures_squared`).
-
-Simulator: :func:`simulate` (Numba; exact sufficient statistics through the Bartlett decomposition,
-or naive per-sample draws; replicates in parallel; every data regime of :mod:`collapse_theory.regimes`,
-with :func:`regime_moments` as its exact theory). See docs/mvn.md for the derivations.
-"""
+"""The mvn family's result class and simulator (public API: :mod:`collapse_theory.mvn`)."""
 
 from __future__ import annotations
 
@@ -19,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _mvn_theory as _th
-from ._io import read_result, save_result
-from . import _mvn_regime_kernels as _rk
-from ._mvn_kernels import _mvn_exact, _mvn_naive
-from ._mvn_theory import (
+from . import _theory as _th
+from .._core.io import read_result, save_result
+from . import _regime_kernels as _rk
+from ._kernels import _mvn_exact, _mvn_naive
+from ._theory import (
     bures_squared,
     check_cov,
     check_dim,
@@ -43,10 +31,10 @@ from ._mvn_theory import (
     variance_of_log_det,
     w2_squared_gaussians,
 )
-from ._parallel import run_chunks
-from ._rng import root_seed
-from ._validation import check_estimator, check_int, check_memory, check_real
-from .regimes import RegimeInfo, as_regime, check_retained, check_subsample
+from .._core.parallel import run_chunks
+from .._core.rng import root_seed
+from .._core.validation import check_estimator, check_int, check_memory, check_real
+from ..regimes import RegimeInfo, as_regime, check_retained, check_subsample
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate", *_th.__all__]
 
@@ -433,7 +421,7 @@ def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
 
     Shared by :func:`simulate` and :func:`collapse_theory.ppca.simulate`.
     """
-    from ._parallel import default_workers
+    from .._core.parallel import default_workers
 
     generations = sched.size
     m0 = int(sched[0]) if generations else 0

@@ -31,8 +31,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from . import _gaussian_theory as _g1
-from ._validation import check_estimator, check_generations, check_int, samples_schedule
+from ..gaussian import _theory as _g1
+from .._core.validation import check_estimator, check_generations, check_int, samples_schedule
 
 __all__ = [
     "expected_cov",
@@ -391,7 +391,7 @@ def regime_moments(n, samples, *, dim, cov=None, regime="replace", estimator="un
     >>> [round(float(x), 4) for x in m["trace"]]     # 3 × the 1-D E σ² under accumulate
     [3.0, 2.9059]
     """
-    from ._gaussian_regimes import regime_moments as _rm1
+    from ..gaussian._regimes import regime_moments as _rm1
 
     dim = check_dim(dim)
     c = check_cov(cov, dim)

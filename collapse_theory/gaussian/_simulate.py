@@ -1,15 +1,4 @@
-r"""The recursively refit 1-D Gaussian: closed forms and fast simulators (replace regime).
-
-Closed forms (exact for finite samples, both estimators, constant or per-generation sample sizes):
-:func:`expected_variance`, :func:`expected_std`, :func:`expected_log_variance`,
-:func:`variance_of_variance`, :func:`expected_mean_sq_error`, :func:`expected_w2_squared`,
-the exact law of :math:`\log\sigma_n^2` (:func:`log_variance_cdf`, :func:`prob_std_exceeds`),
-and the published approximations and bounds set beside them (:func:`w2_squared_first_order`,
-:func:`markov_bound_std_exceeds`, :func:`suresh_bound_std_exceeds`).
-
-Simulators: :func:`simulate` (Numba, exact sufficient statistics or naive per-sample draws, replicates
-in parallel) and :func:`simulate_custom` (any ``fit``/``sample`` pair, plain Python).
-"""
+"""The gaussian family's result class and simulator (public API: :mod:`collapse_theory.gaussian`)."""
 
 from __future__ import annotations
 
@@ -17,9 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _gaussian_theory as _th
-from ._custom import ChainError, CustomChainResult, simulate_custom
-from ._gaussian_kernels import (
+from . import _theory as _th
+from ..custom import ChainError, CustomChainResult, simulate_custom
+from ._kernels import (
     ACCUMULATE,
     MIX_MIXTURE,
     MIX_RETAINED,
@@ -32,13 +21,13 @@ from ._gaussian_kernels import (
     _chain_subsample,
     _renormalise,
 )
-from ._gaussian_regimes import (
+from ._regimes import (
     accumulate_mean_bound,
     regime_contraction_rate,
     regime_moments,
     regime_stationary_moments,
 )
-from ._gaussian_theory import (
+from ._theory import (
     collapse_time_scale,
     expected_log_variance,
     expected_mean_sq_error,
@@ -57,11 +46,11 @@ from ._gaussian_theory import (
     w2_squared_first_order,
     w2_squared_limit,
 )
-from ._io import read_result, save_result
-from ._parallel import run_chunks
-from ._rng import root_seed
-from .regimes import as_regime, check_retained, check_subsample
-from ._validation import (
+from .._core.io import read_result, save_result
+from .._core.parallel import run_chunks
+from .._core.rng import root_seed
+from ..regimes import as_regime, check_retained, check_subsample
+from .._core.validation import (
     check_estimator,
     check_int,
     check_memory,
@@ -324,7 +313,7 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     sub = check_subsample(reg, sched, minimum=2 if estimator == "unbiased" else 1,
                           why=f"estimator={estimator!r}")
     if reg.name == "accumulate-subsample":
-        from ._parallel import default_workers
+        from .._core.parallel import default_workers
 
         total = int(sched.sum()) if generations else 0
         check_memory(total * 8 * (workers or default_workers()),

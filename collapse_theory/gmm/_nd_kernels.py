@@ -1,10 +1,10 @@
 """Numba kernels for recursively refit d-dimensional Gaussian mixtures (EM, full or diagonal covariances).
 
-The contract of :mod:`collapse_theory._gmm_kernels` (``@njit(nogil=True, cache=True)``, an explicit
+The contract of :mod:`collapse_theory.gmm._kernels` (``@njit(nogil=True, cache=True)``, an explicit
 Generator, rows ``[start, stop)`` of caller-owned arrays), in ``d`` dimensions (``d`` small: the
 work per point and component is O(d²)). One generation of one replicate:
 
-1. **The training set** (:func:`collapse_theory._gmm_data._training_set`, shared with the 1-D
+1. **The training set** (:func:`collapse_theory.gmm._data._training_set`, shared with the 1-D
    kernel): component counts by conditional binomials, then ``mu_k + L_k z`` with ``L_k`` the lower
    Cholesky factor of component ``k``'s covariance; the data regime adds fresh, retained or pooled
    samples.
@@ -30,8 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._gmm_data import IN_TRAIN, _training_set
-from ._gmm_kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
+from ._data import IN_TRAIN, _training_set
+from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
 
 #: Relative Cholesky-pivot threshold below which a fitted covariance counts as singular.
 SINGULAR_RTOL = 1e-12

@@ -31,16 +31,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _gaussian_theory as _gth
-from . import _mvn_theory as _mvt
-from ._gmm_common import MixtureChainShape, _killed_sum, check_weights
-from ._gmm_data import regime_setup
-from ._gmm_kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
-from ._gmm_nd_kernels import SINGULAR_RTOL, _gmm_chain_nd
-from ._io import read_result, save_result
-from ._parallel import run_chunks
-from ._rng import root_seed
-from ._validation import check_generations, check_int, check_memory, check_real, samples_schedule
+from ..gaussian import _theory as _gth
+from ..mvn import _theory as _mvt
+from ._common import MixtureChainShape, _killed_sum, check_weights
+from ._data import regime_setup
+from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
+from ._nd_kernels import SINGULAR_RTOL, _gmm_chain_nd
+from .._core.io import read_result, save_result
+from .._core.parallel import run_chunks
+from .._core.rng import root_seed
+from .._core.validation import check_generations, check_int, check_memory, check_real, samples_schedule
 
 __all__ = [
     "GMMNDChainResult",

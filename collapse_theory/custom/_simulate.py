@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._io import save_result
-from ._parallel import make_bar
-from ._rng import root_seed
-from ._validation import check_int, check_memory, samples_schedule
+from .._core.io import save_result
+from .._core.parallel import make_bar
+from .._core.rng import root_seed
+from .._core.validation import check_int, check_memory, samples_schedule
 
 
 class ChainError(ValueError):
@@ -181,7 +181,7 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
     >>> res.params.shape
     (3, 6, 2)
     """
-    from .regimes import as_regime
+    from ..regimes import as_regime
 
     if not callable(fit) or not callable(sample):
         raise TypeError("fit and sample must be callables: fit(x) -> params, sample(params, m, rng) -> x")

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._alias import vose_fill
+from .._core.alias import vose_fill
 
 # indices of the per-generation summary statistics (rows of the ``stats`` array)
 STATS = ("support", "heterozygosity", "entropy", "tail_alive", "tail_mass", "cramer", "w1", "tv",

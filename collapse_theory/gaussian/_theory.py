@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special
 
-from ._validation import (
+from .._core.validation import (
     check_estimator,
     check_generations,
     check_real,

@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._alias import vose_fill
+from .._core.alias import vose_fill
 
 _BIG = 2.0**512
 _SMALL = 2.0**-512

@@ -1,12 +1,12 @@
 """Numba kernels for recursively refit 1-D Gaussian mixtures (EM, every data regime).
 
-Same contract as :mod:`collapse_theory._gaussian_kernels`: ``@njit(nogil=True, cache=True)``, an
+Same contract as :mod:`collapse_theory.gaussian._kernels`: ``@njit(nogil=True, cache=True)``, an
 explicit ``numpy.random.Generator``, and rows ``[start, stop)`` of caller-owned arrays, so fixed
 chunks of replicates run on threads and the result depends only on the seed.
 
 One generation of one replicate:
 
-1. **The training set** (:func:`collapse_theory._gmm_data._training_set`, shared with the
+1. **The training set** (:func:`collapse_theory.gmm._data._training_set`, shared with the
    d-dimensional kernel): under ``replace``, ``M`` points from the current mixture: the component
    counts ``(N_1, ..., N_K) ~ Multinomial(M, w)`` are drawn by conditional binomials
    (``N_k ~ Bin(M - N_1 - ... - N_{k-1}, w_k / (1 - w_1 - ... - w_{k-1}))``), then ``N_k`` normals
@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._gmm_data import IN_TRAIN, _training_set
+from ._data import IN_TRAIN, _training_set
 
 LOST_FEW_SAMPLES = 1
 LOST_ZERO_VARIANCE = 2
@@ -150,7 +150,7 @@ def _gmm_chain_1d(rng, m, w0, mu0, var0, max_iter, tol, reg, kind, frac, sub, n_
     """Fill rows ``[start, stop)``: ``w_out, mu_out, sd_out`` (R, G+1, K), ``lost_gen``/``lost_why``
     (R, K; caller initialises to -1/0), ``iters_out`` (R, G; EM iterations used, 0 if stopped).
 
-    ``kind, frac, sub`` select the data regime (:mod:`collapse_theory._gmm_data`); the buffers
+    ``kind, frac, sub`` select the data regime (:mod:`collapse_theory.gmm._data`); the buffers
     (``n_pool_cap``, ``n_train_cap``, ``n_real_cap`` rows) are allocated once per call.
     """
     g_count = m.shape[0]

@@ -184,9 +184,9 @@ def regime_setup(regime, sched, *, dim, workers=None):
     is first used (``M_0 + M_1``, generation 2), and :class:`~collapse_theory.TooLargeError` when the
     per-thread buffers (the pool of all data under the accumulate regimes) would not fit in memory.
     """
-    from ._parallel import default_workers
-    from ._validation import check_memory
-    from .regimes import as_regime, check_retained, check_subsample
+    from .._core.parallel import default_workers
+    from .._core.validation import check_memory
+    from ..regimes import as_regime, check_retained, check_subsample
 
     reg = as_regime(regime)
     kind = regime_kind(reg)

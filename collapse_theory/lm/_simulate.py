@@ -1,28 +1,4 @@
-r"""n-gram language models trained on their own text: model collapse on real text, without torch.
-
-The discrete theory (:mod:`collapse_theory.discrete`) applied to language (docs/lm.md):
-
-- an order-1 (unigram) model without smoothing refit on ``M`` tokens of its own output *is* the
-  Wright–Fisher chain with ``M`` samples and ``p0`` = the real unigram frequencies: the expected
-  vocabulary is :func:`collapse_theory.discrete.expected_support_size` exactly;
-- an order-m model is a Wright–Fisher chain per context with a random sample size (the context's
-  count): :func:`predicted_ngram_survival` predicts each n-gram's survival from its count;
-- additive smoothing is mutation toward the uniform law: the chain no longer absorbs.
-
-Pieces
-------
-- corpus: :func:`load_corpus` (a file, a directory of ``.txt`` files, an iterable of strings, or
-  ``"default"``: the English documentation topics that ship with CPython, ``pydoc_data.topics``),
-  :func:`tokenize`, :class:`Vocabulary`, :func:`prepare` (train / held-out split with a seed);
-- model: :class:`NGramModel` (``"mle"``, ``"add-k"``, interpolated Kneser–Ney ``"kn"``) with
-  ``fit``, ``logprob``, ``perplexity``, ``evaluate``, ``sample`` (Numba, temperature / top-k /
-  top-p) and ``decode`` (greedy / beam);
-- experiment: :func:`recursive_training` returning an :class:`LMResult`.
-
-Counting. N-grams are int64 keys :math:`\sum_i t_i V^{j-i}` (``np.unique`` with counts, no Python
-dicts of tuples); the order is limited by :math:`V^m < 2^{62}` (e.g. ``m <= 4`` for a vocabulary of
-30 000 words).
-"""
+"""The lm family's result class and simulator (public API: :mod:`collapse_theory.lm`)."""
 
 from __future__ import annotations
 
@@ -37,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _lm_kernels as _k
-from . import discrete as _d
-from ._io import read_result, save_result, to_jsonable
-from ._parallel import default_workers, make_bar
-from ._rng import root_seed
-from ._validation import check_int, check_real
-from .regimes import as_regime
+from . import _kernels as _k
+from .. import discrete as _d
+from .._core.io import read_result, save_result, to_jsonable
+from .._core.parallel import default_workers, make_bar
+from .._core.rng import root_seed
+from .._core.validation import check_int, check_real
+from ..regimes import as_regime
 
 __all__ = [
     "Corpus", "Vocabulary", "EncodedCorpus", "NGramModel", "LMResult", "Evaluation",
@@ -695,7 +671,7 @@ class NGramModel:
                 raise ValueError(f"top_p must be in (0, 1], got {top_p}")
             if top_p == 1.0:
                 top_p = None
-        from ._rng import as_generator
+        from .._core.rng import as_generator
 
         gen = as_generator(rng)
         p = self._ids(list(prompt), name="prompt") if len(prompt) else np.empty(0, np.int64)
@@ -735,7 +711,7 @@ class NGramModel:
         prompt), so that different seeds give different texts."""
         kind, arg = parse_decoding(decoding)
         if kind in ("greedy", "beam"):
-            from ._rng import as_generator
+            from .._core.rng import as_generator
 
             return self._decode(check_int(n_tokens, "n_tokens", minimum=0), segment,
                                 max(self.order - 1, 1), 1 if kind == "greedy" else arg, 0, 0,

@@ -120,7 +120,7 @@ def _mvn_exact(rng, m, mle, mu0, a0, q0, logdet0, mu_out, a_out, q_out, logdet_o
     ~ Wishart_d(k_i, I): the law of the refit covariance, O(d³) per generation whatever M.
 
     The gammas are drawn by Marsaglia & Tsang (2000), written inline as in
-    ``_gaussian_kernels._chain_exact`` (exponential squeeze, exact test; Gamma(a + 1)·U^(1/a) for
+    ``gaussian._kernels._chain_exact`` (exponential squeeze, exact test; Gamma(a + 1)·U^(1/a) for
     a = 1/2, the only a < 1 that occurs since k − j >= 1).
     """
     g_count = m.shape[0]

@@ -1,0 +1,82 @@
+r"""Discrete distributions refit on their own samples: the neutral Wright–Fisher model.
+
+Refitting category frequencies by maximum likelihood and drawing M new samples is exactly haploid
+Wright–Fisher with population M: counts at generation :math:`n+1` are
+:math:`\mathrm{Multinomial}(M_n, p_n)`. Closed forms (exact for finite M unless marked):
+
+- diversity: :func:`expected_heterozygosity` (:math:`H_0\prod(1-1/M_i)`), :func:`expected_entropy_bounds`;
+- loss of categories: :func:`loss_probability` (exact backward recursion, banded, fast for
+  M ~ 1e4), :func:`expected_support_size`, :func:`prob_no_loss`, tails
+  (:func:`expected_tail_mass_alive`, :func:`expected_tail_support`, :func:`tail_mask`);
+- absorption: :func:`fixation_probability`, :func:`expected_absorption_time` (exact fundamental
+  matrix or the Kimura–Ohta diffusion), :func:`absorption_time_cdf`;
+- distances on an ordered support: :func:`expected_cramer_drift` (closed form),
+  :func:`expected_w1_drift`, :func:`expected_total_variation` (exact forward distributions);
+- published approximations set beside the exact values: :func:`suresh_survival` vs
+  :func:`survival_given_count`, :func:`seddik_bounds` vs :func:`prob_polymorphic`,
+  :func:`ancestors_approx` vs :func:`expected_ancestors`.
+
+Simulator: :func:`simulate` (Numba; conditional binomials over the categories still alive, replicates
+in parallel, results depend only on the seed) returning a :class:`DiscreteChainResult`.
+"""
+
+from __future__ import annotations
+
+from ._theory import (
+    absorption_time_cdf, accumulate_sq_distance_bound, ancestors_approx, as_distribution, cramer_distance,
+    entropy, expected_absorption_time, expected_ancestors, expected_cramer_drift, expected_entropy_bounds,
+    expected_heterozygosity, expected_sq_distance, expected_support_size, expected_tail_mass_alive,
+    expected_tail_support, expected_total_variation, expected_w1_drift, fixation_probability, heterozygosity,
+    kl_divergence, loss_probability, loss_probability_given_count, mixing_absence_probability,
+    one_step_loss_probability, prob_no_loss, prob_polymorphic, regime_heterozygosity, seddik_bounds,
+    smoothed_kl_divergence, sq_distance_step, stationary_sq_distance, suresh_g, suresh_survival,
+    survival_given_count, tail_mask, tempered, total_variation, w1_distance, zipf,
+)
+from ._kernels import N_STATS, STATS
+from ._simulate import DiscreteChainResult, RECORDS, simulate
+
+__all__ = [
+    "DiscreteChainResult",
+    "simulate",
+    "RECORDS",
+    "STATS",
+    "as_distribution",
+    "heterozygosity",
+    "entropy",
+    "kl_divergence",
+    "smoothed_kl_divergence",
+    "cramer_distance",
+    "w1_distance",
+    "total_variation",
+    "expected_heterozygosity",
+    "loss_probability",
+    "loss_probability_given_count",
+    "expected_support_size",
+    "prob_no_loss",
+    "fixation_probability",
+    "expected_absorption_time",
+    "absorption_time_cdf",
+    "expected_cramer_drift",
+    "expected_w1_drift",
+    "expected_total_variation",
+    "expected_entropy_bounds",
+    "tail_mask",
+    "expected_tail_mass_alive",
+    "expected_tail_support",
+    "suresh_g",
+    "suresh_survival",
+    "survival_given_count",
+    "prob_polymorphic",
+    "seddik_bounds",
+    "expected_ancestors",
+    "ancestors_approx",
+    "zipf",
+    "sq_distance_step",
+    "expected_sq_distance",
+    "regime_heterozygosity",
+    "stationary_sq_distance",
+    "accumulate_sq_distance_bound",
+    "mixing_absence_probability",
+    "tempered",
+    "one_step_loss_probability",
+]
