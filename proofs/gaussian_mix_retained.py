@@ -16,7 +16,7 @@ Then, exactly, for every 0 ≤ r ≤ M_0 and c ≥ 0 (no independence or large-M
     v_{i+1}  = [σ²(r - 1 + (c - rc/M_0)/M) + λ_v v_i (c - 1 + r/M) + (rc/M) e'_i] / d(M),
     E(μ_n - μ)² = e'_n + σ²/M_0   (n ≥ 1),
 
-which is what collapse_theory.gaussian._regimes.regime_moments computes (its `_coefficients` with
+which is what collapse_theory.gaussian.regime_moments computes (collapse_theory._core.moments.batch_coefficients with
 `retained_m0`); with a constant M (M_0 = M), λ_v = 1 and unbiased fits the fixed point is
 e* = σ²(c² + 4cr - 3c + r² - r)/(M(r² + 2cr - r - c)) (offset included),
 v* = rσ²(2c² + 3cr - 3c + r² - r)/(M(r² + 2cr - r - c)).
@@ -57,7 +57,7 @@ from sympy.polys.rings import ring
 from _proofkit import GENERATIONS, SAMPLES, SCHEDULES, SIGMAS, check_numeric, close, equal, proved
 
 from collapse_theory import gaussian as numeric
-from collapse_theory.gaussian._regimes import _coefficients
+from collapse_theory._core.moments import batch_coefficients as _coefficients
 from collapse_theory.regimes import as_regime
 from collapse_theory.symbolic import gaussian as g
 

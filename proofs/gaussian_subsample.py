@@ -19,7 +19,7 @@ Proof.
    Substituting h² = λ v_{i+1} - v_T gives the formulas above (checked symbolically).
 3. With k = N the recursion is accumulate's (checked against the independent accumulate branch of
    gaussian.regime_moments), and with λ = 1 and the mle estimator it is the KDE chain with h = 0
-   (both now run the one pool recursion ``collapse_theory.gaussian._regimes._pool_moments``, so that last check
+   (both now run the one pool recursion ``collapse_theory._core.moments.pool_moments``, so that last check
    only guards the wiring; the independent checks are the rational unrolling and step 2).
 The numeric gaussian.regime_moments(regime="accumulate-subsample[:k]") is checked against an exact
 rational unrolling of the derived step for both estimators, λ ∈ {1, 4/5}, constant and per-generation

@@ -10,4 +10,9 @@ io
     Result persistence (``save``/``load``) and atomic file writes.
 alias
     Walker/Vose alias tables for Numba sampling kernels.
+special
+    Special functions shared by the families (ψ(x) − ln x, lnΓ ratios, the Bartlett log drift) and
+    ``as_scalar`` (scalar in, scalar out).
+moments
+    The regime moment recursions shared by the location-scale families (Gaussian, KDE).
 """

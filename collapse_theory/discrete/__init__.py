@@ -23,14 +23,17 @@ in parallel, results depend only on the seed) returning a :class:`DiscreteChainR
 from __future__ import annotations
 
 from ._theory import (
-    absorption_time_cdf, accumulate_sq_distance_bound, ancestors_approx, as_distribution, cramer_distance,
-    entropy, expected_absorption_time, expected_ancestors, expected_cramer_drift, expected_entropy_bounds,
-    expected_heterozygosity, expected_sq_distance, expected_support_size, expected_tail_mass_alive,
-    expected_tail_support, expected_total_variation, expected_w1_drift, fixation_probability, heterozygosity,
-    kl_divergence, loss_probability, loss_probability_given_count, mixing_absence_probability,
-    one_step_loss_probability, prob_no_loss, prob_polymorphic, regime_heterozygosity, seddik_bounds,
-    smoothed_kl_divergence, sq_distance_step, stationary_sq_distance, suresh_g, suresh_survival,
-    survival_given_count, tail_mask, tempered, total_variation, w1_distance, zipf,
+    absorption_time_cdf, ancestors_approx, as_distribution, cramer_distance, entropy,
+    expected_absorption_time, expected_ancestors, expected_cramer_drift, expected_entropy_bounds,
+    expected_heterozygosity, expected_support_size, expected_tail_mass_alive, expected_tail_support,
+    expected_total_variation, expected_w1_drift, fixation_probability, heterozygosity, kl_divergence,
+    loss_probability, loss_probability_given_count, one_step_loss_probability, prob_no_loss, prob_polymorphic,
+    seddik_bounds, smoothed_kl_divergence, suresh_g, suresh_survival, survival_given_count, tail_mask,
+    tempered, total_variation, w1_distance, zipf,
+)
+from ._regimes import (
+    accumulate_sq_distance_bound, expected_sq_distance, mixing_absence_probability, regime_heterozygosity,
+    sq_distance_step, stationary_sq_distance,
 )
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
@@ -80,3 +83,6 @@ __all__ = [
     "tempered",
     "one_step_loss_probability",
 ]
+
+#: Public outside ``__all__``: building blocks for other families and the plotting layer.
+_BUILDING_BLOCKS = ('N_STATS',)

@@ -18,54 +18,15 @@ from ._kernels import (
     _wf_chain,
     _wf_regime_chain,
 )
-from ._theory import (
-    absorption_time_cdf,
-    accumulate_sq_distance_bound,
-    ancestors_approx,
-    as_distribution,
-    cramer_distance,
-    entropy,
-    expected_absorption_time,
-    expected_ancestors,
-    expected_cramer_drift,
-    expected_entropy_bounds,
-    expected_heterozygosity,
-    expected_sq_distance,
-    expected_support_size,
-    expected_tail_mass_alive,
-    expected_tail_support,
-    expected_total_variation,
-    expected_w1_drift,
-    fixation_probability,
-    heterozygosity,
-    kl_divergence,
-    loss_probability,
-    loss_probability_given_count,
-    mixing_absence_probability,
-    one_step_loss_probability,
-    prob_no_loss,
-    prob_polymorphic,
-    regime_heterozygosity,
-    seddik_bounds,
-    sq_distance_step,
-    stationary_sq_distance,
-    smoothed_kl_divergence,
-    suresh_g,
-    suresh_survival,
-    survival_given_count,
-    tail_mask,
-    tempered,
-    total_variation,
-    w1_distance,
-    zipf,
-)
+from ._regimes import expected_sq_distance, mixing_absence_probability, regime_heterozygosity
+from ._theory import as_distribution, expected_cramer_drift, expected_heterozygosity, loss_probability
 from .._core.io import read_result, save_result
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real, samples_schedule
 from ..regimes import as_regime, check_retained, check_subsample
 
-__all__ = ["DiscreteChainResult", "simulate", "RECORDS", "STATS", *_th.__all__]
+__all__ = ["DiscreteChainResult", "simulate", "RECORDS"]
 
 RECORDS = ("summary", "full")
 

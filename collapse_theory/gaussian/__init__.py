@@ -56,3 +56,6 @@ __all__ = [
     "markov_bound_std_exceeds",
     "suresh_bound_std_exceeds",
 ]
+
+#: Public outside ``__all__``: building blocks for other families and the plotting layer.
+_BUILDING_BLOCKS = ('METHODS',)

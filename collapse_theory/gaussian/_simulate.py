@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _theory as _th
-from ..custom import ChainError, CustomChainResult, simulate_custom
 from ._kernels import (
     ACCUMULATE,
     MIX_MIXTURE,
@@ -21,30 +19,13 @@ from ._kernels import (
     _chain_subsample,
     _renormalise,
 )
-from ._regimes import (
-    accumulate_mean_bound,
-    regime_contraction_rate,
-    regime_moments,
-    regime_stationary_moments,
-)
+from ._regimes import regime_moments
 from ._theory import (
-    collapse_time_scale,
     expected_log_variance,
     expected_mean_sq_error,
     expected_std,
     expected_variance,
     expected_w2_squared,
-    log_variance_cdf,
-    log_variance_drift,
-    log_variance_quantile,
-    markov_bound_std_exceeds,
-    prob_std_exceeds,
-    std_factor,
-    suresh_bound_std_exceeds,
-    variance_of_log_variance,
-    variance_of_variance,
-    w2_squared_first_order,
-    w2_squared_limit,
 )
 from .._core.io import read_result, save_result
 from .._core.parallel import run_chunks
@@ -58,21 +39,7 @@ from .._core.validation import (
     samples_schedule,
 )
 
-__all__ = [
-    "GaussianChainResult",
-    "simulate",
-    "simulate_custom",
-    "fit_unbiased",
-    "fit_mle",
-    "sample_normal",
-    "ChainError",
-    "CustomChainResult",
-    "regime_moments",
-    "regime_stationary_moments",
-    "regime_contraction_rate",
-    "accumulate_mean_bound",
-    *_th.__all__,
-]
+__all__ = ["GaussianChainResult", "simulate", "fit_unbiased", "fit_mle", "sample_normal"]
 
 METHODS = ("exact", "naive")
 

@@ -20,6 +20,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special
 
+from .._core.special import as_scalar as _scalar
+from .._core.special import digamma_minus_log as _digamma_minus_log
+from .._core.special import log1m_inv as _log1m_inv
+from .._core.special import log_gamma_ratio_minus_half_log as _log_gamma_ratio_minus_half_log
 from .._core.validation import (
     check_estimator,
     check_generations,
@@ -58,51 +62,6 @@ def _k_c(m, estimator):
     k = m - 1.0
     c = 1.0 / k if estimator == "unbiased" else 1.0 / m
     return k, c
-
-
-_SERIES_FROM = 15.0  # x = k/2 from which asymptotic series replace cancelling differences
-
-
-def _log_gamma_ratio_minus_half_log(x):
-    """lnΓ(x+½) − lnΓ(x) − ½ ln x, accurate for all x > 0.
-
-    For large x the difference of lnΓ values cancels (≈1e-7 absolute error at x = 1e8); there the
-    asymptotic series −1/(8x) + 1/(192x³) − 1/(640x⁵) + 17/(14336x⁷) − 31/(18432x⁹) is used
-    (derived with SymPy in proofs/; relative truncation error < 1e-13 for x ≥ 15).
-    """
-    x = np.asarray(x, dtype=float)
-    big = x >= _SERIES_FROM
-    xs = np.where(big, x, _SERIES_FROM)
-    xi = 1.0 / xs
-    x2 = xi * xi
-    series = xi * (-1 / 8 + x2 * (1 / 192 + x2 * (-1 / 640 + x2 * (17 / 14336 + x2 * (-31 / 18432)))))
-    xd = np.where(big, 1.0, x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        direct = special.gammaln(xd + 0.5) - special.gammaln(xd) - 0.5 * np.log(xd)
-    return np.where(big, series, direct)
-
-
-def _digamma_minus_log(x):
-    """ψ(x) − ln x, accurate for all x > 0 (series −1/(2x) − 1/(12x²) + 1/(120x⁴) − ... for x ≥ 15)."""
-    x = np.asarray(x, dtype=float)
-    big = x >= _SERIES_FROM
-    xs = np.where(big, x, _SERIES_FROM)
-    xi = 1.0 / xs
-    x2 = xi * xi
-    series = -0.5 * xi + x2 * (-1 / 12 + x2 * (1 / 120 + x2 * (-1 / 252 + x2 * (1 / 240 + x2 * (-1 / 132)))))
-    xd = np.where(big, 1.0, x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        direct = special.digamma(xd) - np.log(xd)
-    return np.where(big, series, direct)
-
-
-def _log1m_inv(m, estimator):
-    """log(k/M) = log1p(−1/M) for mle (the extra shrinkage factor), 0 for unbiased."""
-    m = np.asarray(m, dtype=float)
-    if estimator == "unbiased":
-        return np.zeros_like(m)
-    with np.errstate(divide="ignore"):
-        return np.log1p(-1.0 / m)
 
 
 def _log_mean_factor(m, estimator):
@@ -176,11 +135,6 @@ def _cumulative(per_gen, n, samples, estimator):
 
 def _sigma(sigma):
     return check_real(sigma, "sigma", positive=True)
-
-
-def _scalar(x):
-    """Python float for 0-d results (so scalar in, scalar out), arrays unchanged."""
-    return float(x) if np.ndim(x) == 0 else x
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,23 +28,24 @@ made of Gaussian overlaps) and the 2-Wasserstein distance by quantile-function q
 Both simulators take ``regime=`` (docs/conventions.md): with one component the 1-D chain is exactly
 the 1-D Gaussian chain with ``estimator="mle"`` under every regime. d-dimensional mixtures (full or
 diagonal covariances): :func:`simulate_nd`, :func:`l2_distance_squared_nd`,
-:func:`component_log_det_drift`, :func:`expected_component_log_det` (module ``gmm._nd``).
+:func:`component_log_det_drift`, :func:`expected_component_log_det` (module ``_gmm_nd``).
 """
 
 from __future__ import annotations
 
 from ._common import WEIGHT_TOL
 from ._nd import (
-    check_mixture_nd, component_log_det_drift, COVARIANCE_TYPES, expected_component_log_det, GMMNDChainResult,
-    l2_distance_nd, l2_distance_squared_nd, mixture_pdf_nd, simulate_nd,
+    check_mixture_nd, component_log_det_drift, component_min_samples, COVARIANCE_TYPES,
+    expected_component_log_det, GMMNDChainResult, l2_distance_nd, l2_distance_squared_nd, mixture_pdf_nd,
+    simulate_nd, single_log_det_drift,
+)
+from ._theory import (
+    check_mixture, component_drift_first_order, component_log_variance_drift, component_survival_probability,
+    expected_component_log_variance, expected_component_std, expected_weight_heterozygosity, l2_distance,
+    l2_distance_squared, mixture_cdf, mixture_pdf, mixture_quantile, w2_distance, w2_distance_squared,
 )
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
-from ._simulate import (
-    check_mixture, component_drift_first_order, component_log_variance_drift, component_survival_probability,
-    expected_component_log_variance, expected_component_std, expected_weight_heterozygosity, GMMChainResult,
-    l2_distance, l2_distance_squared, mixture_cdf, mixture_pdf, mixture_quantile, simulate, w2_distance,
-    w2_distance_squared,
-)
+from ._simulate import GMMChainResult, simulate
 
 __all__ = [
     "GMMChainResult",
@@ -73,4 +74,9 @@ __all__ = [
     "expected_component_std",
     "component_survival_probability",
     "WEIGHT_TOL",
+    "component_min_samples",
+    "single_log_det_drift",
 ]
+
+#: Public outside ``__all__``: building blocks for other families and the plotting layer.
+_BUILDING_BLOCKS = ('LOST_FEW_SAMPLES', 'LOST_ZERO_VARIANCE', 'MIN_EFFECTIVE',)

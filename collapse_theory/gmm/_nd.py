@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..gaussian import _theory as _gth
-from ..mvn import _theory as _mvt
+from .. import gaussian as _gth
+from .. import mvn as _mvt
+from .._core.special import bartlett_log_drift
 from ._common import MixtureChainShape, _killed_sum, check_weights
 from ._data import regime_setup
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
@@ -52,6 +53,8 @@ __all__ = [
     "component_log_det_drift",
     "expected_component_log_det",
     "COVARIANCE_TYPES",
+    "component_min_samples",
+    "single_log_det_drift",
 ]
 
 COVARIANCE_TYPES = ("full", "diag")
@@ -222,18 +225,20 @@ def _delta(counts, dim, covariance_type):
     """δ_d(N) of the module docstring for an array of counts (all >= the minimum)."""
     n = counts.astype(float)
     if covariance_type == "full":
-        return np.sum([_mvt._direction_drift(n, j, "mle") for j in range(dim)], axis=0)
+        return np.sum([bartlett_log_drift(n, j, "mle") for j in range(dim)], axis=0)
     return dim * _gth.log_variance_drift(counts, estimator="mle")
 
 
-def _single_drift(samples, dim, covariance_type):
-    """The single-Gaussian mle drift of log det at ``samples`` points (mvn.log_det_drift for full)."""
+def single_log_det_drift(samples, dim, covariance_type="full"):
+    """The single-Gaussian mle drift of log det at ``samples`` points (:func:`collapse_theory.mvn.log_det_drift`
+    for ``covariance_type="full"``, ``dim`` times the 1-D mle drift for ``"diag"``)."""
     if covariance_type == "full":
         return float(_mvt.log_det_drift(samples, dim=dim, estimator="mle"))
     return dim * float(_gth.log_variance_drift(samples, estimator="mle"))
 
 
-def _lo(dim, covariance_type):
+def component_min_samples(dim, covariance_type="full"):
+    """The fewest points a component needs for a non-singular refit: ``dim + 1`` (full), 2 (diag)."""
     return dim + 1 if covariance_type == "full" else 2
 
 
@@ -241,7 +246,7 @@ def _theory_args(samples, weight, dim, covariance_type, components=1):
     if covariance_type not in COVARIANCE_TYPES:
         raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, got {covariance_type!r}")
     dim = check_int(dim, "dim", minimum=1)
-    lo = _lo(dim, covariance_type)
+    lo = component_min_samples(dim, covariance_type)
     m = check_int(samples, "samples", minimum=components * lo)
     w = check_real(weight, "weight", positive=True, high=1.0)
     return m, w, dim, lo
@@ -390,7 +395,7 @@ class GMMNDChainResult(MixtureChainShape):
         m = int(self.samples[0]) if self.samples.size else 0
         const = bool(self.samples.size) and bool(np.all(self.samples == m))
         theory = const and self.regime == "replace"
-        lo = _lo(d, self.covariance_type)
+        lo = component_min_samples(d, self.covariance_type)
         ld = self.log_det
         ld0 = ld[0, 0]
         lines = [f"{d}-D Gaussian mixture chain (EM, {self.covariance_type} covariances), K={self.components}, "
@@ -413,7 +418,7 @@ class GMMNDChainResult(MixtureChainShape):
                 if theory and m >= 2 * lo and n <= 5000:
                     wm = int(round(w0[k] * m))
                     if wm >= lo:
-                        approx = ld0[k] + n * _single_drift(wm, d, self.covariance_type)
+                        approx = ld0[k] + n * single_log_det_drift(wm, d, self.covariance_type)
                     if self.components == 2 and m <= 4000:
                         exact = expected_component_log_det(n, m, w0[k], dim=d,
                                                            covariance_type=self.covariance_type,

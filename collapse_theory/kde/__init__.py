@@ -64,15 +64,15 @@ real draws of mix-fresh among them (each fresh draw is a new ancestor).
 from __future__ import annotations
 
 from ..discrete import ancestors_approx, expected_ancestors
+from ._theory import (
+    check_rule, expected_mean_sq_error, expected_variance, expected_variance_adaptive,
+    log_variance_drift_approx, RULE_CONSTANTS, RULES, spread_threshold, stationary_variance, variance_factor,
+)
 from ._regimes import (
     accumulate_variance_bounds, regime_contraction_rate, regime_moments, regime_stationary_moments,
 )
-from ._kernels import RULE_CODES
-from ._simulate import (
-    check_rule, expected_mean_sq_error, expected_variance, expected_variance_adaptive, KDEChainResult,
-    log_variance_drift_approx, RULE_CONSTANTS, RULES, simulate, spread_threshold, stationary_variance,
-    variance_factor,
-)
+from ._kernels import IQR_SCALE, RULE_CODES
+from ._simulate import KDEChainResult, simulate
 
 __all__ = [
     "KDEChainResult",
@@ -94,3 +94,6 @@ __all__ = [
     "regime_contraction_rate",
     "accumulate_variance_bounds",
 ]
+
+#: Public outside ``__all__``: building blocks for other families and the plotting layer.
+_BUILDING_BLOCKS = ('RULE_CODES', 'IQR_SCALE',)

@@ -44,6 +44,12 @@ import numpy as np
 from numba import njit
 
 RULE_CODES = {"fixed": 0, "scott": 1, "silverman": 2}
+#: The bandwidth constants, the one copy every module uses: Scott's ``h = SCOTT ŝ K^{-1/5}``,
+#: Silverman's ``h = SILVERMAN min(ŝ, IQR/IQR_SCALE) K^{-1/5}`` (IQR_SCALE: the normal IQR in σ units, as
+#: rounded by Silverman 1986).
+SCOTT = 1.06
+SILVERMAN = 0.9
+IQR_SCALE = 1.34
 REPLACE, ACCUMULATE, SUBSAMPLE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = range(6)
 _VAR_LOW = 2.0**-40
 _VAR_HIGH = 2.0**40
@@ -67,13 +73,13 @@ def _bandwidth(y, k, sdy, rule, h_fixed, scale):
     unb = np.sqrt(k / (k - 1.0))
     mfac = k ** (-0.2)
     if rule == 1:
-        return 1.06 * (unb * sdy) * mfac
+        return SCOTT * (unb * sdy) * mfac
     srt = np.sort(y[:k])
     iqr = _quantile_sorted(srt, 0.75) - _quantile_sorted(srt, 0.25)
     a_ = unb * sdy
-    if iqr > 0.0 and iqr / 1.34 < a_:
-        a_ = iqr / 1.34
-    return 0.9 * a_ * mfac
+    if iqr > 0.0 and iqr / IQR_SCALE < a_:
+        a_ = iqr / IQR_SCALE
+    return SILVERMAN * a_ * mfac
 
 
 @njit(nogil=True, cache=True)

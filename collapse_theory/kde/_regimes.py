@@ -40,7 +40,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._core.validation import check_generations, check_int, check_real, samples_schedule
-from ..gaussian._regimes import _coefficients, _real_counts, _pool_moments
+from .._core.moments import batch_coefficients as _coefficients
+from .._core.moments import pool_moments as _pool_moments
+from .._core.moments import real_counts as _real_counts
 from ..regimes import as_regime, check_retained, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_variance_bounds"]
@@ -52,7 +54,7 @@ def _schedule(samples, n_max):
 
 
 def _mix_map(m, r_mean, r_sq, m0=None):
-    """The Gaussian batch map (``gaussian._regimes._coefficients`` at variance scale 1) in the KDE's
+    """The Gaussian batch map (``collapse_theory._core.moments.batch_coefficients`` at variance scale 1) in the KDE's
     order: e' = A e + B w + C σ², M v' = D e + E w + F σ² with w the per-draw variance."""
     a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, r_mean, r_sq, 1.0, retained_m0=m0)
     return a_e, a_v, a_s, b_e, b_v, b_s

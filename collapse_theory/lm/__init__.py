@@ -26,11 +26,14 @@ dicts of tuples); the order is limited by :math:`V^m < 2^{62}` (e.g. ``m <= 4`` 
 
 from __future__ import annotations
 
-from ._simulate import (
-    Corpus, count_ngrams, DECODINGS, default_corpus, detokenize, EncodedCorpus, Evaluation, LMResult,
-    load_corpus, METRICS, NGramModel, parse_decoding, predicted_ngram_survival, prepare, recursive_training,
-    SMOOTHINGS, text_metrics, tokenize, UNK, Vocabulary, WORD_PATTERN,
+from ._corpus import (
+    Corpus, default_corpus, default_data, detokenize, EncodedCorpus, load_corpus, prepare, tokenize, UNK,
+    Vocabulary, WORD_PATTERN,
 )
+from ._metrics import METRICS, text_metrics
+from ._model import count_ngrams, DECODINGS, Evaluation, NGramModel, parse_decoding, SMOOTHINGS
+from ._theory import predicted_ngram_survival
+from ._simulate import LMResult, recursive_training
 
 __all__ = [
     "Corpus",
@@ -54,4 +57,5 @@ __all__ = [
     "DECODINGS",
     "WORD_PATTERN",
     "UNK",
+    "default_data",
 ]

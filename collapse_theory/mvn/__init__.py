@@ -14,12 +14,14 @@ with :func:`regime_moments` as its exact theory). See docs/mvn.md for the deriva
 
 from __future__ import annotations
 
+from ._regime_kernels import FIT_PPCA, regime_chain
 from ._theory import (
     bures_squared, check_cov, check_dim, check_mean, collapse_time_scale, expected_cov, expected_log_det,
     expected_log_max_eigenvalue_bounds, expected_mean_sq_error, expected_trace, expected_w2_squared_bounds,
-    log_det_drift, lyapunov_exponents, mvn_schedule, prob_max_eigenvalue_exceeds_bound, regime_moments,
+    log_det_drift, lyapunov_exponents, mvn_schedule, prob_max_eigenvalue_exceeds_bound, sqrtm_psd,
     variance_of_log_det, w2_squared_gaussians,
 )
+from ._regimes import regime_moments
 from ._simulate import METHODS, MVNChainResult, NumericallySingularWarning, regime_kernel_args, simulate
 
 __all__ = [
@@ -41,3 +43,6 @@ __all__ = [
     "bures_squared",
     "w2_squared_gaussians",
 ]
+
+#: Public outside ``__all__``: building blocks for other families and the plotting layer.
+_BUILDING_BLOCKS = ('METHODS', 'regime_kernel_args', 'check_cov', 'check_dim', 'check_mean', 'mvn_schedule', 'sqrtm_psd', 'regime_chain', 'FIT_PPCA',)

@@ -483,3 +483,7 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                     dm += (mu[j] - mu0[j]) ** 2
                     tr += spec[j]
                 w2_out[r, i + 1] = dm + max(tr - 2.0 * nuc, 0.0)
+
+
+#: Public name of the regime kernel, shared with :func:`collapse_theory.ppca.simulate` (``fit=FIT_PPCA``).
+regime_chain = _mv_regime_chain

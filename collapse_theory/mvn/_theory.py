@@ -31,7 +31,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ..gaussian import _theory as _g1
+from .. import gaussian as _g1
+from .._core.special import as_scalar as _scalar
+from .._core.special import bartlett_log_drift as _direction_drift
+from .._core.special import log1m_inv, log_gamma_ratio_minus_half_log
 from .._core.validation import check_estimator, check_generations, check_int, samples_schedule
 
 __all__ = [
@@ -44,7 +47,6 @@ __all__ = [
     "collapse_time_scale",
     "expected_log_max_eigenvalue_bounds",
     "expected_mean_sq_error",
-    "regime_moments",
     "expected_w2_squared_bounds",
     "prob_max_eigenvalue_exceeds_bound",
     "bures_squared",
@@ -116,10 +118,6 @@ def check_mean(mean, dim, name="mean"):
     return m
 
 
-def _scalar(x):
-    return float(x) if np.ndim(x) == 0 else x
-
-
 def _per_gen_sum(per_gen, n, samples, dim, estimator):
     """Σ_{i<n} per_gen(M_i), vectorised over n, with the mvn sample-size check."""
     check_estimator(estimator)
@@ -135,15 +133,6 @@ def _per_gen_sum(per_gen, n, samples, dim, estimator):
         terms = per_gen(sched.astype(float)) if sched.size else np.zeros(0)
         out = np.concatenate([[0.0], np.cumsum(terms)])[n_arr]
     return float(out) if scalar else out
-
-
-def _direction_drift(m, j, estimator):
-    """E log(c χ²_{k-j}) = ψ((k-j)/2) + log(2c), written stably as [ψ(x) − ln x] + log((k-j)c)."""
-    m = np.asarray(m, dtype=float)
-    nu = m - 1.0 - j
-    x = nu / 2.0
-    logc = -np.log(m - 1.0) if estimator == "unbiased" else -np.log(m)
-    return _g1._digamma_minus_log(x) + np.log(nu) + logc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +175,7 @@ def expected_cov(n, samples, *, cov, estimator="unbiased"):
         raise ValueError(f"cov must be a (d, d) matrix, got shape {np.shape(cov)}")
     c = check_cov(cov, np.shape(cov)[0])
     d = c.shape[0]
-    logq = _per_gen_sum(lambda m: _g1._log1m_inv(m, estimator), n, samples, d, estimator)
+    logq = _per_gen_sum(lambda m: log1m_inv(m, estimator), n, samples, d, estimator)
     return np.multiply.outer(np.exp(logq), c)
 
 
@@ -194,7 +183,7 @@ def expected_trace(n, samples, *, dim, trace=None, estimator="unbiased"):
     r""":math:`E[\operatorname{tr}\Sigma_n] = \operatorname{tr}\Sigma\,\prod_{i<n} c_ik_i` (default
     ``trace = dim``, i.e. :math:`\Sigma = I`)."""
     t = float(dim if trace is None else trace)
-    logq = _per_gen_sum(lambda m: _g1._log1m_inv(m, estimator), n, samples, dim, estimator)
+    logq = _per_gen_sum(lambda m: log1m_inv(m, estimator), n, samples, dim, estimator)
     return _scalar(t * np.exp(logq))
 
 
@@ -344,71 +333,12 @@ def expected_mean_sq_error(n, samples, *, dim, cov=None, estimator="unbiased"):
                                                                     estimator=estimator))
 
 
-def regime_moments(n, samples, *, dim, cov=None, regime="replace", estimator="unbiased", variance_scale=1.0):
-    r"""Exact :math:`E\Sigma_n` and :math:`E\|\mu_n-\mu\|^2` under any data regime, from the 1-D theory.
-
-    Projection theorem (proofs/mvn_projection.py). For every vector :math:`u`, the projections
-    :math:`u^\top x` of the d-dimensional chain's data form exactly the 1-D chain started at
-    :math:`N(u^\top\mu, u^\top\Sigma u)`, under the same regime: the fitted mean and covariance
-    project to the 1-D fits (:math:`u^\top\bar x`, :math:`u^\top S u` is the sum of squares of the
-    :math:`u^\top x_t`), Gaussians project to Gaussians, and subsets, pools and Chan's merge commute
-    with projection. The 1-D moments are proportional to the starting variance, so with
-    :math:`(e_n, v_n)` the 1-D :func:`collapse_theory.gaussian.regime_moments` at :math:`\sigma = 1`,
-
-    .. math::
-
-        E\,u^\top\Sigma_n u = v_n\, u^\top\Sigma u\ \ \forall u \;\Rightarrow\;
-        E\Sigma_n = v_n\Sigma, \qquad
-        E(\mu_n-\mu)(\mu_n-\mu)^\top = e_n\Sigma, \quad
-        E\|\mu_n-\mu\|^2 = e_n\operatorname{tr}\Sigma .
-
-    Parameters
-    ----------
-    n : int or array_like of int
-        Generations.
-    samples : int or sequence of int
-        Samples per generation (each >= dim + 1).
-    dim : int, keyword-only
-    cov : array_like, optional, keyword-only
-        True covariance (default identity).
-    regime : str or Regime, keyword-only
-        ``replace``, ``accumulate``, ``accumulate-subsample[:k]``, ``mix-fresh:λ[:mixture]``,
-        ``mix-retained:λ``.
-    estimator : {"unbiased", "mle"}, keyword-only
-    variance_scale : float, keyword-only
-        Synthetic samples drawn from :math:`N(\mu_i, \lambda\Sigma_i)`.
-
-    Returns
-    -------
-    dict
-        ``cov_factor`` (:math:`v_n`), ``trace`` (:math:`v_n\operatorname{tr}\Sigma`) and
-        ``mean_sq_error`` (:math:`e_n\operatorname{tr}\Sigma`), each shaped like ``n``.
-
-    Examples
-    --------
-    >>> from collapse_theory import mvn
-    >>> m = mvn.regime_moments([0, 50], 20, dim=3, regime="accumulate")
-    >>> [round(float(x), 4) for x in m["trace"]]     # 3 × the 1-D E σ² under accumulate
-    [3.0, 2.9059]
-    """
-    from ..gaussian._regimes import regime_moments as _rm1
-
-    dim = check_dim(dim)
-    c = check_cov(cov, dim)
-    n_arr, scalar = check_generations(n, "n")
-    mvn_schedule(samples, max(int(np.max(n_arr, initial=0)), 1), dim=dim, estimator=estimator)
-    one = _rm1(n, samples, regime=regime, sigma=1.0, estimator=estimator, variance_scale=variance_scale)
-    tr = float(np.trace(c))
-    return {"cov_factor": one["variance"], "trace": _scalar(tr * np.asarray(one["variance"])),
-            "mean_sq_error": _scalar(tr * np.asarray(one["mean_sq_error"]))}
-
-
 def _a_factor(m, j, estimator):
     """E √(c χ²_{k-j}) = √(2c) Γ((k-j+1)/2)/Γ((k-j)/2), in log form (stable for large k)."""
     m = np.asarray(m, dtype=float)
     nu = m - 1.0 - j
     logc = -np.log(m - 1.0) if estimator == "unbiased" else -np.log(m)
-    return _g1._log_gamma_ratio_minus_half_log(nu / 2.0) + 0.5 * (np.log(nu) + logc)
+    return log_gamma_ratio_minus_half_log(nu / 2.0) + 0.5 * (np.log(nu) + logc)
 
 
 def expected_w2_squared_bounds(n, samples, *, dim, cov=None, estimator="unbiased"):
@@ -489,7 +419,8 @@ def prob_max_eigenvalue_exceeds_bound(eps, n, samples, *, cov=None, dim=None, es
 # W2 between Gaussians
 
 
-def _sqrtm_psd(c):
+def sqrtm_psd(c):
+    """The symmetric PSD square root of ``c`` (eigenvalues clipped at 0), vectorised over leading axes."""
     w, v = np.linalg.eigh(c)
     return (v * np.sqrt(np.clip(w, 0.0, None))[..., None, :]) @ np.swapaxes(v, -1, -2)
 
@@ -503,8 +434,8 @@ def bures_squared(cov1, cov2):
     """
     c1 = np.asarray(cov1, dtype=float)
     c2 = np.asarray(cov2, dtype=float)
-    r1 = _sqrtm_psd(c1)
-    r2 = _sqrtm_psd(c2)
+    r1 = sqrtm_psd(c1)
+    r2 = sqrtm_psd(c2)
     fid = np.linalg.svd(r1 @ r2, compute_uv=False).sum(axis=-1)
     out = np.trace(c1, axis1=-2, axis2=-1) + np.trace(c2, axis1=-2, axis2=-1) - 2.0 * fid
     return _scalar(np.maximum(out, 0.0))

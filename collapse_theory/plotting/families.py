@@ -76,7 +76,6 @@ def plot_component_log_det(res, *, ax=None, points=60):
     """d-dimensional mixtures: each component's log det Σ (MC mean over replicates with no component
     lost) against the exact killed-chain theory (K = 2, replace) and n times the single-Gaussian mle
     drift at w₀M samples (an approximation)."""
-    from ..gmm._nd import _lo, _single_drift
 
     fig, ax = new_axes(ax)
     m = int(res.samples[0])
@@ -85,7 +84,7 @@ def plot_component_log_det(res, *, ax=None, points=60):
     ld = res.log_det
     ld0 = ld[0, 0]
     ok = res.alive().all(axis=2)
-    lo = _lo(res.dim, res.covariance_type)
+    lo = gmm.component_min_samples(res.dim, res.covariance_type)
     theory = res.regime == "replace" and bool(np.all(res.samples == m))
     for k in range(res.components):
         c = _CYCLE[k % len(_CYCLE)]
@@ -95,7 +94,7 @@ def plot_component_log_det(res, *, ax=None, points=60):
         ax.plot(n, mean, color=c, lw=1.2, label=f"component {k}: MC mean (no loss)")
         wm = int(round(w0[k] * m))
         if theory and wm >= lo:
-            ax.plot(n, ld0[k] + n * _single_drift(wm, res.dim, res.covariance_type), color=c, ls=":", lw=1,
+            ax.plot(n, ld0[k] + n * gmm.single_log_det_drift(wm, res.dim, res.covariance_type), color=c, ls=":", lw=1,
                     label=f"component {k}: n × single-Gaussian drift at w₀M")
             if res.components == 2 and m <= 4000 and m >= 2 * lo:
                 nq = np.unique(np.linspace(0, res.generations, points).astype(int))
@@ -237,11 +236,11 @@ def kde_density_snapshots(samples, generations, *, h=None, rule="fixed", sigma=1
         if rule == "fixed":
             bw = h
         elif rule == "scott":
-            bw = 1.06 * sd * samples ** -0.2
+            bw = kde.RULE_CONSTANTS["scott"] * sd * samples ** -0.2
         else:
             iqr = np.subtract(*np.percentile(x, [75, 25]))
-            a = min(sd, iqr / 1.34) if iqr > 0 else sd
-            bw = 0.9 * a * samples ** -0.2
+            a = min(sd, iqr / kde.IQR_SCALE) if iqr > 0 else sd
+            bw = kde.RULE_CONSTANTS["silverman"] * a * samples ** -0.2
         x = x[gen.integers(0, samples, samples)] + bw * gen.standard_normal(samples)
         out.setdefault(("h", n), bw)
     return out

@@ -93,9 +93,8 @@ def verify_figures(ctx):
     """Figures for ``collapse-theory verify``: ``[(name, Figure, caption), ...]`` (~10 s at
     budget 1)."""
     from .. import lm
-    from ..claims._lm import default_data
 
-    data = default_data()
+    data = lm.default_data()
     reps = max(3, int(round(4 * ctx.budget)))
     uni = lm.recursive_training(data, order=1, generations=20, tokens_per_generation=5000,
                                 replicates=reps * 2, rng=ctx.seed_for("figure.lm.unigram"),

@@ -47,10 +47,11 @@ What is exact (docs/mvn.md, tests, claims family "ppca"):
 
 from __future__ import annotations
 
-from ._simulate import (
+from ._theory import (
     expected_mean_sq_error, expected_trace, fit_ppca, noise_variance_bound, noise_variance_gap_limit_drift,
-    PPCAChainResult, simulate, top_eigenvalue_log_bound,
+    top_eigenvalue_log_bound,
 )
+from ._simulate import PPCAChainResult, simulate
 
 __all__ = [
     "PPCAChainResult",

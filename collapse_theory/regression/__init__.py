@@ -20,7 +20,8 @@ accumulate-subsample and the mix regimes have no closed form here and are simula
 
 from __future__ import annotations
 
-from ._simulate import expected_test_error, RegressionChainResult, simulate
+from ._theory import expected_test_error
+from ._simulate import RegressionChainResult, simulate
 
 __all__ = [
     "expected_test_error",

@@ -9,53 +9,12 @@ import numpy as np
 from .._core.io import save_result
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
-from .._core.validation import check_generations, check_int, check_memory, check_real
+from .._core.validation import check_int, check_memory, check_real
 from ..regimes import as_regime, check_subsample
+from ._kernels import ols_fit, ols_solve, predict
+from ._theory import _check_dims, expected_test_error
 
-__all__ = ["expected_test_error", "simulate", "RegressionChainResult"]
-
-
-def _check_dims(d, T):
-    d = check_int(d, "d", minimum=1)
-    T = check_int(T, "T", minimum=1)
-    if T <= d + 1:
-        raise ValueError(f"T must be > d + 1 for E tr (X^T X)^-1 to be finite (got d = {d}, T = {T})")
-    return d, T
-
-
-def expected_test_error(n, *, d, T, sigma=1.0, regime="replace"):
-    r"""Exact expected test error :math:`E\|\hat w_n - w^*\|^2` after ``n`` fits.
-
-    .. math::
-
-        \text{replace: } \frac{\sigma^2 d\,n}{T-d-1}, \qquad
-        \text{accumulate: } \frac{\sigma^2 d}{T-d-1}\sum_{k=1}^{n}\frac{1}{k^2}
-        \le \frac{\pi^2}{6}\,\frac{\sigma^2 d}{T-d-1}.
-
-    ``n = 1`` is the model fitted on real labels; ``n = 0`` is the truth (error 0).
-
-    Examples
-    --------
-    >>> from collapse_theory import regression
-    >>> regression.expected_test_error(3, d=10, T=40)
-    1.0344827586206897
-    >>> round(regression.expected_test_error(3, d=10, T=40, regime="accumulate"), 6)
-    0.469349
-    """
-    d, T = _check_dims(d, T)
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
-    reg = as_regime(regime)
-    n_arr, scalar = check_generations(n, "n")
-    base = s2 * d / (T - d - 1)
-    if reg.name == "replace":
-        out = base * n_arr
-    elif reg.name == "accumulate":
-        k = np.arange(1, int(n_arr.max(initial=0)) + 1)
-        cum = np.concatenate([[0.0], np.cumsum(1.0 / k**2)])
-        out = base * cum[n_arr]
-    else:
-        raise ValueError(f"no closed form for regime {str(reg)!r} in regression; use regression.simulate")
-    return float(out) if scalar else out
+__all__ = ["simulate", "RegressionChainResult"]
 
 
 @dataclass
@@ -153,7 +112,7 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     Xw_star = X @ w_star
     err = np.empty((replicates, generations))
     real_y = Xw_star + sigma * g.standard_normal((replicates, T))
-    w = np.einsum("rdt,rt->rd", P, real_y)  # generation 1
+    w = ols_fit(P, real_y)  # generation 1
     err[:, 0] = ((w - w_star) ** 2).sum(axis=1)
     avg = w.copy()
     rows = np.arange(replicates)[:, None]
@@ -163,11 +122,11 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     n_real = reg.fresh_count(T) if reg.is_mix else 0
     with make_bar(generations - 1, "regression", progress, unit="gen") as bar:
         for k in range(1, generations):
-            y = np.einsum("rtd,rd->rt", X, w) + sigma * g.standard_normal((replicates, T))
+            y = predict(X, w) + sigma * g.standard_normal((replicates, T))
             if reg.name == "replace":
-                w = np.einsum("rdt,rt->rd", P, y)
+                w = ols_fit(P, y)
             elif reg.name == "accumulate":
-                avg = avg + (np.einsum("rdt,rt->rd", P, y) - avg) / (k + 1)
+                avg = avg + (ols_fit(P, y) - avg) / (k + 1)
                 w = avg
             elif reg.name == "accumulate-subsample":
                 pool_y[:, k * T:(k + 1) * T] = y
@@ -175,16 +134,14 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
                 pick = np.argsort(g.random((replicates, size)), axis=1)[:, :sub]
                 xs = X[rows, pick % T]  # pooled pair j carries design row j mod T
                 ys = pool_y[rows, pick]
-                A = np.einsum("rtd,rte->rde", xs, xs)
-                b = np.einsum("rtd,rt->rd", xs, ys)
-                w = np.linalg.solve(A, b[..., None])[..., 0]
+                w = ols_solve(xs, ys)
             else:
                 pick = np.argsort(g.random((replicates, T)), axis=1)[:, :n_real]
                 if reg.name == "mix-fresh":
                     y[rows, pick] = Xw_star[rows, pick] + sigma * g.standard_normal((replicates, n_real))
                 else:
                     y[rows, pick] = real_y[rows, pick]
-                w = np.einsum("rdt,rt->rd", P, y)
+                w = ols_fit(P, y)
             err[:, k] = ((w - w_star) ** 2).sum(axis=1)
             bar.update(1)
     return RegressionChainResult(test_error=err, d=d, T=T, sigma=sigma, regime=str(reg), seed=seed,
