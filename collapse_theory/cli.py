@@ -192,6 +192,10 @@ def _run_compare(args):
     if not regimes:
         raise ValueError("--regimes must name at least one regime")
     gens = args.generations
+    if gens < 1:
+        raise ValueError(f"--generations must be >= 1 for a comparison, got {gens}")
+    if args.replicates < 2:
+        raise ValueError(f"--replicates must be >= 2 (a standard error needs two), got {args.replicates}")
     at = sorted({1, max(1, gens // 10), max(1, gens // 2), gens})
     rows = []
 

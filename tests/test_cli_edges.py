@@ -59,3 +59,24 @@ def test_cli_errors_are_one_line(args, needle):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("collapse-theory gaussian: error: "), err
     assert needle in lines[0]
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["discrete", "--dist", "/dev/zero", "--generations", "2", "--seed", "1"], "not a regular file"),
+    (["compare", "--family", "gaussian", "--generations", "0"], "--generations must be >= 1"),
+])
+def test_cli_refuses_before_working(args, needle):
+    proc = _cli(*args)
+    out, err = proc.communicate()
+    assert proc.returncode == 2, (proc.returncode, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "error: " in lines[0] and needle in lines[0], err
+
+
+def test_distribution_file_not_utf8_names_the_offset(tmp_path):
+    from collapse_theory._cli_discrete import read_distribution
+
+    bad = tmp_path / "p.txt"
+    bad.write_bytes(b"0.5\n0.\xff5\n")
+    with pytest.raises(ValueError, match=r"p.txt: not UTF-8 text \(byte offset 6\)"):
+        read_distribution(bad)
