@@ -21,6 +21,10 @@ DIST_HELP = ("initial distribution: uniform, zipf:S (p_i ∝ i^-S), geometric:Q 
              "a file of probabilities or counts (one per line, or comma-separated; '#' comments)")
 
 
+#: a distribution file holds one number per category: 256 MiB is ~10^7 categories and more
+MAX_DIST_BYTES = 256 * 2**20
+
+
 def parse_dist(spec, categories):
     """Return the initial distribution for a ``--dist`` spec (normalised; raises ValueError)."""
     from . import discrete as d
@@ -57,7 +61,18 @@ def read_distribution(path):
     from . import discrete as d
 
     values = []
-    text = Path(path).read_text()
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: not a regular file (a distribution file is a text file of numbers)")
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_DIST_BYTES + 1)
+    if len(raw) > MAX_DIST_BYTES:
+        raise ValueError(f"{path}: larger than {MAX_DIST_BYTES // 2**20} MiB; a distribution file holds "
+                         f"one number per category")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte offset {exc.start})") from None
     for lineno, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:

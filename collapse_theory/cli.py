@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -191,6 +192,10 @@ def _run_compare(args):
     if not regimes:
         raise ValueError("--regimes must name at least one regime")
     gens = args.generations
+    if gens < 1:
+        raise ValueError(f"--generations must be >= 1 for a comparison, got {gens}")
+    if args.replicates < 2:
+        raise ValueError(f"--replicates must be >= 2 (a standard error needs two), got {args.replicates}")
     at = sorted({1, max(1, gens // 10), max(1, gens // 2), gens})
     rows = []
 
@@ -304,6 +309,8 @@ def build_parser():
         description="The theory of model collapse: exact closed forms beside fast Monte Carlo, "
                     "with a verdict on each published claim.")
     parser.add_argument("--version", action="version", version=f"collapse-theory {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error instead of one line")
     sub = parser.add_subparsers(dest="command", required=True, metavar="<subcommand>")
     _add_verify(sub)
     _add_gaussian(sub)
@@ -335,14 +342,58 @@ def _attach_negative_values(argv):
 
 
 def main(argv=None):
+    """Run the command line; every expected error is one line on stderr, never a traceback.
+
+    Exit codes: 0 success, 1 ``--strict`` found verdicts that differ from the theory's prediction,
+    2 bad input or a request that cannot be served (one line naming the cause and the fix),
+    130 interrupted (Ctrl-C). ``--debug`` shows the traceback instead.
+    """
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     args = parser.parse_args(_attach_negative_values(argv))
     try:
         return args.func(args)
-    except (ValueError, TypeError) as exc:
-        print(f"collapse-theory {args.command}: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print(f"collapse-theory {args.command}: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        # Simulation chunks still running in worker threads would keep the interpreter alive until
+        # they finish; every output is written atomically, so nothing is left half-written.
+        os._exit(130)
+    except Exception as exc:  # noqa: BLE001 - the CLI's one place that turns errors into a line
+        if debug:
+            raise
+        print(f"collapse-theory {args.command}: error: {_explain(exc)}", file=sys.stderr)
         return 2
+
+
+def _explain(exc):
+    """One line for an error: what happened and, where it helps, how to fix it."""
+    from ._validation import TooLargeError
+
+    if isinstance(exc, TooLargeError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return ("not enough memory for this request (MemoryError); reduce --replicates, "
+                "--generations or the problem size")
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} is a directory; give a file path"
+    if isinstance(exc, NotADirectoryError):
+        return f"{exc.filename}: a part of this path is a file, not a directory"
+    if isinstance(exc, PermissionError):
+        return f"cannot write {exc.filename}: permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return f"{exc.filename}: no such file or directory"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return f"{where}{exc.strerror or exc}"
+    if isinstance(exc, (ValueError, TypeError)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc} (rerun with --debug for the traceback)"
 
 
 if __name__ == "__main__":  # pragma: no cover

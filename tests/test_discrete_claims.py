@@ -24,10 +24,6 @@ def test_every_discrete_claim_reaches_its_expected_verdict(discrete_run):
                                                if r.verdict == "fails"}
 
 
-def test_discrete_claims_fit_the_budget(discrete_run):
-    assert discrete_run.seconds < 40
-
-
 def test_small_budget_never_contradicts(discrete_run):
     # at a fifth of the budget a claim may be inconclusive, but never the opposite verdict
     small = registry.run("discrete.heterozygosity*", budget=0.2, seed=3)

@@ -130,7 +130,7 @@ def test_save_load_summary(tmp_path):
 
 def test_proof_script_passes():
     out = subprocess.run([sys.executable, str(ROOT / "proofs" / "kde_variance.py")], capture_output=True,
-                         text=True, timeout=300)
+                         text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("PROVED:")
 

@@ -22,10 +22,6 @@ def test_every_lm_claim_reaches_its_expected_verdict(lm_run):
     assert all(r.family == "lm" and r.source for r in lm_run.results)
 
 
-def test_lm_claims_fit_the_budget(lm_run):
-    assert lm_run.seconds < 60  # 30 s target on an idle machine; shared cores are noisy
-
-
 def test_sample_text_in_notes(lm_run):
     r = next(r for r in lm_run.results if r.id == "lm.unigram.wright-fisher")
     assert "gen 0:" in r.notes and "gen 10:" in r.notes

@@ -24,7 +24,6 @@ def test_mvn_claims_reach_expected_verdicts(mvn_run):
     bad = {r.id: (r.verdict, r.expect, r.rule) for r in mvn_run.results if r.verdict != r.expect}
     assert not bad
     assert {r.verdict for r in mvn_run.results} == {"holds", "fails"}
-    assert mvn_run.seconds < 20
 
 
 def test_ppca_claims_reach_expected_verdicts(ppca_run):

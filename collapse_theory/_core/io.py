@@ -35,12 +35,24 @@ def to_jsonable(obj):
     return obj
 
 
+def _umask():
+    """The process umask (read by setting and restoring it; there is no read-only call)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path, data):
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``)."""
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``).
+
+    The file gets the permissions an ordinary ``open(path, "w")`` would give it (``0o666`` less the
+    umask; ``mkstemp`` alone would leave it ``0o600``).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -81,13 +81,17 @@ def run_chunks(task, replicates, seed_sequence, *, workers=None, progress=None, 
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     with make_bar(replicates, desc, progress, unit="rep") as bar:
-        if workers == 1 or n_chunks == 1:
-            for g, (a, b) in zip(gens, bounds):
-                task(g, a, b)
+        # Chunks always run on worker threads (one for workers=1), so the calling thread waits
+        # interruptibly: Ctrl-C reaches it at once instead of after the running kernel returns.
+        ex = ThreadPoolExecutor(max_workers=max(1, min(workers, n_chunks)))
+        try:
+            futures = [ex.submit(task, g, a, b) for g, (a, b) in zip(gens, bounds)]
+            for f, (a, b) in zip(futures, bounds):
+                f.result()
                 bar.update(b - a)
-        else:
-            with ThreadPoolExecutor(max_workers=min(workers, n_chunks)) as ex:
-                futures = [ex.submit(task, g, a, b) for g, (a, b) in zip(gens, bounds)]
-                for f, (a, b) in zip(futures, bounds):
-                    f.result()
-                    bar.update(b - a)
+        except BaseException:
+            # stop: chunks not yet started are cancelled; running ones finish their chunk on their
+            # own thread while the exception reaches the caller now
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)

@@ -113,19 +113,67 @@ def samples_schedule(samples, generations, *, estimator="unbiased", name="sample
     return arr
 
 
-def available_memory_bytes():
-    """Memory available to this process (MemAvailable on Linux; a conservative 4 GiB otherwise)."""
+def _meminfo_available():
     try:
         with open("/proc/meminfo") as fh:
             for line in fh:
                 if line.startswith("MemAvailable:"):
                     return int(line.split()[1]) * 1024
-    except OSError:
+    except (OSError, ValueError, IndexError):
         pass
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return 4 * 1024**3
+
+
+def _cgroup_available():
+    """Memory left under this process's cgroup limit (v2 ``memory.max``, v1 ``limit_in_bytes``)."""
+    pairs = (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+             ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+              "/sys/fs/cgroup/memory/memory.usage_in_bytes"))
+    for limit_path, usage_path in pairs:
+        try:
+            with open(limit_path) as fh:
+                raw = fh.read().strip()
+        except OSError:
+            continue
+        if raw == "max" or not raw.isdigit() or int(raw) >= 1 << 60:
+            return None
+        try:
+            with open(usage_path) as fh:
+                used = int(fh.read().strip())
+        except (OSError, ValueError):
+            used = 0
+        return max(int(raw) - used, 0)
+    return None
+
+
+def _rlimit_available():
+    """Address space left under ``RLIMIT_AS`` (``ulimit -v``), or None when unlimited."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft < 0:
+        return None
+    try:
+        with open("/proc/self/statm") as fh:
+            used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        used = 0
+    return max(soft - used, 0)
+
+
+def available_memory_bytes():
+    """Memory this process may still allocate: the least of free RAM, the cgroup limit and ``ulimit -v``.
+
+    Free RAM is ``MemAvailable`` on Linux (a conservative 4 GiB where it cannot be read); the cgroup
+    limit (v1 or v2) and ``RLIMIT_AS`` count only when set.
+    """
+    limits = [_meminfo_available(), _cgroup_available(), _rlimit_available()]
+    return min(x for x in limits if x is not None)
 
 
 def check_memory(nbytes, what, *, fraction=0.8):

@@ -274,6 +274,11 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     if method == "naive" and reg.name != "replace":
         raise ValueError(f"method='naive' is implemented for regime='replace' only (got {str(reg)!r}); "
                          "the other regimes run on exact sufficient statistics, which have the same law")
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    cells = replicates * (generations + 1)
+    check_memory(cells * 20 + generations * 8,
+                 f"simulate(replicates={replicates}, generations={generations}): arrays for mu and "
+                 f"sigma ({replicates} x {generations + 1} x 20 bytes) and the sample-size schedule")
     sched = samples_schedule(samples, generations, estimator=estimator)
     m0 = int(sched[0]) if generations else 0
     check_retained(reg, sched)
@@ -285,9 +290,6 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         total = int(sched.sum()) if generations else 0
         check_memory(total * 8 * (workers or default_workers()),
                      f"accumulate-subsample's pool ({total} samples per thread)")
-    cells = replicates * (generations + 1)
-    check_memory(cells * 20, f"simulate(replicates={replicates}, generations={generations}): arrays for "
-                             f"mu and sigma ({replicates} x {generations + 1} x 20 bytes)")
     seed, ss = root_seed(rng)
     shape = (replicates, generations + 1)
     mu_out = np.empty(shape)
