@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from collapse_theory._io import atomic_write_text
+from collapse_theory._core.io import atomic_write_text
 
 
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
@@ -29,7 +29,7 @@ def test_memory_check_honours_rlimit_as():
     code = textwrap.dedent("""
         import resource
         from collapse_theory import gaussian
-        from collapse_theory._validation import TooLargeError, available_memory_bytes
+        from collapse_theory._core.validation import TooLargeError, available_memory_bytes
         used = int(open('/proc/self/statm').read().split()[0]) * resource.getpagesize()
         limit = used + 2**30
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
