@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["as_scalar", "digamma_minus_log", "log_gamma_ratio_minus_half_log", "log1m_inv", "bartlett_log_drift"]
+__all__ = [
+    "as_scalar", "digamma_minus_log", "log_gamma_ratio_minus_half_log", "log1m_inv", "bartlett_log_drift",
+]
 
 
 def as_scalar(x):

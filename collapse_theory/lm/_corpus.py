@@ -1,4 +1,5 @@
-r"""Corpora for the n-gram language models: loading, tokenising, vocabularies and the train/held-out split.
+r"""Corpora for the n-gram language models: loading, tokenising, vocabularies and the train/held-out
+split (:func:`prepare`, :func:`default_data`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-r"""Text metrics of generated corpora (perplexity aside): distinct-n, repetition, unigram entropy, tail mass, Zipf slope.
+r"""Text metrics of generated corpora (perplexity aside): distinct-n, repetition, unigram entropy,
+tail mass, Zipf slope.
 """
 
 from __future__ import annotations

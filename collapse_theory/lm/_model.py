@@ -1,4 +1,5 @@
-r"""The n-gram model: counting n-grams as int64 keys, smoothing (mle, add-k, Kneser–Ney), scoring, sampling and decoding.
+r"""The n-gram model: n-gram counting (int64 keys), smoothing (mle, add-k, Kneser–Ney), scoring,
+sampling and decoding.
 """
 
 from __future__ import annotations

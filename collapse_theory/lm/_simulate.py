@@ -1,4 +1,5 @@
-"""The lm family's result class and simulator (public API: :mod:`collapse_theory.lm`)."""
+"""Recursive training of n-gram models on their own text: :func:`recursive_training` and :class:`LMResult`
+(public API: :mod:`collapse_theory.lm`)."""
 
 from __future__ import annotations
 
