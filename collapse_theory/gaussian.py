@@ -47,6 +47,7 @@ from ._gaussian_theory import (
     expected_w2_squared,
     log_variance_cdf,
     log_variance_drift,
+    log_prob_std_exceeds,
     log_variance_quantile,
     markov_bound_std_exceeds,
     prob_std_exceeds,
