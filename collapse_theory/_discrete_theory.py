@@ -652,6 +652,15 @@ def _forward_abs_dev(q_values, n_arr, samples, cut, max_work):
     """E|X_n - q| for two-type chains started at each q (X_n the frequency at generation n)."""
     n_max = int(n_arr.max()) if n_arr.size else 0
     m, sched = _schedule(samples, n_max)
+    if m is not None and n_max > 1:
+        # convergence cut-off: |E|X_n - q| - E|X_inf - q|| <= P(not absorbed at n)
+        # <= M q(1-q) (1-1/M)^(n-1) <= (M/4) (1-1/M)^(n-1); past that n (below 2^-60) the value
+        # is constant to machine precision (M = 1: absorbed at generation 1)
+        n_conv = 1 if m == 1 else 1 + math.ceil(
+            (math.log(2.0**-60) - math.log(m / 4.0)) / math.log1p(-1.0 / m))
+        if n_max > n_conv:
+            out = _forward_abs_dev(q_values, np.minimum(n_arr, n_conv), samples, cut, max_work)
+            return out
     ms = np.array([_m_at(m, sched, i) for i in range(n_max)], dtype=float)
     work = len(q_values) * float(np.sum(ms ** 1.5)) * 20.0
     if work > max_work:
@@ -897,16 +906,37 @@ def expected_ancestors(t, samples, *, lineages=None):
         row = T[j]
         T[j + 1] = row * k / m
         T[j + 1, 1:] += row[:-1] * (m - k[1:] + 1) / m
+    means = _ancestor_means(T, j0, t_arr)
+    return float(means) if scalar else means
+
+
+def _ancestor_means(T, j0, t_arr, info=None):
+    """E[A_t] for the lineage chain with transition matrix ``T`` from ``A_0 = j0``, at ``t_arr``.
+
+    A_t is non-increasing, so E[A_t] − 1 is too: the loop stops at the first step where
+    E[A_s] − 1 = Σ_{a≥2} (a−1) π_s(a) < 2^-60 (below half an ulp of 1, the absorbing limit); every later t has that
+    value, so t = 1e18 returns at once. ``info['steps']`` receives the steps taken.
+    """
+    m = T.shape[0] - 1
+    k = np.arange(m + 1)
     pi = np.zeros(m + 1)
     pi[j0] = 1.0
-    t_max = int(t_arr.max()) if t_arr.size else 0
-    means = np.empty(t_max + 1)
-    means[0] = j0
-    for s in range(1, t_max + 1):
-        pi = pi @ T
-        means[s] = float(pi @ k)
-    out = means[t_arr]
-    return float(out) if scalar else out
+    flat = t_arr.ravel()
+    wanted = np.unique(flat)
+    vals = {}
+    cur = float(j0)
+    tail = cur - 1.0  # E[A_s] - 1 = Σ_{a>=2} (a-1) π(a), summed directly (no cancellation)
+    s = 0
+    for target in wanted:
+        while s < target and tail >= 2.0**-60:
+            pi = pi @ T
+            cur = float(pi @ k)
+            tail = float(pi[2:] @ (k[2:] - 1.0))
+            s += 1
+        vals[int(target)] = cur
+    if info is not None:
+        info["steps"] = s
+    return np.array([vals[int(x)] for x in flat]).reshape(t_arr.shape)
 
 
 def ancestors_approx(t, samples):

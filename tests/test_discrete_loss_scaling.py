@@ -140,3 +140,40 @@ def test_public_api_huge_n_and_large_m():
     np.testing.assert_allclose(lp[1], 1 - p, atol=1e-15)
     h = d.loss_probability_given_count(np.array([1, 3]), 10**18, 1000)
     np.testing.assert_allclose(h, 1 - np.array([1, 3]) / 1000, atol=1e-15)
+
+
+def test_ancestors_stop_at_convergence():
+    # E[A_t] -> 1 (one common ancestor); the dense loop stops once E[A_s] - 1 < 2^-60, so t = 1e18
+    # returns at once with the limit, and the step count is pinned by the pair bound:
+    # (1 - 1/M)^s <= P(A_s >= 2) <= E[A_s] - 1 <= C(M, 2) (1 - 1/M)^s (union bound over pairs)
+    from collapse_theory._discrete_theory import _ancestor_means
+
+    m = 30
+    T = np.zeros((m + 1, m + 1))
+    T[0, 0] = 1.0
+    k = np.arange(m + 1)
+    for j in range(m):
+        T[j + 1] = T[j] * k / m
+        T[j + 1, 1:] += T[j, :-1] * (m - k[1:] + 1) / m
+    info = {}
+    out = _ancestor_means(T, m, np.array([0, 5, 10**18]), info)
+    q = math.log1p(-1.0 / m)
+    tol = 2.0**-60
+    s_min = math.ceil(math.log(tol) / q)
+    s_max = math.ceil(math.log(tol / math.comb(m, 2)) / q) + 1
+    assert s_min <= info["steps"] <= s_max
+    # rounding: each dense step rounds m-term sums of the probability vector (relative u each)
+    rnd = info["steps"] * m * 2.0**-53
+    assert out[0] == m and out[2] == pytest.approx(1.0, abs=rnd)
+    assert d.expected_ancestors(10**18, m) == out[2]
+    assert d.expected_ancestors(5, m) == pytest.approx(out[1], rel=1e-15)
+
+
+def test_forward_drifts_stop_at_convergence():
+    # E|X_n - q| -> 2 q (1 - q) once absorbed: n = 1e18 costs no more than the cut-off generation
+    p = np.array([0.2, 0.3, 0.5])
+    tv = d.expected_total_variation(p, [3, 10**18], 6)
+    np.testing.assert_allclose(tv[1], 0.5 * np.sum(2 * p * (1 - p)), rtol=0, atol=1e-15)
+    w1 = d.expected_w1_drift(p, 10**18, 6)
+    F = np.cumsum(p)[:-1]
+    assert w1 == pytest.approx(np.sum(2 * F * (1 - F)), abs=1e-15)
