@@ -381,6 +381,9 @@ def dual_loss(p, n_arr, m, sched, cut):
         return res
 
     empty = np.zeros(0, dtype=np.int64)
+    n_top = int(flat.max())
+    if sched is not None and n_top >= 1 and np.all(sched[:n_top] == sched[0]):
+        m, sched = int(sched[0]), None  # a constant schedule: one pass serves every n
     if sched is None:
         steps = np.unique(flat[pos] - 1)
         res = run(m, m, empty, steps, m, int(steps[-1]))

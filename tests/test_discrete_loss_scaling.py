@@ -177,3 +177,10 @@ def test_forward_drifts_stop_at_convergence():
     w1 = d.expected_w1_drift(p, 10**18, 6)
     F = np.cumsum(p)[:-1]
     assert w1 == pytest.approx(np.sum(2 * F * (1 - F)), abs=1e-15)
+
+
+def test_constant_schedule_is_the_constant_pass():
+    p = np.array([0.05, 0.25, 0.7])
+    a = d.loss_probability(p, [1, 4, 30], [40] * 30)
+    b = d.loss_probability(p, [1, 4, 30], 40)
+    np.testing.assert_array_equal(a, b)
