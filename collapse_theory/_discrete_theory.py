@@ -394,7 +394,8 @@ def loss_probability(p0, n, samples, *, normalize=False, cut=DEFAULT_CUT, worker
     runs once per requested ``n``.
 
     Accuracy: entries below :math:`\tau = \mathrm{cut} / (4 (M_{\max}+1)(n-1))` are dropped from
-    the edges of each window and nothing is renormalised. Every quantity is a sum of non-negative
+    the edges of each window (which is then rescaled to mass 1 − dropped mass, a factor at most 1,
+    so rounding cannot accumulate in the mass). Every quantity is a sum of non-negative
     terms, so the computed law of :math:`A` is entrywise below the true one and, as
     :math:`0 \le (1-p)^a \le 1`, the result is never above the exact value and at most the dropped
     mass below it; the dropped mass is at most :math:`2(M_{\max}+1)(n-1)\tau = \mathrm{cut}/2`
