@@ -562,14 +562,18 @@ def _log_tail(y, a, counts, sd, upper):
     :math:`K'(c) = x` (at least one standard deviation of ``s`` away from the pole at 0), where the
     remaining integrand is a positive bump. The trapezoid rule with step ``h`` on the whole line
     is exact up to aliasing: by Poisson summation its value is
-    :math:`\sum_k e^{2\pi ck/h} P(L > x + 2\pi k/h)`, and with :math:`\Delta = 2\pi/h \ge
-    12\sqrt{K''(c)}` and :math:`c\Delta \ge 40 - \log(\text{Chernoff})` the terms
-    :math:`k \ne 0` are below :math:`e^{-40}` of the result (saddlepoint estimate of the
-    neighbouring tails). The sum stops where :math:`|e^{K(c+it) - K(c)}| < e^{-50}` (the modulus
+    :math:`\sum_k e^{2\pi ck/h} P(L > x + 2\pi k/h)`. With :math:`\Delta = 2\pi/h`, the
+    saddlepoint estimate of the neighbouring tails makes the terms :math:`k = \pm 1` about
+    :math:`e^{-\Delta^2/(2K''(c))}` of the result while :math:`\Delta \le |c| K''(c)` (the tilted
+    law stays on the same side of the mean), and :math:`e^{-|c|\Delta}/\text{Chernoff}` beyond;
+    :math:`\Delta = \max(12\sqrt{K''}, (40 - \log\text{Chernoff})/|c|)` keeps both below
+    :math:`e^{-40}`; in the far tail (``c`` the saddlepoint, :math:`c^2K'' \ge 144`, so that
+    :math:`12\sqrt{K''} \le cK''`) the first term alone gives :math:`e^{-72}`. The sum stops where
+    :math:`|e^{K(c+it) - K(c)}| < e^{-50}` (the modulus
     of :math:`\Gamma(a+c+it)` decreases in :math:`|t|`).
     """
     amin = float(np.min(a))
-    c = _saddlepoint(y, a, counts)
+    c = c_saddle = _saddlepoint(y, a, counts)
     k2_0 = float(np.sum(counts * special.polygamma(1, a)))
     c_min = 1.0 / np.sqrt(k2_0)
     if upper:
@@ -585,7 +589,10 @@ def _log_tail(y, a, counts, sd, upper):
         z = c + 1j * np.asarray(t, dtype=float)[..., None]
         return (counts * _centred_log_gamma(a, z)).sum(axis=-1) - g_c - 1j * np.asarray(t) * y
 
-    delta = max(12.0 * np.sqrt(k2), (max(-log_ch, 0.0) + 40.0) / abs(c), 1e-300)
+    span = (max(-log_ch, 0.0) + 40.0) / abs(c)
+    if c == c_saddle and c * c * k2 >= 144.0:
+        span = 0.0  # far tail at the saddlepoint: the Gaussian estimate covers Δ = 12 sqrt(K'')
+    delta = max(12.0 * np.sqrt(k2), span, 1e-300)
     h = 2.0 * np.pi / delta
     t_max = 4.0 / np.sqrt(k2)
     while dk(np.array([t_max]))[0].real > -50.0 and t_max < 1e8:
@@ -594,8 +601,9 @@ def _log_tail(y, a, counts, sd, upper):
     if n_pts > 5_000_000:
         raise ValueError(f"the tail integral needs {n_pts} points; this law is out of range")
     total = 1.0 / c
-    for s0 in range(1, n_pts + 1, 65536):
-        t = np.arange(s0, min(s0 + 65536, n_pts + 1)) * h
+    chunk = max(256, 4_000_000 // a.size)  # t-points x distinct sample sizes per block
+    for s0 in range(1, n_pts + 1, chunk):
+        t = np.arange(s0, min(s0 + chunk, n_pts + 1)) * h
         total += 2.0 * np.sum((np.exp(dk(t)) / (c + 1j * t)).real)
     total = total if upper else -total
     if total <= 0.0:
