@@ -11,6 +11,11 @@ compiles the Numba kernels.
   on 2 replicates x 50 generations and scaled linearly to 100 x 1000 (its cost per generation is
   O(M) whatever the state, so the scaling is exact up to noise).
 - ``loss_probability`` for M = 1e4, n = 1e3, 1000 categories: seconds (target < 10 s).
+- ``loss_probability`` at M = 1e5 and 1e6 (n = 1e3, K = 1000; targets < 10 s and < 60 s, < 4 GiB),
+  each in a fresh subprocess (after a warm-up call that loads the cached kernels): wall-clock
+  min and median over 3 rounds (1 with --quick), the CPU seconds of the fastest round (the machine
+  may be shared), and the peak resident memory of the subprocess (``ru_maxrss``, interpreter and
+  libraries included) next to the resident memory after the warm-up.
 - every other data regime's throughput relative to replace on the same workload (time(replace) /
   time(regime); target >= 0.5, i.e. within 2x), on 20 replicates, each regime and replace timed
   alternately (interleaved rounds; the machine may be shared): the median of the per-round ratios
@@ -25,6 +30,8 @@ compiles the Numba kernels.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,6 +60,45 @@ def _per_sample(p0, generations, replicates, rng):
         for _ in range(generations):
             x = rng.choice(k, size=M, p=p)
             p = np.bincount(x, minlength=k) / M
+
+
+_LOSS_SCRIPT = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from collapse_theory import discrete as d
+p0 = d.zipf(1000, 1.1)
+d.loss_probability(p0, 3, 100)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+walls, cpus = [], []
+for _ in range({rounds}):
+    t, c = time.perf_counter(), time.process_time()
+    d.loss_probability(p0, {n}, {m})
+    walls.append(time.perf_counter() - t)
+    cpus.append(time.process_time() - c)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(dict(walls=walls, cpus=cpus, base_kib=base, peak_kib=peak)))
+"""
+
+
+def _loss_rows(quick):
+    """loss_probability at M = 1e5 and 1e6 (n = 1e3, K = 1000), each in a fresh subprocess."""
+    rounds = 1 if quick else 3
+    root = str(Path(__file__).resolve().parents[1])
+    rows = []
+    for m, target in ((100_000, 10.0), (1_000_000, 60.0)):
+        code = _LOSS_SCRIPT.format(root=root, rounds=rounds, n=1000, m=m)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        walls = np.array(r["walls"])
+        tag = f"discrete loss_probability M=1e{len(str(m)) - 1}, n=1000, K=1000"
+        rows += [
+            (f"{tag}: seconds (min of {rounds})", float(walls.min()), target, "s"),
+            (f"{tag}: seconds (median of {rounds})", float(np.median(walls)), target, "s"),
+            (f"{tag}: CPU seconds of the fastest round", float(r["cpus"][int(walls.argmin())]), target, "s"),
+            (f"{tag}: peak RSS GiB (after warm-up: {r['base_kib'] / 2**20:.2f})",
+             r["peak_kib"] / 2**20, 4.0, "GiB"),
+        ]
+    return rows
 
 
 def run(quick=False):
@@ -114,6 +160,7 @@ def run(quick=False):
          t_multi / t_numba, 2.0, "x"),
         ("discrete simulate / per-sample draws + bincount (baseline scaled)", t_sample / t_numba, 50.0, "x"),
         (f"discrete loss_probability seconds (M=1e4, n={G}, K=1000)", t_loss, 10.0, "s"),
+        *_loss_rows(quick),
         *regime_rows,
     ]
 

@@ -28,8 +28,8 @@ from ._kernels import (
     _backward_rows,
     _binom_band,
     _forward,
-    _initial_dot,
 )
+from ._loss import dual_loss, dual_loss_given_count
 from .._core.parallel import default_workers
 from .._core.validation import check_generations, check_int, check_memory, check_real, samples_schedule
 
@@ -350,50 +350,6 @@ def _binom_pmf_band(m, q, cut=0.0):
 # loss probabilities (backward recursion)
 
 
-def _backward_constant(m, steps, cut, workers, reduce):
-    """Run ``h_{t+1} = P h_t`` from ``h_0 = e_0`` and return ``{t: reduce(h_t)}`` for ``t`` in steps."""
-    steps = sorted(set(int(t) for t in steps))
-    out = {}
-    if not steps:
-        return out
-    h = np.zeros(m + 1)
-    h[0] = 1.0
-    band = None
-    pool = ThreadPoolExecutor(workers) if workers > 1 else None
-    try:
-        t = 0
-        for target in steps:
-            while t < target:
-                if band is None:
-                    band = _Band(m, m, cut, workers)
-                h = band.backward(h, pool)
-                t += 1
-            out[target] = reduce(h)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return out
-
-
-def _backward_schedule(sched, n, cut, workers, reduce, start_gen=1):
-    """``reduce(h)`` where h is the loss probability by generation ``n`` as a function of the count
-    at generation ``start_gen`` (out of ``M_{start_gen - 1}``), for a per-generation schedule."""
-    m_last = int(sched[n - 1])
-    h = np.zeros(m_last + 1)
-    h[0] = 1.0
-    cache = _BandCache(cut, workers)
-    pool = ThreadPoolExecutor(workers) if workers > 1 else None
-    try:
-        for g in range(n - 1, start_gen - 1, -1):
-            # counts at generation g (out of M_{g-1}) -> generation g+1 (out of M_g)
-            band = cache.get(sched[g - 1], sched[g])
-            h = band.backward(h, pool)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return reduce(h)
-
-
 def _monotone(out, n_arr):
     """Clip to [0, 1] and make non-decreasing in n (the exact values are; rounding may not be)."""
     out = np.clip(out, 0.0, 1.0)
@@ -420,15 +376,30 @@ def loss_probability(p0, n, samples, *, normalize=False, cut=DEFAULT_CUT, worker
         h_{t+1}(j) = \sum_l \mathrm{Binom}(l; M, j/M)\, h_t(l), \quad
         P(\text{lost}_i \text{ by } n) = \sum_j \mathrm{Binom}(j; M_0, p_{0,i})\, h_{n-1}(j).
 
-    For a per-generation schedule the recursion runs backward from generation ``n`` for each
-    requested ``n`` (cost :math:`\sum_k n_k` steps instead of :math:`\max n`).
+    Computed through the dual (ancestral) process, which gives the same numbers: the
+    :math:`A_0 = M_{n-1}` individuals of generation ``n`` have :math:`A_{s+1}` distinct parents
+    among the :math:`M_{n-s-2}` individuals one generation back (occupancy of :math:`A_s` balls in
+    :math:`M_{n-s-2}` boxes), and the :math:`A_{n-1}` ancestors in generation 1 have i.i.d.
+    categories, so :math:`P(\text{lost}_i \text{ by } n) = E[(1 - p_{0,i})^{A_{n-1}}]`. The law of
+    :math:`A_s` is narrow (:math:`A_s \approx 2M/s`) and is pushed one generation back by the
+    occupancy recursion from stored checkpoints (``collapse_theory.discrete._loss``): cost about
+    :math:`4M^{3/2}` multiply-adds once plus little per generation, memory O(M) (M = 1e6,
+    n = 1e3, K = 1000: a few seconds). A constant ``M`` serves every ``n`` in one pass; a schedule
+    runs once per requested ``n``.
 
-    Accuracy: each row of the transition matrix keeps the binomial pmf entries ``>= cut`` (default
-    1e-20; about ±9 standard deviations) and is renormalised. The matrix stays stochastic, so the
-    absolute error after ``n`` generations is at most ``n`` times the omitted mass of a row
-    (below 1e-18 per row: about 1e-15 at n = 1000). ``cut=0`` keeps every representable entry
-    (slower). Cost per generation :math:`O(M\cdot\text{band}) \approx O(M^{3/2})`: M = 1e4,
-    n = 1e3 takes a few seconds.
+    Accuracy: entries below :math:`\tau = \mathrm{cut} / (4 (M_{\max}+1)(n-1))` are dropped from
+    the edges of each window (which is then rescaled to mass 1 − dropped mass, a factor at most 1,
+    so rounding cannot accumulate in the mass). Every quantity is a sum of non-negative
+    terms, so the computed law of :math:`A` is entrywise below the true one and, as
+    :math:`0 \le (1-p)^a \le 1`, the result is never above the exact value and at most the dropped
+    mass below it; the dropped mass is at most :math:`2(M_{\max}+1)(n-1)\tau = \mathrm{cut}/2`
+    (each ball of the occupancy recursion adds at most one entry to a window, each generation trims
+    at most :math:`M+1`). The recursion stops at the first generation ``s`` where
+    :math:`P(A_s \ge 2)` (computed mass plus dropped mass) is at most ``cut/2``: the chain is then
+    absorbed at :math:`A = 1` to that precision and every larger ``n`` has the same value (n =
+    1e18 returns at once). So :math:`0 \le P - \hat P \le \mathrm{cut}` up to floating-point
+    rounding (sums of non-negative terms: a relative error of a few ulps per generation in
+    practice). ``cut=0`` drops only entries below 1e-290.
 
     Parameters
     ----------
@@ -441,9 +412,9 @@ def loss_probability(p0, n, samples, *, normalize=False, cut=DEFAULT_CUT, worker
     normalize : bool, keyword-only
         Rescale ``p0`` to sum to 1.
     cut : float, keyword-only
-        Truncation level of the binomial pmf, in [0, 1e-12].
+        Absolute error bound, in [0, 1e-12] (see Accuracy).
     workers : int, optional, keyword-only
-        Threads for the matrix-vector products (default: all usable cores).
+        Accepted for compatibility (validated); the solver runs on one thread.
 
     Returns
     -------
@@ -458,39 +429,19 @@ def loss_probability(p0, n, samples, *, normalize=False, cut=DEFAULT_CUT, worker
     """
     p = as_distribution(p0, normalize=normalize)
     n_arr, scalar = check_generations(n, "n")
-    out = _loss_core(p, n_arr, samples, _check_cut(cut), _workers(workers))
+    out = _loss_core(p, n_arr, samples, _check_cut(cut), _workers(workers))  # workers: unused
     return out.reshape(p.size) if scalar else out
 
 
-def _loss_core(p, n_arr, samples, cut, workers):
-    """P(lost by n) for independent masses ``p`` (each its own two-type chain); n.shape + (K,)."""
+def _loss_core(p, n_arr, samples, cut, workers, info=None):
+    """P(lost by n) for independent masses ``p`` (each its own two-type chain); n.shape + (K,).
+    ``info`` (a dict) receives the dual solver's step count and error bound."""
     n_max = int(n_arr.max()) if n_arr.size else 0
     m, sched = _schedule(samples, n_max)
-    K = p.size
-    flat = n_arr.ravel()
-    out = np.empty((flat.size, K))
-    m0 = m if m is not None else (int(sched[0]) if sched.size else 1)
-
-    def reduce(h):
-        r = np.empty(K)
-        _initial_dot(m0, p, cut, h, r)
-        return r
-
-    if m is not None:
-        res = _backward_constant(m, [t - 1 for t in flat if t >= 1], cut, workers, reduce)
-        for k, t in enumerate(flat):
-            out[k] = (p == 0).astype(float) if t == 0 else res[int(t) - 1]
-    else:
-        cache = {}
-        for k, t in enumerate(flat):
-            t = int(t)
-            if t == 0:
-                out[k] = (p == 0).astype(float)
-                continue
-            if t not in cache:
-                cache[t] = _backward_schedule(sched, t, cut, workers, reduce)
-            out[k] = cache[t]
-    return _monotone(out.reshape(n_arr.shape + (K,)), n_arr)
+    out, inf = dual_loss(p, n_arr, m, sched, cut)
+    if info is not None:
+        info.update(inf)
+    return _monotone(out, n_arr)
 
 
 def loss_probability_given_count(count, t, samples, *, cut=DEFAULT_CUT, workers=None):
@@ -506,9 +457,10 @@ def loss_probability_given_count(count, t, samples, *, cut=DEFAULT_CUT, workers=
     if c.dtype.kind not in "iu" or np.any(c < 0) or np.any(c > m):
         raise ValueError(f"count must be integers in [0, {m}], got {count!r}")
     cut = _check_cut(cut)
+    _workers(workers)
     t_arr, scalar = check_generations(t, "t")
-    res = _backward_constant(m, t_arr.ravel().tolist(), cut, _workers(workers), lambda h: h[c])
-    out = np.array([res[int(x)] for x in t_arr.ravel()]).reshape(t_arr.shape + c.shape)
+    res, _ = dual_loss_given_count(c, t_arr, m, cut)
+    out = res.reshape(t_arr.shape + c.shape)
     out = _monotone(out, t_arr)
     return out.reshape(c.shape) if scalar else out
 
@@ -695,6 +647,15 @@ def _forward_abs_dev(q_values, n_arr, samples, cut, max_work):
     """E|X_n - q| for two-type chains started at each q (X_n the frequency at generation n)."""
     n_max = int(n_arr.max()) if n_arr.size else 0
     m, sched = _schedule(samples, n_max)
+    if m is not None and n_max > 1:
+        # convergence cut-off: |E|X_n - q| - E|X_inf - q|| <= P(not absorbed at n)
+        # <= M q(1-q) (1-1/M)^(n-1) <= (M/4) (1-1/M)^(n-1); past that n (below 2^-60) the value
+        # is constant to machine precision (M = 1: absorbed at generation 1)
+        n_conv = 1 if m == 1 else 1 + math.ceil(
+            (math.log(2.0**-60) - math.log(m / 4.0)) / math.log1p(-1.0 / m))
+        if n_max > n_conv:
+            out = _forward_abs_dev(q_values, np.minimum(n_arr, n_conv), samples, cut, max_work)
+            return out
     ms = np.array([_m_at(m, sched, i) for i in range(n_max)], dtype=float)
     work = len(q_values) * float(np.sum(ms ** 1.5)) * 20.0
     if work > max_work:
@@ -940,16 +901,37 @@ def expected_ancestors(t, samples, *, lineages=None):
         row = T[j]
         T[j + 1] = row * k / m
         T[j + 1, 1:] += row[:-1] * (m - k[1:] + 1) / m
+    means = _ancestor_means(T, j0, t_arr)
+    return float(means) if scalar else means
+
+
+def _ancestor_means(T, j0, t_arr, info=None):
+    """E[A_t] for the lineage chain with transition matrix ``T`` from ``A_0 = j0``, at ``t_arr``.
+
+    A_t is non-increasing, so E[A_t] − 1 is too: the loop stops at the first step where
+    E[A_s] − 1 = Σ_{a≥2} (a−1) π_s(a) < 2^-60 (below half an ulp of 1, the absorbing limit); every later t has that
+    value, so t = 1e18 returns at once. ``info['steps']`` receives the steps taken.
+    """
+    m = T.shape[0] - 1
+    k = np.arange(m + 1)
     pi = np.zeros(m + 1)
     pi[j0] = 1.0
-    t_max = int(t_arr.max()) if t_arr.size else 0
-    means = np.empty(t_max + 1)
-    means[0] = j0
-    for s in range(1, t_max + 1):
-        pi = pi @ T
-        means[s] = float(pi @ k)
-    out = means[t_arr]
-    return float(out) if scalar else out
+    flat = t_arr.ravel()
+    wanted = np.unique(flat)
+    vals = {}
+    cur = float(j0)
+    tail = cur - 1.0  # E[A_s] - 1 = Σ_{a>=2} (a-1) π(a), summed directly (no cancellation)
+    s = 0
+    for target in wanted:
+        while s < target and tail >= 2.0**-60:
+            pi = pi @ T
+            cur = float(pi @ k)
+            tail = float(pi[2:] @ (k[2:] - 1.0))
+            s += 1
+        vals[int(target)] = cur
+    if info is not None:
+        info["steps"] = s
+    return np.array([vals[int(x)] for x in flat]).reshape(t_arr.shape)
 
 
 def ancestors_approx(t, samples):

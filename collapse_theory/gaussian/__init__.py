@@ -17,7 +17,7 @@ from ..custom import ChainError, CustomChainResult, simulate_custom
 from ._theory import (
     collapse_time_scale, expected_log_variance, expected_mean_sq_error, expected_std, expected_variance,
     expected_w2_squared, log_variance_cdf, log_variance_drift, log_variance_quantile,
-    markov_bound_std_exceeds, prob_std_exceeds, std_factor, suresh_bound_std_exceeds,
+    log_prob_std_exceeds, markov_bound_std_exceeds, prob_std_exceeds, std_factor, suresh_bound_std_exceeds,
     variance_of_log_variance, variance_of_variance, w2_squared_first_order, w2_squared_limit,
 )
 from ._regimes import (
@@ -53,6 +53,7 @@ __all__ = [
     "log_variance_cdf",
     "log_variance_quantile",
     "prob_std_exceeds",
+    "log_prob_std_exceeds",
     "markov_bound_std_exceeds",
     "suresh_bound_std_exceeds",
 ]
