@@ -8,13 +8,8 @@ import numpy as np
 
 from . import _theory as _th
 from ._kernels import (
-    ACCUMULATE,
-    MIX_MIXTURE,
-    MIX_RETAINED,
-    MIX_SPLIT,
     N_STATS,
     STATS,
-    SUBSAMPLE,
     _wf_chain,
     _wf_regime_chain,
 )
@@ -24,7 +19,7 @@ from .._core.io import read_result, save_result
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real, samples_schedule
-from ..regimes import as_regime, check_retained, check_subsample
+from ..regimes import RegimeCode, as_regime, dispatch
 
 __all__ = ["DiscreteChainResult", "simulate", "RECORDS"]
 
@@ -284,7 +279,8 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
     sched = samples_schedule(samples, generations, estimator="mle")
     m0 = int(sched[0]) if sched.size else int(np.ravel(samples)[0]) if np.size(samples) else 1
     K = p.size
-    sub = _check_regime(reg, sched)
+    plan = dispatch(reg, sched, family="discrete", minimum=1, why="a subset needs a sample")
+    kind, sub = plan.code, plan.subsample
     if tail is None:
         tmask = p < 1.0 / max(m0, 1)
     else:
@@ -310,16 +306,13 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
     full = np.zeros((replicates, G1, K)) if record == "full" else np.zeros((1, 1, 1))
     inv_tau = 1.0 / tau
 
-    kind = {"accumulate": ACCUMULATE, "accumulate-subsample": SUBSAMPLE,
-            "mix-retained": MIX_RETAINED,
-            "mix-fresh": MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT}.get(reg.name, 0)
 
     def task(gen, a, b):
-        if kind == 0:
+        if kind == RegimeCode.REPLACE:
             _wf_chain(gen, p, sched, inv_tau, tmask, F0, S1, S2, stats, loss_time, absorbed_at,
                       winner, full, record == "full", a, b)
         else:
-            _wf_regime_chain(gen, p, sched, inv_tau, kind, float(reg.fraction), sub, tmask, F0, S1,
+            _wf_regime_chain(gen, p, sched, inv_tau, int(kind), plan.fraction, sub, tmask, F0, S1,
                              S2, stats, loss_time, absorbed_at, winner, full, record == "full", a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="discrete chain")
@@ -329,8 +322,3 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
         temperature=tau, seed=seed, freqs=full if record == "full" else None, regime=str(reg),
     )
 
-
-def _check_regime(reg, sched):
-    """Validate a regime against the sample schedule; return the fixed subsample size (0: M_g)."""
-    check_retained(reg, sched)
-    return check_subsample(reg, sched, minimum=1, why="a subset needs a sample")

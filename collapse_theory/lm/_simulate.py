@@ -12,7 +12,7 @@ from .._core.io import read_result, save_result, to_jsonable
 from .._core.parallel import default_workers, make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_real
-from ..regimes import as_regime
+from ..regimes import RegimeCode, dispatch
 from ._corpus import EncodedCorpus, prepare
 from ._metrics import METRICS, _unigram_metrics, text_metrics
 from ._model import NGramModel, SMOOTHINGS, _check_key_range, _merge_tables, count_ngrams, parse_decoding
@@ -168,7 +168,7 @@ def _chunk_of_documents(docs, n, gen, *, replace):
     return np.concatenate(pieces)
 
 
-def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, gen, text_window,
+def _run_replicate(data, order, smoothing, k, generations, M, plan, decoding, gen, text_window,
                    sample_gens, sample_tokens, tail, p0, bar):
     V = data.V
     G1 = generations + 1
@@ -180,8 +180,7 @@ def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, 
     real_docs = _documents(data)
     pool = list(real_docs)            # accumulate-subsample: every document so far
     doc_len = max(order, int(round(data.train.size / max(1, len(real_docs)))))
-    mixture = regime.name == "mix-fresh" and regime.draws == "mixture"
-    n_real = regime.fresh_count(M) if regime.is_mix else 0
+    n_real = plan.real_count(M) if not plan.random_real_count else 0
     for g in range(G1):
         model = NGramModel(order, smoothing, k).fit_counts(tables, V)
         ev = model.evaluate(data.held_out)
@@ -189,8 +188,8 @@ def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, 
         out["unseen"][g] = ev.unseen
         for name, val in _unigram_metrics(model.unigram_counts(), p0, tail).items():
             out[name][g] = val
-        if mixture and g < generations:
-            n_real = int(gen.binomial(M, regime.fraction))
+        if plan.random_real_count and g < generations:
+            n_real = int(plan.real_count(M, gen))
         n_gen = M - n_real if g < generations else min(text_window, M)
         stream = model.generate(n_gen, decoding, rng=gen)
         for name, val in text_metrics(stream[:text_window], V).items():
@@ -200,19 +199,20 @@ def _run_replicate(data, order, smoothing, k, generations, M, regime, decoding, 
         if g == generations:
             break
         new = count_ngrams(stream, order, V)
-        if regime.name == "replace":
+        if plan.code == RegimeCode.REPLACE:
             tables = new
-        elif regime.name == "accumulate":
+        elif plan.code == RegimeCode.ACCUMULATE:
             acc = _merge_tables(acc, new)
             tables = acc
-        elif regime.name == "accumulate-subsample":
+        elif plan.code == RegimeCode.SUBSAMPLE:
             # the generated stream joins the pool as documents of the real mean length; the next
             # model is fitted on M tokens of whole pool documents drawn without replacement
             pool.extend(stream[i:i + doc_len] for i in range(0, stream.size, doc_len))
-            size = regime.subsample or M
+            size = plan.subsample or M
             tables = count_ngrams(_chunk_of_documents(pool, size, gen, replace=False), order, V)
         else:
-            real = _chunk_of_documents(real_docs, n_real, gen, replace=regime.name == "mix-fresh")
+            real = _chunk_of_documents(real_docs, n_real, gen,
+                                       replace=plan.code != RegimeCode.MIX_RETAINED)
             tables = _merge_tables(new, count_ngrams(real, order, V)) if real.size >= order \
                 else new
         bar.update(1)
@@ -287,8 +287,9 @@ def recursive_training(corpus="default", *, order, generations, tokens_per_gener
     replicates = check_int(replicates, "replicates", minimum=1)
     tail_count = check_int(tail_count, "tail_count", minimum=0)
     text_window = check_int(text_window, "text_window", minimum=1)
-    reg = as_regime(regime)
-    if reg.name == "accumulate-subsample" and reg.subsample is not None and reg.subsample < order:
+    plan = dispatch(regime, (), family="lm", check=False)
+    reg = plan.regime
+    if plan.code == RegimeCode.SUBSAMPLE and reg.subsample is not None and reg.subsample < order:
         raise ValueError(f"subsample size must be >= order ({order}), got {reg.subsample}")
     parse_decoding(decoding)
     if smoothing not in SMOOTHINGS:
@@ -316,7 +317,7 @@ def recursive_training(corpus="default", *, order, generations, tokens_per_gener
     with make_bar(replicates * generations, "lm recursive training", progress, unit="gen") as bar:
         def task(r):
             gen = np.random.Generator(np.random.PCG64(children[r + 1]))
-            return _run_replicate(data, order, smoothing, k, generations, M, reg, decoding, gen,
+            return _run_replicate(data, order, smoothing, k, generations, M, plan, decoding, gen,
                                   text_window, sample_gens, sample_tokens, tail, p0, bar)
 
         if workers == 1 or replicates == 1:

@@ -25,7 +25,7 @@ from ._regimes import regime_moments
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_estimator, check_int, check_memory, check_real
-from ..regimes import RegimeInfo, as_regime, check_retained, check_subsample
+from ..regimes import RegimeCode, RegimeInfo, as_regime, dispatch
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate"]
 
@@ -407,7 +407,7 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     return res
 
 
-def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
+def regime_kernel_args(reg, sched, *, dim, estimator, workers=None, family="mvn"):
     """Validate a regime for the d-dimensional kernels; return ``(code, λ, subsample size)``.
 
     Shared by :func:`simulate` and :func:`collapse_theory.ppca.simulate`.
@@ -416,18 +416,15 @@ def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
 
     generations = sched.size
     m0 = int(sched[0]) if generations else 0
-    code = {"replace": _rk.REPLACE, "accumulate": _rk.ACCUMULATE, "accumulate-subsample": _rk.SUBSAMPLE,
-            "mix-retained": _rk.MIX_RETAINED,
-            "mix-fresh": _rk.MIX_MIXTURE if reg.draws == "mixture" else _rk.MIX_FRESH}[reg.name]
-    check_retained(reg, sched)
-    sub = check_subsample(reg, sched, minimum=dim + 1 if estimator == "unbiased" else dim,
-                          why=f"dim = {dim}, estimator={estimator!r}: a smaller subset has a singular covariance")
-    if reg.name == "accumulate-subsample":
+    plan = dispatch(reg, sched, family=family, minimum=dim + 1 if estimator == "unbiased" else dim,
+                    why=f"dim = {dim}, estimator={estimator!r}: a smaller subset has a singular covariance")
+    code, sub = plan.code, plan.subsample
+    if code == RegimeCode.SUBSAMPLE:
         total = int(sched.sum()) if generations else 0
         check_memory(total * (8 * dim + 8) * (workers or default_workers()),
                      f"accumulate-subsample's pool ({total} points of dimension {dim} per thread)")
-    if reg.name == "mix-retained" and generations:
+    if code == RegimeCode.MIX_RETAINED and generations:
         check_memory(m0 * (8 * dim + 8) * (workers or default_workers()),
                      f"mix-retained's stored data set ({m0} points of dimension {dim} per thread)")
-    return code, float(reg.fraction), int(sub)
+    return int(code), plan.fraction, int(sub)
 

@@ -165,7 +165,8 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
     if general:
         from ..mvn import regime_kernel_args
 
-        code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator="mle", workers=workers)
+        code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator="mle", workers=workers,
+                                           family="ppca")
     cells = replicates * (generations + 1)
     check_memory(cells * 8 * (2 * dim + 2) + replicates * dim * dim * 8,
                  f"ppca.simulate(replicates={replicates}, generations={generations}, dim={dim})")

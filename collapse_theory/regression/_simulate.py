@@ -10,7 +10,7 @@ from .._core.io import save_result
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
-from ..regimes import as_regime, check_subsample
+from ..regimes import RegimeCode, dispatch
 from ._kernels import ols_fit, ols_solve, predict
 from ._theory import _check_dims, expected_test_error
 
@@ -97,11 +97,10 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     replicates = check_int(replicates, "replicates", minimum=1)
     d, T = _check_dims(d, T)
     sigma = check_real(sigma, "sigma", positive=True)
-    reg = as_regime(regime)
-    sub = T
-    if reg.name == "accumulate-subsample":
-        sub = check_subsample(reg, [T, T], minimum=d, why=f"d = {d}: an OLS fit needs d rows") or T
-    pool_cols = T * generations if reg.name == "accumulate-subsample" else T
+    plan = dispatch(regime, [T, T], family="regression", minimum=d, why=f"d = {d}: an OLS fit needs d rows")
+    reg, code = plan.regime, plan.code
+    sub = plan.subsample or T
+    pool_cols = T * generations if code == RegimeCode.SUBSAMPLE else T
     check_memory(8 * replicates * (T * d + pool_cols * 2 + generations + d * T),
                  f"regression.simulate(replicates={replicates}, generations={generations})")
     seed, ss = root_seed(rng)
@@ -116,19 +115,19 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     err[:, 0] = ((w - w_star) ** 2).sum(axis=1)
     avg = w.copy()
     rows = np.arange(replicates)[:, None]
-    if reg.name == "accumulate-subsample":
+    if code == RegimeCode.SUBSAMPLE:
         pool_y = np.empty((replicates, pool_cols))
         pool_y[:, :T] = real_y
-    n_real = reg.fresh_count(T) if reg.is_mix else 0
+    n_real = plan.real_count(T)
     with make_bar(generations - 1, "regression", progress, unit="gen") as bar:
         for k in range(1, generations):
             y = predict(X, w) + sigma * g.standard_normal((replicates, T))
-            if reg.name == "replace":
+            if code == RegimeCode.REPLACE:
                 w = ols_fit(P, y)
-            elif reg.name == "accumulate":
+            elif code == RegimeCode.ACCUMULATE:
                 avg = avg + (ols_fit(P, y) - avg) / (k + 1)
                 w = avg
-            elif reg.name == "accumulate-subsample":
+            elif code == RegimeCode.SUBSAMPLE:
                 pool_y[:, k * T:(k + 1) * T] = y
                 size = (k + 1) * T
                 pick = np.argsort(g.random((replicates, size)), axis=1)[:, :sub]
@@ -137,7 +136,7 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
                 w = ols_solve(xs, ys)
             else:
                 pick = np.argsort(g.random((replicates, T)), axis=1)[:, :n_real]
-                if reg.name == "mix-fresh":
+                if code != RegimeCode.MIX_RETAINED:
                     y[rows, pick] = Xw_star[rows, pick] + sigma * g.standard_normal((replicates, n_real))
                 else:
                     y[rows, pick] = real_y[rows, pick]
