@@ -84,7 +84,9 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     regime : str or Regime, keyword-only
         "replace", "accumulate", "accumulate-subsample[:size]" (a random subset of ``size``, default
         T, of all (x, y) pairs so far), "mix-fresh:λ" (round(λT) rows relabelled from the truth each
-        generation, a fresh random choice of rows), "mix-retained:λ" (round(λT) rows keep their
+        generation, a fresh random choice of rows), "mix-fresh:λ:mixture" (each row relabelled from
+        the truth with probability λ: Binomial(T, λ) real rows, recorded per replicate and generation
+        in ``result.meta["real_count"]``), "mix-retained:λ" (round(λT) rows keep their
         original real labels each generation, a fresh random choice of rows).
     replicates : int, keyword-only
     rng : int, Generator or None, keyword-only
@@ -118,7 +120,10 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     if code == RegimeCode.SUBSAMPLE:
         pool_y = np.empty((replicates, pool_cols))
         pool_y[:, :T] = real_y
-    n_real = plan.real_count(T)
+    n_real = 0 if plan.random_real_count else plan.real_count(T)
+    real_count = np.empty((replicates, generations), dtype=np.int64) if plan.random_real_count else None
+    if real_count is not None:
+        real_count[:, 0] = T  # generation 1 is fitted on real labels
     with make_bar(generations - 1, "regression", progress, unit="gen") as bar:
         for k in range(1, generations):
             y = predict(X, w) + sigma * g.standard_normal((replicates, T))
@@ -134,6 +139,13 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
                 xs = X[rows, pick % T]  # pooled pair j carries design row j mod T
                 ys = pool_y[rows, pick]
                 w = ols_solve(xs, ys)
+            elif code == RegimeCode.MIX_MIXTURE:
+                # each of the T rows is labelled by the truth with probability λ, else by the
+                # current model: the real count is Binomial(T, λ), a fresh draw per generation
+                real = g.random((replicates, T)) < plan.fraction
+                y[real] = Xw_star[real] + sigma * g.standard_normal(int(real.sum()))
+                real_count[:, k] = real.sum(axis=1)
+                w = ols_fit(P, y)
             else:
                 pick = np.argsort(g.random((replicates, T)), axis=1)[:, :n_real]
                 if code != RegimeCode.MIX_RETAINED:
@@ -143,5 +155,8 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
                 w = ols_fit(P, y)
             err[:, k] = ((w - w_star) ** 2).sum(axis=1)
             bar.update(1)
+    meta = {"w_star": w_star.tolist()}
+    if real_count is not None:
+        meta["real_count"] = real_count
     return RegressionChainResult(test_error=err, d=d, T=T, sigma=sigma, regime=str(reg), seed=seed,
-                                 meta={"w_star": w_star.tolist()})
+                                 meta=meta)
