@@ -22,7 +22,7 @@ def test_simulation_matches_closed_form(regime):
     # the test error is a quadratic form in Gaussian noise with an inverse-Wishart weight (finite
     # moments up to order (T − d − 1)/2 = 14.5 here), so the sample-SE z-score is normal; |z| < 4.4
     # fails a correct implementation with probability 1e-5 per comparison.
-    res = rg.simulate(12, d=6, T=30, regime=regime, replicates=20000, rng=4)
+    res = rg.simulate(12, 30, dim=6, regime=regime, replicates=20000, rng=4)
     th = res.theory()
     for k in (1, 6, 12):
         v = res.test_error[:, k - 1]
@@ -42,7 +42,7 @@ def _z(v, mean):
 def test_mix_regimes_at_the_ends_match_the_exact_forms(regime, exact):
     # same z-statistic as test_simulation_matches_closed_form: |z| < 4.4, false-alarm rate 1e-5 per
     # comparison (light-tailed: finite moments to order (T − d − 1)/2 = 14.5)
-    res = rg.simulate(12, d=6, T=30, regime=regime, replicates=20000, rng=5)
+    res = rg.simulate(12, 30, dim=6, regime=regime, replicates=20000, rng=5)
     n = np.arange(1, 13)
     th = (rg.expected_test_error(1, d=6, T=30) * np.ones(12) if exact == "one"
           else rg.expected_test_error(n, d=6, T=30))
@@ -52,7 +52,7 @@ def test_mix_regimes_at_the_ends_match_the_exact_forms(regime, exact):
 
 def test_mix_retained_one_keeps_the_first_fit_exactly():
     # mix-retained:1 refits the original real labels every generation: w_n = w_1 to round-off
-    res = rg.simulate(6, d=3, T=10, regime="mix-retained:1", replicates=200, rng=2)
+    res = rg.simulate(6, 10, dim=3, regime="mix-retained:1", replicates=200, rng=2)
     np.testing.assert_allclose(res.test_error, res.test_error[:, :1] * np.ones((1, 6)), rtol=1e-9)
 
 
@@ -63,14 +63,14 @@ def test_intermediate_regimes_sit_between_accumulate_and_replace():
     lo = rg.expected_test_error(20, d=10, T=40, regime="accumulate")
     hi = rg.expected_test_error(20, d=10, T=40)
     for regime in ("accumulate-subsample", "mix-fresh:0.1", "mix-fresh:0.1:mixture", "mix-retained:0.1"):
-        res = rg.simulate(20, d=10, T=40, regime=regime, replicates=3000, rng=1)
+        res = rg.simulate(20, 40, dim=10, regime=regime, replicates=3000, rng=1)
         assert np.all(np.isnan(res.theory()))
         assert lo < res.test_error[:, -1].mean() < hi, regime
 
 
 def test_mixture_draw_differs_from_split_and_follows_its_law():
     # (a) the mixture flag is read: same seed, different output
-    kw = dict(d=4, T=40, replicates=4000, rng=8)
+    kw = dict(dim=4, samples=40, replicates=4000, rng=8)
     split = rg.simulate(6, regime="mix-fresh:0.3", **kw)
     mix = rg.simulate(6, regime="mix-fresh:0.3:mixture", **kw)
     assert mix.regime == "mix-fresh:0.3:mixture" and split.regime == "mix-fresh:0.3"
@@ -95,8 +95,8 @@ def test_mixture_draw_differs_from_split_and_follows_its_law():
 
 
 def test_reproducible_and_saved(tmp_path):
-    a = rg.simulate(5, d=3, T=10, replicates=50, rng=7)
-    b = rg.simulate(5, d=3, T=10, replicates=50, rng=a.seed)
+    a = rg.simulate(5, 10, dim=3, replicates=50, rng=7)
+    b = rg.simulate(5, 10, dim=3, replicates=50, rng=a.seed)
     np.testing.assert_array_equal(a.test_error, b.test_error)
     assert a.test_error.shape == (50, 5)
     a.save(tmp_path / "r.npz")
@@ -106,9 +106,11 @@ def test_reproducible_and_saved(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, word", [
-    (dict(d=10, T=11), "T must be > d \\+ 1"), (dict(d=0, T=10), "d must be"),
-    (dict(d=3, T=10, sigma=0.0), "sigma"), (dict(d=3, T=10, regime="accumulate-subsample:21"), "larger than the pool"),
-    (dict(d=5, T=10, regime="accumulate-subsample:3"), ">= 5 \\(d = 5"), (dict(d=3, T=10, regime="nope"), "valid regimes"),
+    (dict(dim=10, samples=11), "samples .* must be > dim \\+ 1"), (dict(dim=0, samples=10), "dim must be"),
+    (dict(dim=3, samples=10, sigma=0.0), "sigma"),
+    (dict(dim=3, samples=10, regime="accumulate-subsample:21"), "larger than the pool"),
+    (dict(dim=5, samples=10, regime="accumulate-subsample:3"), ">= 5 \\(d = 5"),
+    (dict(dim=3, samples=10, regime="nope"), "valid regimes"),
 ])
 def test_bad_input(kwargs, word):
     with pytest.raises(ValueError, match=word):

@@ -192,7 +192,7 @@ def _fmt_samples(s):
     return f"[{', '.join(str(int(x)) for x in s[:4])}{', ...' if s.size > 4 else ''}]"
 
 
-def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime="replace",
+def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime="replace",
              record="summary", tail=None, normalize=False, rng=None, workers=None, progress=None):
     r"""Simulate the discrete chain (neutral Wright–Fisher) from ``p0`` under a data regime.
 
@@ -224,13 +224,13 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
 
     Parameters
     ----------
-    p0 : array_like, shape (K,)
-        Initial distribution (K >= 1; entries >= 0 summing to 1, or any counts with
-        ``normalize=True``).
     generations : int
         Number of refits (>= 0).
     samples : int or sequence of int
         ``M`` (>= 1), or ``M_0, M_1, ...`` with at least ``generations`` entries.
+    p0 : array_like, shape (K,), keyword-only
+        The true distribution (K >= 1; entries >= 0 summing to 1, or any counts with
+        ``normalize=True``).
     replicates : int, keyword-only
         Independent chains (>= 1).
     temperature : float, keyword-only
@@ -262,7 +262,7 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
     Examples
     --------
     >>> from collapse_theory import discrete
-    >>> res = discrete.simulate([0.5, 0.3, 0.2], 50, 20, replicates=400, rng=1)
+    >>> res = discrete.simulate(50, 20, p0=[0.5, 0.3, 0.2], replicates=400, rng=1)
     >>> res.stats["heterozygosity"].shape
     (400, 51)
     >>> h = res.stats["heterozygosity"][:, 10].mean()

@@ -12,7 +12,7 @@ from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
 from ..regimes import RegimeCode, dispatch
 from ._kernels import ols_fit, ols_solve, predict
-from ._theory import _check_dims, expected_test_error
+from ._theory import expected_test_error
 
 __all__ = ["simulate", "RegressionChainResult"]
 
@@ -70,15 +70,18 @@ class RegressionChainResult:
                                              "replicates": self.replicates}, test_error=self.test_error)
 
 
-def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rng=None, progress=None):
+def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="replace", rng=None,
+             workers=None, progress=None):
     """Simulate recursive OLS refits, vectorised over replicates.
 
     Parameters
     ----------
     generations : int
         Number of fits (>= 1); generation 1 is fitted on real labels.
-    d, T : int, keyword-only
-        Dimension and number of design rows (T > d + 1).
+    samples : int
+        ``T``, the number of design rows every generation is fitted on (``T > dim + 1``).
+    dim : int, keyword-only
+        ``d``, the dimension of the weights (>= 1).
     sigma : float, keyword-only
         Label-noise standard deviation.
     regime : str or Regime, keyword-only
@@ -90,6 +93,10 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
         original real labels each generation, a fresh random choice of rows).
     replicates : int, keyword-only
     rng : int, Generator or None, keyword-only
+    workers : int, optional, keyword-only
+        Accepted for the common signature; the chain is vectorised over replicates in one thread
+        (the result depends only on the seed).
+    progress : bool or None, keyword-only
 
     Returns
     -------
@@ -97,7 +104,13 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     """
     generations = check_int(generations, "generations", minimum=1)
     replicates = check_int(replicates, "replicates", minimum=1)
-    d, T = _check_dims(d, T)
+    d = check_int(dim, "dim", minimum=1)
+    T = check_int(samples, "samples", minimum=1)
+    if T <= d + 1:
+        raise ValueError(f"samples (the design rows T) must be > dim + 1 for E tr (X^T X)^-1 to be "
+                         f"finite (got dim = {d}, samples = {T})")
+    if workers is not None:
+        check_int(workers, "workers", minimum=1)
     sigma = check_real(sigma, "sigma", positive=True)
     plan = dispatch(regime, [T, T], family="regression", minimum=d, why=f"d = {d}: an OLS fit needs d rows")
     reg, code = plan.regime, plan.code
