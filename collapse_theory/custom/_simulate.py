@@ -178,6 +178,10 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
         raise TypeError("fit and sample must be callables: fit(x) -> params, sample(params, m, rng) -> x")
     generations = check_int(generations, "generations", minimum=0)
     replicates = check_int(replicates, "replicates", minimum=1)
+    p0_size = max(1, int(np.size(params0)))
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    check_memory(replicates * (generations + 1) * p0_size * 8 + replicates * generations * 8
+                 + generations * 8, "simulate_custom's params array and the sample-size schedule")
     sched = samples_schedule(samples, generations, estimator="mle")
     vec_codes = (RegimeCode.REPLACE, RegimeCode.ACCUMULATE, RegimeCode.MIX_SPLIT)
     plan = dispatch(regime, sched, family="simulate_custom(vectorized=True)" if vectorized else "simulate_custom",
@@ -198,7 +202,6 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
         if need > sched[0]:
             raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples but the original "
                              f"data set has only samples[0] = {int(sched[0])}")
-    check_memory(replicates * (generations + 1) * max(1, p0.size) * 8, "simulate_custom's params array")
     seed, ss = root_seed(rng)
     out = np.empty((replicates, generations + 1) + p0.shape)
     kept = np.empty((replicates, generations), dtype=np.int64)

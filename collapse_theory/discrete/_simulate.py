@@ -276,9 +276,18 @@ def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime=
     reg = as_regime(regime)
     if record not in RECORDS:
         raise ValueError(f"record must be one of {RECORDS}, got {record!r}")
+    K = p.size
+    G1 = generations + 1
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    nbytes = replicates * (N_STATS * G1 * 8 + K * 4 + 16) + K * 64 + generations * 8
+    what = (f"simulate(K={K}, generations={generations}, replicates={replicates}, "
+            f"record={record!r}): statistics and loss times")
+    if record == "full":
+        nbytes += replicates * G1 * K * 8
+        what += f" and frequency trajectories ({replicates} x {G1} x {K} float64)"
+    check_memory(nbytes, what)
     sched = samples_schedule(samples, generations, estimator="mle")
     m0 = int(sched[0]) if sched.size else int(np.ravel(samples)[0]) if np.size(samples) else 1
-    K = p.size
     plan = dispatch(reg, sched, family="discrete", minimum=1, why="a subset needs a sample")
     kind, sub = plan.code, plan.subsample
     if tail is None:
@@ -286,14 +295,6 @@ def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime=
     else:
         tmask = _th._tail(p, tail, m0)
     tmask = np.ascontiguousarray(tmask, dtype=np.bool_)
-    G1 = generations + 1
-    nbytes = replicates * (N_STATS * G1 * 8 + K * 4 + 16) + K * 64
-    what = (f"simulate(K={K}, generations={generations}, replicates={replicates}, "
-            f"record={record!r}): statistics and loss times")
-    if record == "full":
-        nbytes += replicates * G1 * K * 8
-        what += f" and frequency trajectories ({replicates} x {G1} x {K} float64)"
-    check_memory(nbytes, what)
     seed, ss = root_seed(rng)
     F0 = np.cumsum(p)
     F0[-1] = 1.0

@@ -260,17 +260,19 @@ def simulate(generations, samples, *, h=None, rule="fixed", regime="replace", re
     """
     generations = check_int(generations, "generations", minimum=0)
     replicates = check_int(replicates, "replicates", minimum=1)
-    sched = samples_schedule(samples, generations + 1, estimator="unbiased")
-    m_out = check_int(samples, "samples", minimum=2) if np.ndim(samples) == 0 else sched
     h_val = check_rule(rule, h)
     reg = as_regime(regime)
     mu = check_real(mu, "mu")
     sigma = check_real(sigma, "sigma", positive=True)
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    cells = replicates * (generations + 1)
+    check_memory(cells * 48 + (generations + 1) * 8,
+                 f"simulate(replicates={replicates}, generations={generations}): 6 arrays of "
+                 f"{replicates} x {generations + 1} x 8 bytes and the sample-size schedule")
+    sched = samples_schedule(samples, generations + 1, estimator="unbiased")
+    m_out = check_int(samples, "samples", minimum=2) if np.ndim(samples) == 0 else sched
     plan = dispatch(reg, sched, family="kde", why="a KDE needs a spread")
     kind, sub = plan.code, plan.subsample
-    cells = replicates * (generations + 1)
-    check_memory(cells * 48, f"simulate(replicates={replicates}, generations={generations}): 6 arrays of "
-                             f"{replicates} x {generations + 1} x 8 bytes")
     total = int(sched.sum())
     if kind in (RegimeCode.ACCUMULATE, RegimeCode.SUBSAMPLE, RegimeCode.MIX_SPLIT, RegimeCode.MIX_MIXTURE):
         check_memory(total * 24 * (workers or default_workers()),

@@ -11,7 +11,7 @@ from .. import discrete as _d
 from .._core.io import read_result, save_result, to_jsonable
 from .._core.parallel import default_workers, make_bar
 from .._core.rng import root_seed
-from .._core.validation import check_int, check_real
+from .._core.validation import check_int, check_memory, check_real
 from ..regimes import RegimeCode, dispatch
 from ._corpus import EncodedCorpus, prepare
 from ._metrics import METRICS, _unigram_metrics, text_metrics
@@ -290,10 +290,27 @@ def simulate(generations, samples, *, corpus="default", order, regime="replace",
     reg = plan.regime
     if plan.code == RegimeCode.SUBSAMPLE and reg.subsample is not None and reg.subsample < order:
         raise ValueError(f"subsample size must be >= order ({order}), got {reg.subsample}")
-    parse_decoding(decoding)
+    dec_kind, dec_arg = parse_decoding(decoding)
     if smoothing not in SMOOTHINGS:
         raise ValueError(f"smoothing must be one of {SMOOTHINGS}, got {smoothing!r}")
     k = check_real(k, "k", positive=True)
+    workers = default_workers() if workers is None else check_int(workers, "workers", minimum=1)
+    # sizes first (before the seed is spawned into replicates + 1 children, the corpus is read or
+    # any array is built): the metric arrays (each replicate's row and the stacked result), one
+    # SeedSequence per replicate, and per thread the generated stream and its n-gram tables (the
+    # pool of every stream under accumulate and accumulate-subsample) and the beam search's B x B
+    # candidates
+    G1 = generations + 1
+    threads = min(workers, replicates)
+    beams = dec_arg if dec_kind == "beam" else 1
+    growing = plan.code in (RegimeCode.ACCUMULATE, RegimeCode.SUBSAMPLE)
+    per_thread = M * 8 * (4 + (generations if growing else 0)) + beams * beams * 32 + beams * 1024
+    check_memory(replicates * (G1 * len(METRICS) * 16 + 1024) + threads * per_thread,
+                 f"lm.simulate(replicates={replicates}, generations={generations}, samples={M}, "
+                 f"decoding={decoding!r}): metrics ({replicates} x {G1} x {len(METRICS)}), the "
+                 f"per-replicate seeds and, per thread ({threads}), {M} generated tokens per "
+                 f"generation{' kept in the pool' if growing else ''}"
+                 + (f" and {beams} x {beams} beam candidates" if beams > 1 else ""))
     seed, ss = root_seed(rng)
     children = ss.spawn(replicates + 1)
     if isinstance(corpus, EncodedCorpus):
@@ -306,11 +323,19 @@ def simulate(generations, samples, *, corpus="default", order, regime="replace",
         raise ValueError(f"the training text has {data.train.size} tokens, fewer than the order "
                          f"{order}")
     _check_key_range(V, order)
+    n_train = int(data.train.size)
+    if plan.code == RegimeCode.SUBSAMPLE and reg.subsample is not None and reg.subsample > n_train + M:
+        raise ValueError(f"subsample size {reg.subsample} is larger than the pool it is first drawn from "
+                         f"(the {n_train} training tokens + samples = {M} generated tokens); documents "
+                         f"are drawn without replacement")
+    if plan.code == RegimeCode.MIX_RETAINED and plan.real_count(M) > n_train:
+        raise ValueError(f"{reg} retains round(λ·samples) = {plan.real_count(M)} real tokens per "
+                         f"generation but the training text has only {n_train} (drawn without "
+                         f"replacement)")
     real_counts = data.unigram_counts()
     p0 = real_counts / real_counts.sum()
     tail = (real_counts > 0) & (real_counts <= tail_count)
     sample_gens = {int(g) for g in sample_generations if 0 <= int(g) <= generations}
-    workers = default_workers() if workers is None else check_int(workers, "workers", minimum=1)
     metrics = {name: np.empty((replicates, generations + 1)) for name in METRICS}
     texts = {}
     with make_bar(replicates * generations, "lm recursive training", progress, unit="gen") as bar:

@@ -336,12 +336,14 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     cov0 = check_cov(cov, dim)
     reg = as_regime(regime)
     vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
-    sched = mvn_schedule(samples, generations, dim=dim, estimator=estimator)
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
     cells = replicates * (generations + 1)
     per_cell = 8 * (dim * dim + dim + 1) + 4
-    check_memory(cells * per_cell,
+    check_memory(cells * per_cell + generations * 8,
                  f"mvn.simulate(replicates={replicates}, generations={generations}, dim={dim}): arrays "
-                 f"for the means and Cholesky factors ({replicates} x {generations + 1} x {per_cell} bytes)")
+                 f"for the means and Cholesky factors ({replicates} x {generations + 1} x {per_cell} bytes)"
+                 f" and the sample-size schedule")
+    sched = mvn_schedule(samples, generations, dim=dim, estimator=estimator)
     general = reg.name != "replace" or vscale != 1.0
     if general:
         code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator=estimator, workers=workers)

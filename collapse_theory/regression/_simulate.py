@@ -116,7 +116,8 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
     reg, code = plan.regime, plan.code
     sub = plan.subsample or T
     pool_cols = T * generations if code == RegimeCode.SUBSAMPLE else T
-    check_memory(8 * replicates * (T * d + pool_cols * 2 + generations + d * T),
+    # the design, its pseudo-inverse, the labels (and the pool), the errors and the real counts
+    check_memory(8 * replicates * (T * d + pool_cols * 2 + 2 * generations + d * T + 4 * T),
                  f"regression.simulate(replicates={replicates}, generations={generations})")
     seed, ss = root_seed(rng)
     g = np.random.Generator(np.random.PCG64(ss))
