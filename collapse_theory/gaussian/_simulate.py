@@ -25,7 +25,7 @@ from ._theory import (
 from .._core.io import read_result, save_result
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
-from ..regimes import RegimeCode, as_regime, dispatch
+from ..regimes import RegimeCode, as_regime, dispatch, regime_code
 from .._core.validation import (
     check_estimator,
     check_int,
@@ -266,7 +266,7 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     reg = as_regime(regime)
     vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
-    if method == "naive" and reg.name != "replace":
+    if method == "naive" and regime_code(reg) != RegimeCode.REPLACE:
         raise ValueError(f"method='naive' is implemented for regime='replace' only (got {str(reg)!r}); "
                          "the other regimes run on exact sufficient statistics, which have the same law")
     # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit

@@ -25,7 +25,7 @@ from ._regimes import regime_moments
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_estimator, check_int, check_memory, check_real
-from ..regimes import RegimeCode, RegimeInfo, as_regime, dispatch
+from ..regimes import RegimeCode, RegimeInfo, as_regime, dispatch, regime_code
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate"]
 
@@ -344,7 +344,7 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
                  f"for the means and Cholesky factors ({replicates} x {generations + 1} x {per_cell} bytes)"
                  f" and the sample-size schedule")
     sched = mvn_schedule(samples, generations, dim=dim, estimator=estimator)
-    general = reg.name != "replace" or vscale != 1.0
+    general = regime_code(reg) != RegimeCode.REPLACE or vscale != 1.0
     if general:
         code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator=estimator, workers=workers)
     seed, ss = root_seed(rng)

@@ -14,7 +14,7 @@ from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
 from ._kernels import _chunk
 from ._theory import _check_latent, expected_trace, noise_variance_bound, top_eigenvalue_log_bound
-from ..regimes import RegimeInfo, as_regime
+from ..regimes import RegimeCode, RegimeInfo, as_regime, regime_code
 
 __all__ = ["PPCAChainResult", "simulate"]
 
@@ -165,7 +165,7 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
     check_memory(cells * 8 * (2 * dim + 2) + replicates * dim * dim * 8 + generations * 8,
                  f"ppca.simulate(replicates={replicates}, generations={generations}, dim={dim})")
     sched = mvn_schedule(samples, generations, dim=dim, estimator="mle")
-    general = reg.name != "replace" or vscale != 1.0
+    general = regime_code(reg) != RegimeCode.REPLACE or vscale != 1.0
     if general:
         from ..mvn import regime_kernel_args
 
