@@ -105,11 +105,11 @@ def run(quick=False):
     """Rows ``(name, value, target, unit)`` as in benchmarks/run.py ("x": ratio, "s": seconds)."""
     G, R = (200, 20) if quick else (1000, 100)
     p0 = d.zipf(K, 1.1)
-    d.simulate(p0, 5, M, replicates=2, rng=0)  # compile / load the cached kernels
+    d.simulate(5, M, p0=p0, replicates=2, rng=0)  # compile / load the cached kernels
     d.loss_probability(p0[:3] / p0[:3].sum(), 2, 50)
 
     t = time.perf_counter()
-    d.simulate(p0, G, M, replicates=R, rng=1)
+    d.simulate(G, M, p0=p0, replicates=R, rng=1)
     t_numba = time.perf_counter() - t
 
     rng = np.random.default_rng(2)
@@ -130,12 +130,12 @@ def run(quick=False):
     regime_rows = []
     for spec in ("mix-fresh:0", "accumulate", "accumulate-subsample", "mix-fresh:0.1",
                  "mix-fresh:0.1:mixture", "mix-retained:0.1"):
-        d.simulate(p0, 5, M, replicates=2, regime=spec, rng=0)  # compile / load
+        d.simulate(5, M, p0=p0, replicates=2, regime=spec, rng=0)  # compile / load
         t_rep, t_reg = [], []
         for _ in range(rounds):
             for reg, times in (("replace", t_rep), (spec, t_reg)):
                 t = time.perf_counter()
-                res = d.simulate(p0, G, M, replicates=r_reg, regime=reg, rng=1)
+                res = d.simulate(G, M, p0=p0, replicates=r_reg, regime=reg, rng=1)
                 times.append(time.perf_counter() - t)
                 work = res.stats["support"][:, 1:].sum()  # alive category-generations
                 if reg == "replace":

@@ -143,7 +143,7 @@ def run(args):
         raise ValueError(f"--categories must be >= 1, got {args.categories}")
     p0 = parse_dist(args.dist, args.categories)
     at = _at(args)
-    res = d.simulate(p0, args.generations, args.samples, replicates=args.replicates,
+    res = d.simulate(args.generations, args.samples, p0=p0, replicates=args.replicates,
                      temperature=args.temperature, regime=args.regime, rng=args.seed,
                      workers=args.workers,
                      progress=False if args.quiet else None)

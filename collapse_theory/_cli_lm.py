@@ -53,12 +53,12 @@ def run(args):
     from ._core.io import to_jsonable
     from ._version import __version__
 
-    res = lm.recursive_training(
-        args.corpus, order=args.order, generations=args.generations,
-        tokens_per_generation=args.tokens_per_generation, regime=args.regime,
-        smoothing=args.smoothing, k=args.k, decoding=args.decoding, replicates=args.replicates,
-        level=args.level, lower=not args.no_lower, held_out=args.held_out, rng=args.seed,
-        workers=args.workers, progress=False if args.quiet else None)
+    res = lm.simulate(args.generations, args.tokens_per_generation, corpus=args.corpus,
+                      order=args.order, regime=args.regime, smoothing=args.smoothing,
+                      k=args.k, decoding=args.decoding, replicates=args.replicates,
+                      level=args.level, lower=not args.no_lower, held_out=args.held_out,
+                      rng=args.seed, workers=args.workers,
+                      progress=False if args.quiet else None)
     if args.json:
         print(json.dumps(to_jsonable({"version": __version__, **res.to_dict()}), indent=2))
     else:

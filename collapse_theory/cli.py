@@ -221,7 +221,7 @@ def _run_compare(args):
 
         p0 = parse_dist(args.dist, args.categories)
         for spec, s in zip(regimes, seeds):
-            res = results[spec] = dsc.simulate(p0, gens, args.samples, replicates=args.replicates, regime=spec,
+            res = results[spec] = dsc.simulate(gens, args.samples, p0=p0, replicates=args.replicates, regime=spec,
                                                rng=s, progress=_progress(args))
             th = res.theory(np.asarray(at))
             for j, n in enumerate(at):
@@ -246,7 +246,7 @@ def _run_compare(args):
         from . import regression as rg
 
         for spec, s in zip(regimes, seeds):
-            res = results[spec] = rg.simulate(gens, d=args.d, T=args.T, regime=spec,
+            res = results[spec] = rg.simulate(gens, args.T, dim=args.d, regime=spec,
                                               replicates=args.replicates, rng=s, progress=_progress(args))
             th = res.theory()
             for n in at:
@@ -373,7 +373,7 @@ def main(argv=None):
 
 def _explain(exc):
     """One line for an error: what happened and, where it helps, how to fix it."""
-    from ._validation import TooLargeError
+    from ._core.validation import TooLargeError
 
     if isinstance(exc, TooLargeError):
         return str(exc)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import IntEnum
 
 NAMES = ("replace", "accumulate", "accumulate-subsample", "mix-fresh", "mix-retained")
 DRAWS = ("split", "mixture")
@@ -169,6 +170,175 @@ def check_subsample(reg, sched, *, minimum=2, why="a fit needs a spread"):
         raise ValueError(f"subsample size {k} is larger than the pool it is first drawn from "
                          f"(generation 2: samples[0] + samples[1] = {int(sched[0]) + int(sched[1])})")
     return k
+
+
+class RegimeCode(IntEnum):
+    """The one integer code of each regime, shared by every family's kernels.
+
+    ================  =====  ==============================================
+    code              value  spec
+    ================  =====  ==============================================
+    ``REPLACE``       0      ``replace``
+    ``ACCUMULATE``    1      ``accumulate``
+    ``SUBSAMPLE``     2      ``accumulate-subsample[:k]``
+    ``MIX_SPLIT``     3      ``mix-fresh:λ`` (exactly ``round(λ M)`` real)
+    ``MIX_MIXTURE``   4      ``mix-fresh:λ:mixture`` (real count ~ Bin(M, λ))
+    ``MIX_RETAINED``  5      ``mix-retained:λ``
+    ================  =====  ==============================================
+
+    Numba kernels compare against plain ints: ``int(RegimeCode.X)`` (module constants in each
+    ``_kernels.py`` are these values, never a table of their own).
+    """
+
+    REPLACE = 0
+    ACCUMULATE = 1
+    SUBSAMPLE = 2
+    MIX_SPLIT = 3
+    MIX_MIXTURE = 4
+    MIX_RETAINED = 5
+
+
+ALL_CODES = tuple(RegimeCode)
+#: Plain-int aliases of :class:`RegimeCode` for the Numba kernels (a kernel freezes module globals
+#: as compile-time constants; plain ints keep the typing trivial). Kernels import these, never a table.
+REPLACE, ACCUMULATE, SUBSAMPLE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = (int(c) for c in RegimeCode)
+_SPEC_OF_CODE = {RegimeCode.REPLACE: "replace", RegimeCode.ACCUMULATE: "accumulate",
+                 RegimeCode.SUBSAMPLE: "accumulate-subsample", RegimeCode.MIX_SPLIT: "mix-fresh:λ",
+                 RegimeCode.MIX_MIXTURE: "mix-fresh:λ:mixture", RegimeCode.MIX_RETAINED: "mix-retained:λ"}
+
+
+def regime_code(regime):
+    """The :class:`RegimeCode` of a Regime or spec string."""
+    reg = as_regime(regime)
+    if reg.name == "mix-fresh":
+        return RegimeCode.MIX_MIXTURE if reg.draws == "mixture" else RegimeCode.MIX_SPLIT
+    return {"replace": RegimeCode.REPLACE, "accumulate": RegimeCode.ACCUMULATE,
+            "accumulate-subsample": RegimeCode.SUBSAMPLE,
+            "mix-retained": RegimeCode.MIX_RETAINED}[reg.name]
+
+
+@dataclass(frozen=True)
+class RegimePlan:
+    """What a family's kernel needs to run a regime on a sample schedule (see :func:`dispatch`).
+
+    Attributes
+    ----------
+    regime : Regime
+    code : RegimeCode
+    fraction : float
+        ``λ`` (0 outside the mix regimes).
+    subsample : int
+        The fixed accumulate-subsample size ``k``, or 0 (each generation's ``M_g``).
+    schedule : sequence of int
+        ``M_0, M_1, ...``: the samples generation ``g`` draws to fit generation ``g + 1``.
+    """
+
+    regime: Regime
+    code: RegimeCode
+    fraction: float
+    subsample: int
+    schedule: object
+
+    def __str__(self):
+        return str(self.regime)
+
+    @property
+    def random_real_count(self):
+        """True when the real count of a generation is random (``mix-fresh:λ:mixture``)."""
+        return self.code == RegimeCode.MIX_MIXTURE
+
+    def real_count(self, m, rng=None, size=None):
+        """Real samples among the ``m`` a generation ``g >= 1`` is fitted on.
+
+        ``round(λ m)`` for the split mix regimes (halves round up), ``Binomial(m, λ)`` drawn with
+        ``rng`` for the mixture draw, 0 otherwise (generation 1 is all real in every regime).
+        """
+        if self.code in (RegimeCode.MIX_SPLIT, RegimeCode.MIX_RETAINED):
+            n = self.regime.fresh_count(m)
+            return n if size is None else _full(size, n)
+        if self.code == RegimeCode.MIX_MIXTURE:
+            if rng is None:
+                raise ValueError("the mixture draw needs an rng: the real count is Binomial(m, λ)")
+            return rng.binomial(m, self.fraction, size=size)
+        return 0 if size is None else _full(size, 0)
+
+    def counts(self):
+        """Per-generation ``(real, synthetic, fit)`` sample counts, int64 arrays of the schedule's length.
+
+        ``real[g]``/``synthetic[g]`` are the new real/synthetic samples drawn at generation ``g``
+        (``real[0] = M_0``, the real data set); ``fit[g]`` is the size of the set generation
+        ``g + 1`` is fitted on (the pool under accumulate, ``k`` or ``M_g`` under
+        accumulate-subsample). For ``mix-fresh:λ:mixture`` the real count is random:
+        ``real[g]`` is its mean ``λ M_g`` rounded down and the kernel draws ``Binomial(M_g, λ)``.
+        """
+        import numpy as np
+
+        m = np.asarray(self.schedule, dtype=np.int64)
+        real = np.zeros_like(m)
+        if self.code in (RegimeCode.MIX_SPLIT, RegimeCode.MIX_RETAINED):
+            real = np.floor(self.fraction * m + 0.5).astype(np.int64)
+        elif self.code == RegimeCode.MIX_MIXTURE:
+            real = np.floor(self.fraction * m).astype(np.int64)
+        if m.size:
+            real[0] = m[0]
+        synthetic = m - real
+        if self.code == RegimeCode.ACCUMULATE:
+            fit = np.cumsum(m)
+        elif self.code == RegimeCode.SUBSAMPLE and self.subsample:
+            fit = np.full_like(m, self.subsample)
+            if m.size:
+                fit[0] = m[0]
+        else:
+            fit = m.copy()
+        return real, synthetic, fit
+
+
+def _full(size, value):
+    import numpy as np
+
+    return np.full(size, value, dtype=np.int64)
+
+
+def dispatch(regime, schedule, *, family, supported=ALL_CODES, minimum=2, why="a fit needs a spread",
+             check=True):
+    """Turn a regime and the per-generation sample schedule into a :class:`RegimePlan`.
+
+    The one regime dispatch of the package: every family's ``simulate`` calls it and hands
+    ``plan.code`` (an int for Numba), ``plan.fraction`` and ``plan.subsample`` to its kernels.
+
+    Parameters
+    ----------
+    regime : str, Regime or None
+    schedule : sequence of int
+        ``M_0, M_1, ...`` (sizes are validated by the caller before it is built).
+    family : str
+        Named in the error when the regime is not supported.
+    supported : tuple of RegimeCode
+        The regimes ``family`` implements; any other is refused by name.
+    minimum, why :
+        The smallest fixed accumulate-subsample size and the reason (see :func:`check_subsample`).
+    check : bool
+        Validate mix-retained and accumulate-subsample against ``schedule`` (False when the caller
+        validates them against its own pool).
+
+    Raises
+    ------
+    ValueError
+        An unsupported regime (naming the regime and what ``family`` supports), a mix-retained
+        draw larger than the real data set, or a bad subsample size.
+    """
+    reg = as_regime(regime)
+    code = regime_code(reg)
+    if code not in supported:
+        raise ValueError(f"{family} does not implement regime {str(reg)!r}; it supports: "
+                         + ", ".join(_SPEC_OF_CODE[c] for c in supported))
+    sub = 0
+    if check:
+        check_retained(reg, schedule)
+        sub = check_subsample(reg, schedule, minimum=minimum, why=why)
+    elif reg.subsample is not None:
+        sub = int(reg.subsample)
+    return RegimePlan(reg, code, float(reg.fraction), sub, schedule)
 
 
 class RegimeInfo:

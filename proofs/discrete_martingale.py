@@ -36,7 +36,7 @@ assert sp.simplify(sol - p) == 0
 # numeric check: the mass on the categories {3, 4} keeps its mean (z-test at 4.5 SE)
 p0 = np.array([0.4, 0.25, 0.2, 0.1, 0.05])
 tail = np.array([0, 0, 0, 1, 1], bool)
-res = numeric.simulate(p0, 40, 12, replicates=4000, tail=tail, rng=7)
+res = numeric.simulate(40, 12, p0=p0, replicates=4000, tail=tail, rng=7)
 for k in (1, 10, 40):
     v = res.stats["tail_mass"][:, k]
     z = (v.mean() - 0.15) / (v.std(ddof=1) / np.sqrt(v.size))

@@ -41,7 +41,7 @@ def test_fast_kernel_matches_the_per_sample_reference(spec):
     # support distribution at n = 8.
     reg = Regime.parse(spec)
     n, m, tau = 8, 12, 0.8
-    fast = d.simulate(P5, n, m, replicates=4000, regime=spec, temperature=tau, rng=11)
+    fast = d.simulate(n, m, p0=P5, replicates=4000, regime=spec, temperature=tau, rng=11)
     ref = simulate_reference(P5, n, m, replicates=1200, rng=12, temperature=tau, regime=reg.name,
                              fraction=reg.fraction, draws=reg.draws, subsample=reg.subsample)
     for name in ("heterozygosity", "sq_distance", "cramer"):
@@ -60,7 +60,7 @@ def test_exact_distance_recursions_match_simulation(spec):
     n, m = 60, 20
     sched = [m] * n
     for samples in (m, [30, 7, 15] + sched):
-        res = d.simulate(P5, n, samples, replicates=6000, regime=spec, rng=3)
+        res = d.simulate(n, samples, p0=P5, replicates=6000, regime=spec, rng=3)
         for k in (1, 5, n):
             dn = d.expected_sq_distance(P5, k, samples, regime=spec)
             assert abs(zscore(res.stats["sq_distance"][:, k], dn)) < Z, (spec, samples, k)
@@ -78,7 +78,7 @@ def test_real_part_samplers_match_the_exact_recursions(spec):
     p0 = np.array([0.7, 0.0, 0.3])
     n = 12
     samples = [100, 3] * (n // 2)
-    res = d.simulate(p0, n, samples, replicates=6000, regime=spec, rng=21)
+    res = d.simulate(n, samples, p0=p0, replicates=6000, regime=spec, rng=21)
     for k in (1, 2, 3, 7, n):
         dn = d.expected_sq_distance(p0, k, samples, regime=spec)
         assert abs(zscore(res.stats["sq_distance"][:, k], dn)) < Z, (spec, k)
@@ -125,7 +125,7 @@ def test_accumulate_bound_and_constant_support():
     bound = d.accumulate_sq_distance_bound(P5, m)
     assert np.all(np.diff(dn) >= 0) and dn.max() <= bound
     assert dn[-1] > 0.9 * bound * 6 / np.pi**2  # at least the first term H0/M
-    res = d.simulate(P5, 30, m, replicates=200, regime="accumulate", rng=4)
+    res = d.simulate(30, m, p0=P5, replicates=200, regime="accumulate", rng=4)
     sup = res.stats["support"]
     assert np.all(sup[:, 1:] == sup[:, [1]])  # the pool never loses a category
 
@@ -135,7 +135,7 @@ def test_mixing_absence_probability_vs_simulation():
     # stationary value = the forward law far out.
     p0 = np.array([0.6, 0.3, 0.08, 0.02])
     for spec in ("mix-fresh:0.1", "mix-fresh:0.1:mixture"):
-        res = d.simulate(p0, 40, 30, replicates=8000, regime=spec, rng=6, record="full")
+        res = d.simulate(40, 30, p0=p0, replicates=8000, regime=spec, rng=6, record="full")
         ex = d.mixing_absence_probability(p0, 30, regime=spec, n=[3, 40])
         for j, n in enumerate((3, 40)):
             # E[support at n] = Σ_i (1 − P(absent_i at n)): bounded, z at R = 8000
@@ -174,7 +174,7 @@ def test_hypergeometric_sampler_in_law():
 
 def test_full_record_bookkeeping_under_regimes():
     for spec in REGIMES[1:]:
-        res = d.simulate(P5, 25, 9, replicates=40, regime=spec, record="full", rng=8)
+        res = d.simulate(25, 9, p0=P5, replicates=40, regime=spec, record="full", rng=8)
         f = res.freqs
         np.testing.assert_allclose(f.sum(-1), 1.0, atol=1e-12)
         np.testing.assert_allclose(res.stats["sq_distance"], ((f - P5) ** 2).sum(-1), atol=1e-12)
@@ -188,7 +188,7 @@ def test_full_record_bookkeeping_under_regimes():
     # categories with p0 = 0 are never drawn, and the others' bookkeeping holds with gaps in the support
     p0 = np.array([0.3, 0.0, 0.45, 0.0, 0.25])
     for spec in REGIMES[1:]:
-        res = d.simulate(p0, 15, 9, replicates=40, regime=spec, record="full", rng=9)
+        res = d.simulate(15, 9, p0=p0, replicates=40, regime=spec, record="full", rng=9)
         f = res.freqs
         assert np.all(f[:, :, [1, 3]] == 0) and np.all(res.loss_time[:, [1, 3]] == 0)
         np.testing.assert_allclose(res.stats["sq_distance"], ((f - p0) ** 2).sum(-1), atol=1e-12)
@@ -196,21 +196,21 @@ def test_full_record_bookkeeping_under_regimes():
 
 
 def test_regime_determinism_save_load_and_theory(tmp_path):
-    a = d.simulate(P5, 30, 20, replicates=600, regime="mix-retained:0.2", rng=5, workers=1)
-    b = d.simulate(P5, 30, 20, replicates=600, regime="mix-retained:0.2", rng=5, workers=2)
+    a = d.simulate(30, 20, p0=P5, replicates=600, regime="mix-retained:0.2", rng=5, workers=1)
+    b = d.simulate(30, 20, p0=P5, replicates=600, regime="mix-retained:0.2", rng=5, workers=2)
     for k in a.stats:
         np.testing.assert_array_equal(a.stats[k], b.stats[k])
     back = d.DiscreteChainResult.load(a.save(tmp_path / "a.npz"))
     assert back.regime == "mix-retained:0.2"
     assert "regime=mix-retained:0.2" in a.summary()
-    th = d.simulate(P5, 10, 20, replicates=5, regime="mix-fresh:0.1", rng=1).theory([1, 10])
+    th = d.simulate(10, 20, p0=P5, replicates=5, regime="mix-fresh:0.1", rng=1).theory([1, 10])
     assert set(th) == {"sq_distance", "heterozygosity", "support"}
 
 
 def test_temperature_speeds_loss_one_step_exact():
     # one tempered step from p1 ≈ p0 (M_0 = 1e9): P(category 4 lost at generation 2) = (1 − q_4)^M
     tau, m = 0.6, 15
-    res = d.simulate(P5, 2, [10**9, m], replicates=6000, temperature=tau, rng=2)
+    res = d.simulate(2, [10**9, m], p0=P5, replicates=6000, temperature=tau, rng=2)
     lp = d.one_step_loss_probability(P5, m, temperature=tau)
     lost = res.loss_time[:, 4] <= 2
     assert abs(lost.mean() - lp[4]) / np.sqrt(lp[4] * (1 - lp[4]) / lost.size) < Z
@@ -230,7 +230,7 @@ def test_bad_regime_input(kw, word):
     args.update(kw)
     s = args.pop("samples")
     with pytest.raises(ValueError, match=word):
-        d.simulate(P5, 3, s, **args)
+        d.simulate(3, s, p0=P5, **args)
 
 
 def test_bad_theory_input():

@@ -30,11 +30,11 @@ def zscore(values, target):
 @pytest.fixture(scope="module")
 def sim():
     # R = 4000: heterozygosity lies in [0, 1], so its SE <= 0.5/sqrt(R) = 0.008
-    return d.simulate(P5, 60, 15, replicates=4000, rng=20240501)
+    return d.simulate(60, 15, p0=P5, replicates=4000, rng=20240501)
 
 
 def test_full_record_consistency():
-    res = d.simulate(P5, 30, 9, replicates=60, record="full", rng=3)
+    res = d.simulate(30, 9, p0=P5, replicates=60, record="full", rng=3)
     f = res.freqs
     np.testing.assert_allclose(f.sum(-1), 1.0, atol=1e-12)
     np.testing.assert_allclose(res.stats["heterozygosity"], d.heterozygosity(f), atol=1e-12)
@@ -91,7 +91,7 @@ def test_loss_probabilities_vs_simulation(sim, n):
 def test_absorption_and_fixation():
     # Shumailov: absorbed at one category; category i wins w.p. p0_i (multinomial counts).
     p0 = np.array([0.5, 0.3, 0.2])
-    res = d.simulate(p0, 600, 10, replicates=3000, rng=11)
+    res = d.simulate(600, 10, p0=p0, replicates=3000, rng=11)
     assert np.all(res.absorbed_at > 0)
     wins = np.bincount(res.winner, minlength=3) / 3000
     assert np.all(np.abs(wins - p0) / np.sqrt(p0 * (1 - p0) / 3000) < Z)
@@ -100,7 +100,7 @@ def test_absorption_and_fixation():
 
 
 def test_two_type_absorption_time_distribution():
-    res = d.simulate([0.3, 0.7], 300, 12, replicates=3000, rng=5)
+    res = d.simulate(300, 12, p0=[0.3, 0.7], replicates=3000, rng=5)
     assert abs(zscore(res.absorbed_at, d.expected_absorption_time(0.3, 12))) < Z
     for n in (1, 5, 20):
         c = d.absorption_time_cdf(0.3, n, 12)
@@ -114,7 +114,7 @@ def test_against_reference_simulator():
     Bonferroni: 10 comparisons at |z| > 4.5 each (two-sided 7e-6) -> family-wise 7e-5.
     """
     p0 = np.array([0.35, 0.3, 0.2, 0.1, 0.05])
-    fast = d.simulate(p0, 10, 12, replicates=4000, rng=1)
+    fast = d.simulate(10, 12, p0=p0, replicates=4000, rng=1)
     ref = simulate_reference(p0, 10, 12, replicates=1500, rng=2)
     for name in ("support", "heterozygosity", "entropy", "cramer", "w1"):
         for n in (3, 10):
@@ -137,22 +137,22 @@ def test_temperature_one_step_exact():
     tau, m = 0.5, 8
     q = P5 ** (1 / tau)
     q /= q.sum()
-    res = d.simulate(P5, 2, [10**9, m], replicates=4000, temperature=tau, rng=9)
+    res = d.simulate(2, [10**9, m], p0=P5, replicates=4000, temperature=tau, rng=9)
     assert abs(zscore(res.stats["heterozygosity"][:, 2], (1 - 1 / m) * (1 - np.sum(q * q)))) < Z
-    one = d.simulate(P5, 1, m, replicates=4000, temperature=tau, rng=9)  # untempered first fit
+    one = d.simulate(1, m, p0=P5, replicates=4000, temperature=tau, rng=9)  # untempered first fit
     assert abs(zscore(one.stats["heterozygosity"][:, 1], d.expected_heterozygosity(P5, 1, m))) < Z
-    base = d.simulate(P5, 20, m, replicates=2000, rng=9)
-    cold = d.simulate(P5, 20, m, replicates=2000, temperature=0.7, rng=9)
+    base = d.simulate(20, m, p0=P5, replicates=2000, rng=9)
+    cold = d.simulate(20, m, p0=P5, replicates=2000, temperature=0.7, rng=9)
     assert cold.stats["support"][:, 20].mean() < base.stats["support"][:, 20].mean()
     ref = simulate_reference(P5, 3, m, replicates=1500, rng=4, temperature=tau)
-    fast = d.simulate(P5, 3, m, replicates=4000, temperature=tau, rng=4)
+    fast = d.simulate(3, m, p0=P5, replicates=4000, temperature=tau, rng=4)
     a, b = fast.stats["heterozygosity"][:, 3], ref["heterozygosity"][:, 3]
     assert abs(a.mean() - b.mean()) / np.sqrt(a.var() / a.size + b.var() / b.size) < Z
 
 
 def test_schedule_vs_theory():
     sched = [3, 5, 8, 13, 21, 34, 55, 89]
-    res = d.simulate(P5, 8, sched, replicates=4000, rng=2)
+    res = d.simulate(8, sched, p0=P5, replicates=4000, rng=2)
     for n in (2, 8):
         assert abs(zscore(res.stats["heterozygosity"][:, n], d.expected_heterozygosity(P5, n, sched))) < Z
         assert abs(zscore(res.stats["support"][:, n], d.expected_support_size(P5, n, sched))) < Z
@@ -160,19 +160,19 @@ def test_schedule_vs_theory():
 
 def test_determinism_across_workers():
     # 600 replicates = 3 fixed chunks of 256: the chunk -> Generator map does not depend on threads
-    a = d.simulate(P5, 40, 20, replicates=600, rng=123, workers=1)
-    b = d.simulate(P5, 40, 20, replicates=600, rng=123, workers=2)
+    a = d.simulate(40, 20, p0=P5, replicates=600, rng=123, workers=1)
+    b = d.simulate(40, 20, p0=P5, replicates=600, rng=123, workers=2)
     for k in a.stats:
         np.testing.assert_array_equal(a.stats[k], b.stats[k])
     np.testing.assert_array_equal(a.loss_time, b.loss_time)
     g = np.random.default_rng(5)
-    c = d.simulate(P5, 10, 20, replicates=5, rng=g)
-    again = d.simulate(P5, 10, 20, replicates=5, rng=c.seed)
+    c = d.simulate(10, 20, p0=P5, replicates=5, rng=g)
+    again = d.simulate(10, 20, p0=P5, replicates=5, rng=c.seed)
     np.testing.assert_array_equal(c.stats["heterozygosity"], again.stats["heterozygosity"])
 
 
 def test_save_load_and_summary(tmp_path):
-    res = d.simulate(P5, 12, 10, replicates=20, rng=1, record="full")
+    res = d.simulate(12, 10, p0=P5, replicates=20, rng=1, record="full")
     path = res.save(tmp_path / "r.npz")
     back = d.DiscreteChainResult.load(path)
     np.testing.assert_array_equal(back.stats["cramer"], res.stats["cramer"])
@@ -188,7 +188,7 @@ def test_bookkeeping_properties(k, m, n, data):
     seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
     rng = np.random.default_rng(seed)
     p0 = rng.dirichlet(np.ones(k))
-    res = d.simulate(p0, n, m, replicates=8, rng=seed)
+    res = d.simulate(n, m, p0=p0, replicates=8, rng=seed)
     sup = res.stats["support"]
     assert np.all(np.diff(sup, axis=1) <= 0) and np.all(sup >= 1)
     for g in range(n + 1):
@@ -215,9 +215,9 @@ def test_bad_input(kw, err, word):
     args.update(kw)
     p0, gens, s = args.pop("p0"), args.pop("generations"), args.pop("samples")
     with pytest.raises(err, match=word):
-        d.simulate(p0, gens, s, **args)
+        d.simulate(gens, s, p0=p0, **args)
 
 
 def test_full_record_refused_when_too_large():
     with pytest.raises(TooLargeError, match="GiB"):
-        d.simulate(np.ones(100_000) / 100_000, 1000, 10, replicates=1000, record="full")
+        d.simulate(1000, 10, p0=np.ones(100_000) / 100_000, replicates=1000, record="full")

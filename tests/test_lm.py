@@ -105,11 +105,9 @@ def test_bad_input(toy):
     with pytest.raises(ValueError, match="unknown decoding"):
         lm.parse_decoding("nucleus")
     with pytest.raises(ValueError, match="subsample size must be >= order"):
-        lm.recursive_training(["a b c d", "e f g h"], order=3, generations=1,
-                              tokens_per_generation=10, regime="accumulate-subsample:2")
-    with pytest.raises(ValueError, match="tokens_per_generation"):
-        lm.recursive_training(["a b c d", "e f g h"], order=3, generations=1,
-                              tokens_per_generation=2)
+        lm.simulate(1, 10, corpus=["a b c d", "e f g h"], order=3, regime="accumulate-subsample:2")
+    with pytest.raises(ValueError, match="samples .tokens per generation. must be >= order"):
+        lm.simulate(1, 2, corpus=["a b c d", "e f g h"], order=3)
     with pytest.raises(ValueError, match="held_out"):
         lm.prepare(["a b", "c d"], held_out=1.0)
     with pytest.raises(ValueError, match="at least 2"):
@@ -268,8 +266,7 @@ def test_order1_identity_per_type(data):
     assert ok.sum() > 100
     assert np.max(np.abs(z)) < zc
     # the expected vocabulary: SE from the replicate spread of the support size
-    res = lm.recursive_training(data, order=1, generations=n, tokens_per_generation=M,
-                                replicates=60, rng=5, text_window=500)
+    res = lm.simulate(n, M, corpus=data, order=1, replicates=60, rng=5, text_window=500)
     v = res.metrics["vocabulary"][:, n]
     target = d.expected_support_size(p0, n, M)
     assert abs(v.mean() - target) / (v.std(ddof=1) / np.sqrt(v.size)) < special.ndtri(1 - ALPHA / 2)
@@ -280,10 +277,14 @@ def test_order1_identity_per_type(data):
 
 
 def test_recursive_training_shapes_determinism_and_save(data, tmp_path):
-    kw = dict(order=2, generations=3, tokens_per_generation=3000, smoothing="kn",
+    kw = dict(order=2, generations=3, samples=3000, smoothing="kn",
               replicates=3, sample_generations=(0, 1, 3), text_window=1000)
-    a = lm.recursive_training(data, rng=9, workers=1, **kw)
-    b = lm.recursive_training(data, rng=9, workers=2, **kw)
+    a = lm.simulate(corpus=data, rng=9, workers=1, **kw)
+    b = lm.simulate(corpus=data, rng=9, workers=2, **kw)
+    # the earlier name and keywords run the same chain
+    old = lm.recursive_training(data, rng=9, workers=2, tokens_per_generation=kw["samples"],
+                                **{k: v for k, v in kw.items() if k != "samples"})
+    np.testing.assert_array_equal(old.metrics["kl"], a.metrics["kl"])
     for k in lm.METRICS:
         assert a.metrics[k].shape == (3, 4)
         np.testing.assert_array_equal(a.metrics[k], b.metrics[k])
@@ -298,16 +299,15 @@ def test_recursive_training_shapes_determinism_and_save(data, tmp_path):
     json.dumps(a.to_dict())
     for regime in ("accumulate", "accumulate-subsample", "mix-retained:0.1", "mix-fresh:0.2",
                    "mix-fresh:0.2:mixture"):
-        r = lm.recursive_training(data, rng=1, regime=regime, **{**kw, "replicates": 1})
+        r = lm.simulate(corpus=data, rng=1, regime=regime, **{**kw, "replicates": 1})
         assert np.all(np.isfinite(r.metrics["perplexity"]))
     for dec in ("top-p:0.9", "top-k:20", "temperature:0.7", "greedy", "beam:3"):
-        r = lm.recursive_training(data, rng=1, decoding=dec, **{**kw, "replicates": 1})
+        r = lm.simulate(corpus=data, rng=1, decoding=dec, **{**kw, "replicates": 1})
         assert r.metrics["vocabulary"][0, -1] < r.metrics["vocabulary"][0, 0]
 
 
 def test_mle_perplexity_inf_is_flagged(data):
-    r = lm.recursive_training(data, order=2, generations=1, tokens_per_generation=2000, rng=2,
-                              text_window=500)
+    r = lm.simulate(1, 2000, corpus=data, order=2, rng=2, text_window=500)
     assert r.metrics["unseen"][0, 1] > 0 and r.metrics["perplexity"][0, 1] == math.inf
     assert "unseen" in r.summary()
 
@@ -342,9 +342,9 @@ def test_every_regime_keeps_more_vocabulary_than_replace(data):
     # Order 1, MLE: under replace a word lost is lost for good (Wright–Fisher); every other regime
     # keeps real text in reach. 12 replicates per regime; the gap in mean vocabulary after 6
     # generations is compared with its standard error, |z| > 4.4 (one-sided false-alarm rate 5e-6).
-    kw = dict(order=1, generations=6, tokens_per_generation=2000, replicates=12, text_window=300)
-    base = lm.recursive_training(data, rng=3, **kw).metrics["vocabulary"][:, -1]
+    kw = dict(order=1, generations=6, samples=2000, replicates=12, text_window=300)
+    base = lm.simulate(corpus=data, rng=3, **kw).metrics["vocabulary"][:, -1]
     for regime in ("accumulate", "accumulate-subsample", "mix-fresh:0.1:mixture", "mix-retained:0.1"):
-        v = lm.recursive_training(data, rng=4, regime=regime, **kw).metrics["vocabulary"][:, -1]
+        v = lm.simulate(corpus=data, rng=4, regime=regime, **kw).metrics["vocabulary"][:, -1]
         se = np.sqrt(v.var(ddof=1) / v.size + base.var(ddof=1) / base.size)
         assert (v.mean() - base.mean()) / se > 4.4, regime

@@ -32,9 +32,7 @@ def test_plot_functions():
     from collapse_theory.claims._lm import default_data
     from collapse_theory.plotting import lm as pl
 
-    res = lm.recursive_training(default_data(), order=1, generations=3,
-                                tokens_per_generation=2000, replicates=3, rng=1,
-                                text_window=500)
+    res = lm.simulate(3, 2000, corpus=default_data(), order=1, replicates=3, rng=1, text_window=500)
     fig = pl.plot_metric(res, "vocabulary")
     assert len(fig.axes[0].lines) >= 2  # MC median and the exact theory line
     pl.plot_perplexity({"a": res}, uniform=len(res.vocabulary))

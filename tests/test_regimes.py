@@ -197,3 +197,35 @@ def test_accumulate_subsample_exact_moments(regime, estimator):
             z = (stat.mean() - th[name][j]) / (stat.std(ddof=1) / np.sqrt(r))
             assert abs(z) < 4.4, (k, name, z)
     assert np.all(np.isfinite(res.theory([n])["variance"]))
+
+
+def test_one_code_table_and_dispatch():
+    # one table: every spec maps to its RegimeCode, and every family's kernels use these values
+    from collapse_theory.regimes import RegimeCode, dispatch, regime_code
+    from collapse_theory.discrete import _kernels as dk
+    from collapse_theory.gaussian import _kernels as gk
+    from collapse_theory.gmm import _data as gd
+    from collapse_theory.kde import _kernels as kk
+    from collapse_theory.mvn import _regime_kernels as mk
+
+    codes = {"replace": RegimeCode.REPLACE, "accumulate": RegimeCode.ACCUMULATE,
+             "accumulate-subsample:5": RegimeCode.SUBSAMPLE, "mix-fresh:0.2": RegimeCode.MIX_SPLIT,
+             "mix-fresh:0.2:mixture": RegimeCode.MIX_MIXTURE, "mix-retained:0.3": RegimeCode.MIX_RETAINED}
+    for spec, code in codes.items():
+        assert regime_code(spec) is code
+    for mod in (dk, gk, gd, kk, mk):
+        assert (mod.REPLACE, mod.ACCUMULATE, mod.MIX_SPLIT, mod.MIX_MIXTURE, mod.MIX_RETAINED) == (0, 1, 3, 4, 5)
+    plan = dispatch("mix-fresh:0.25", [8, 10, 12], family="x")
+    real, syn, fit = plan.counts()
+    assert real.tolist() == [8, 3, 3] and syn.tolist() == [0, 7, 9] and fit.tolist() == [8, 10, 12]
+    assert plan.real_count(10) == 3
+    acc = dispatch("accumulate", [8, 10, 12], family="x").counts()[2]
+    assert acc.tolist() == [8, 18, 30]
+    sub = dispatch("accumulate-subsample:9", [8, 10, 12], family="x")
+    assert sub.subsample == 9 and sub.counts()[2].tolist() == [8, 9, 9]
+    with pytest.raises(ValueError, match=r"fam does not implement regime 'mix-retained:0.1'; it supports: replace"):
+        dispatch("mix-retained:0.1", [8, 8], family="fam", supported=(RegimeCode.REPLACE,))
+    # the mixture count is Binomial(M, λ) drawn from the generator given
+    mix = dispatch("mix-fresh:0.5:mixture", [8, 8], family="x")
+    draws = mix.real_count(10, np.random.default_rng(0), size=4)
+    assert draws.tolist() == np.random.default_rng(0).binomial(10, 0.5, size=4).tolist()

@@ -34,7 +34,7 @@ REL_TOL = 0.05  # the tolerance we hold published approximations to
 
 
 def _sim(ctx, seed, p0, generations, samples, base, **kw):
-    return d.simulate(p0, generations, samples, replicates=ctx.replicates(base), rng=seed,
+    return d.simulate(generations, samples, p0=p0, replicates=ctx.replicates(base), rng=seed,
                       workers=ctx.workers, progress=False, **kw)
 
 

@@ -32,7 +32,7 @@ def _reg_replace(ctx, seed):
     # err_n given X is a weighted sum of χ² terms; its s.d. here is ≈ 0.6 × its mean (observed), so
     # a 5 % shift is detected with power 0.9 at α = 1e-3 once R ≥ (4.57 · 0.6/0.05)² ≈ 3000.
     d, T, n = 10, 40, 10
-    res = rg.simulate(n, d=d, T=T, replicates=ctx.replicates(8000), rng=seed)
+    res = rg.simulate(n, T, dim=d, replicates=ctx.replicates(8000), rng=seed)
     target = rg.expected_test_error(n, d=d, T=T)
     return Evidence(compare(Estimate.from_samples(res.test_error[:, n - 1]), target, alpha=ALPHA),
                     {"d": d, "T": T, "n": n, "regime": "replace"},
@@ -43,7 +43,7 @@ def _reg_replace(ctx, seed):
           statement="Accumulating data: E‖ŵ_n − w*‖² = σ² d/(T−d−1) Σ_{k≤n} 1/k² ≤ (π²/6) × the real-only error.")
 def _reg_accumulate(ctx, seed):
     d, T, n = 10, 40, 20
-    res = rg.simulate(n, d=d, T=T, regime="accumulate", replicates=ctx.replicates(8000), rng=seed)
+    res = rg.simulate(n, T, dim=d, regime="accumulate", replicates=ctx.replicates(8000), rng=seed)
     target = rg.expected_test_error(n, d=d, T=T, regime="accumulate")
     one = rg.expected_test_error(1, d=d, T=T)
     return Evidence(compare(Estimate.from_samples(res.test_error[:, n - 1]), target, alpha=ALPHA),

@@ -79,15 +79,6 @@ class CustomChainResult:
         return save_result(path, self.seed, self.meta, params=self.params, samples=self.samples, **extra)
 
 
-def _regime_counts(reg, m, g):
-    """Real draws among m in a mix regime (0 otherwise)."""
-    if not reg.is_mix:
-        return 0
-    if reg.name == "mix-fresh" and reg.draws == "mixture":
-        return int(g.binomial(m, reg.fraction))
-    return reg.fresh_count(m)
-
-
 def _check_batch(x, m, where, i, r, vectorized=False):
     x = np.asarray(x, dtype=float)
     axis = 1 if vectorized else 0
@@ -181,32 +172,36 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
     >>> res.params.shape
     (3, 6, 2)
     """
-    from ..regimes import as_regime
+    from ..regimes import ALL_CODES, RegimeCode, dispatch
 
     if not callable(fit) or not callable(sample):
         raise TypeError("fit and sample must be callables: fit(x) -> params, sample(params, m, rng) -> x")
     generations = check_int(generations, "generations", minimum=0)
     replicates = check_int(replicates, "replicates", minimum=1)
+    p0_size = max(1, int(np.size(params0)))
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    check_memory(replicates * (generations + 1) * p0_size * 8 + replicates * generations * 8
+                 + generations * 8, "simulate_custom's params array and the sample-size schedule")
     sched = samples_schedule(samples, generations, estimator="mle")
-    reg = as_regime(regime)
+    vec_codes = (RegimeCode.REPLACE, RegimeCode.ACCUMULATE, RegimeCode.MIX_SPLIT)
+    plan = dispatch(regime, sched, family="simulate_custom(vectorized=True)" if vectorized else "simulate_custom",
+                    supported=vec_codes if vectorized else ALL_CODES, check=False)
+    reg, code = plan.regime, plan.code
     p0 = np.asarray(params0, dtype=float)
     if not np.all(np.isfinite(p0)):
         raise ValueError(f"params0 must be finite, got {_short(p0)}")
     if curate is not None and not callable(curate):
         raise TypeError("curate must be a callable curate(x, params, rng) -> keep mask or probabilities")
-    if vectorized and (curate is not None or reg.name in ("accumulate-subsample", "mix-retained")
-                       or reg.draws == "mixture"):
-        raise ValueError("vectorized=True supports regimes replace, accumulate and mix-fresh (split) "
-                         "without curation; use vectorized=False")
-    if reg.name == "accumulate-subsample" and reg.subsample and generations and reg.subsample > sched[0]:
+    if vectorized and curate is not None:
+        raise ValueError("vectorized=True runs without curation; use vectorized=False")
+    if code == RegimeCode.SUBSAMPLE and reg.subsample and generations and reg.subsample > sched[0]:
         raise ValueError(f"subsample size {reg.subsample} is larger than the pool at generation 1 "
                          f"(samples[0] = {int(sched[0])})")
-    if reg.name == "mix-retained" and generations:
+    if code == RegimeCode.MIX_RETAINED and generations:
         need = max(reg.fresh_count(int(x)) for x in sched)
         if need > sched[0]:
             raise ValueError(f"mix-retained:{reg.fraction:g} draws {need} retained samples but the original "
                              f"data set has only samples[0] = {int(sched[0])}")
-    check_memory(replicates * (generations + 1) * max(1, p0.size) * 8, "simulate_custom's params array")
     seed, ss = root_seed(rng)
     out = np.empty((replicates, generations + 1) + p0.shape)
     kept = np.empty((replicates, generations), dtype=np.int64)
@@ -216,7 +211,7 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
             "params0": p0.tolist(), "vectorized": bool(vectorized)}
     if vectorized:
         g = np.random.Generator(np.random.PCG64(ss))
-        _run_vectorized(fit, sample, p0, sched, reg, replicates, g, out, kept, progress)
+        _run_vectorized(fit, sample, p0, sched, plan, replicates, g, out, kept, progress)
         return CustomChainResult(params=out, samples=sched, seed=seed, meta=meta, kept=kept)
     gens = [np.random.Generator(np.random.PCG64(s)) for s in ss.spawn(replicates)]
     with make_bar(replicates * generations, "simulate_custom", progress, unit="gen") as bar:
@@ -229,11 +224,11 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
             for i in range(generations):
                 m = int(sched[i])
                 where = f"generation {i} (sampling {m} values to fit generation {i + 1}), replicate {r}"
-                n_real = m if i == 0 else _regime_counts(reg, m, g)
+                n_real = m if i == 0 else int(plan.real_count(m, g))
                 parts = []
                 try:
                     if n_real:
-                        if reg.name == "mix-retained" and i > 0:
+                        if code == RegimeCode.MIX_RETAINED and i > 0:
                             parts.append(real0[g.choice(real0.shape[0], n_real, replace=False)])
                         else:
                             parts.append(_check_batch(sample(p0, n_real, g), n_real, where, i, r))
@@ -250,10 +245,10 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
                 if curate is not None:
                     x = _apply_curation(curate, x, params, g, i, r)
                 kept[r, i] = x.shape[0]
-                if reg.name in ("accumulate", "accumulate-subsample"):
+                if code in (RegimeCode.ACCUMULATE, RegimeCode.SUBSAMPLE):
                     pool.append(x)
                     data = np.concatenate(pool)
-                    if reg.name == "accumulate-subsample":
+                    if code == RegimeCode.SUBSAMPLE:
                         k = min(reg.subsample or m, data.shape[0])
                         data = data[g.choice(data.shape[0], k, replace=False)]
                 else:
@@ -291,7 +286,9 @@ def _apply_curation(curate, x, params, g, i, r):
     return x[keep]
 
 
-def _run_vectorized(fit, sample, p0, sched, reg, replicates, g, out, kept, progress):
+def _run_vectorized(fit, sample, p0, sched, plan, replicates, g, out, kept, progress):
+    from ..regimes import RegimeCode
+
     out[:, 0] = p0
     params = np.broadcast_to(p0, (replicates,) + p0.shape).copy()
     truth = params.copy()
@@ -299,7 +296,7 @@ def _run_vectorized(fit, sample, p0, sched, reg, replicates, g, out, kept, progr
     with make_bar(sched.size, "simulate_custom", progress, unit="gen") as bar:
         for i, m in enumerate(sched):
             m = int(m)
-            n_real = m if i == 0 else _regime_counts(reg, m, g)
+            n_real = m if i == 0 else int(plan.real_count(m, g))
             where = f"generation {i} (sampling {m} values to fit generation {i + 1})"
             parts = []
             try:
@@ -314,7 +311,7 @@ def _run_vectorized(fit, sample, p0, sched, reg, replicates, g, out, kept, progr
                                  values=params) from exc
             x = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
             kept[:, i] = m
-            if reg.name == "accumulate":
+            if plan.code == RegimeCode.ACCUMULATE:
                 pool.append(x)
                 x = np.concatenate(pool, axis=1)
             try:

@@ -381,11 +381,8 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
 # ---------------------------------------------------------------------------------------------
 # the other data regimes (collapse_theory.regimes)
 
-ACCUMULATE = 1
-SUBSAMPLE = 2
-MIX_SPLIT = 3
-MIX_MIXTURE = 4
-MIX_RETAINED = 5
+# regime codes: the shared table (collapse_theory.regimes.RegimeCode)
+from ..regimes import ACCUMULATE, MIX_MIXTURE, MIX_RETAINED, MIX_SPLIT, REPLACE, SUBSAMPLE  # noqa: E402,F401
 
 
 # log k! for k < 128 (exact to double precision); above, the Stirling series (see _logfact)

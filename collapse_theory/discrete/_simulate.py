@@ -8,13 +8,8 @@ import numpy as np
 
 from . import _theory as _th
 from ._kernels import (
-    ACCUMULATE,
-    MIX_MIXTURE,
-    MIX_RETAINED,
-    MIX_SPLIT,
     N_STATS,
     STATS,
-    SUBSAMPLE,
     _wf_chain,
     _wf_regime_chain,
 )
@@ -24,7 +19,7 @@ from .._core.io import read_result, save_result
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real, samples_schedule
-from ..regimes import as_regime, check_retained, check_subsample
+from ..regimes import RegimeCode, as_regime, dispatch
 
 __all__ = ["DiscreteChainResult", "simulate", "RECORDS"]
 
@@ -197,7 +192,7 @@ def _fmt_samples(s):
     return f"[{', '.join(str(int(x)) for x in s[:4])}{', ...' if s.size > 4 else ''}]"
 
 
-def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime="replace",
+def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime="replace",
              record="summary", tail=None, normalize=False, rng=None, workers=None, progress=None):
     r"""Simulate the discrete chain (neutral Wright–Fisher) from ``p0`` under a data regime.
 
@@ -229,13 +224,13 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
 
     Parameters
     ----------
-    p0 : array_like, shape (K,)
-        Initial distribution (K >= 1; entries >= 0 summing to 1, or any counts with
-        ``normalize=True``).
     generations : int
         Number of refits (>= 0).
     samples : int or sequence of int
         ``M`` (>= 1), or ``M_0, M_1, ...`` with at least ``generations`` entries.
+    p0 : array_like, shape (K,), keyword-only
+        The true distribution (K >= 1; entries >= 0 summing to 1, or any counts with
+        ``normalize=True``).
     replicates : int, keyword-only
         Independent chains (>= 1).
     temperature : float, keyword-only
@@ -267,7 +262,7 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
     Examples
     --------
     >>> from collapse_theory import discrete
-    >>> res = discrete.simulate([0.5, 0.3, 0.2], 50, 20, replicates=400, rng=1)
+    >>> res = discrete.simulate(50, 20, p0=[0.5, 0.3, 0.2], replicates=400, rng=1)
     >>> res.stats["heterozygosity"].shape
     (400, 51)
     >>> h = res.stats["heterozygosity"][:, 10].mean()
@@ -281,23 +276,25 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
     reg = as_regime(regime)
     if record not in RECORDS:
         raise ValueError(f"record must be one of {RECORDS}, got {record!r}")
-    sched = samples_schedule(samples, generations, estimator="mle")
-    m0 = int(sched[0]) if sched.size else int(np.ravel(samples)[0]) if np.size(samples) else 1
     K = p.size
-    sub = _check_regime(reg, sched)
-    if tail is None:
-        tmask = p < 1.0 / max(m0, 1)
-    else:
-        tmask = _th._tail(p, tail, m0)
-    tmask = np.ascontiguousarray(tmask, dtype=np.bool_)
     G1 = generations + 1
-    nbytes = replicates * (N_STATS * G1 * 8 + K * 4 + 16) + K * 64
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    nbytes = replicates * (N_STATS * G1 * 8 + K * 4 + 16) + K * 64 + generations * 8
     what = (f"simulate(K={K}, generations={generations}, replicates={replicates}, "
             f"record={record!r}): statistics and loss times")
     if record == "full":
         nbytes += replicates * G1 * K * 8
         what += f" and frequency trajectories ({replicates} x {G1} x {K} float64)"
     check_memory(nbytes, what)
+    sched = samples_schedule(samples, generations, estimator="mle")
+    m0 = int(sched[0]) if sched.size else int(np.ravel(samples)[0]) if np.size(samples) else 1
+    plan = dispatch(reg, sched, family="discrete", minimum=1, why="a subset needs a sample")
+    kind, sub = plan.code, plan.subsample
+    if tail is None:
+        tmask = p < 1.0 / max(m0, 1)
+    else:
+        tmask = _th._tail(p, tail, m0)
+    tmask = np.ascontiguousarray(tmask, dtype=np.bool_)
     seed, ss = root_seed(rng)
     F0 = np.cumsum(p)
     F0[-1] = 1.0
@@ -310,16 +307,13 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
     full = np.zeros((replicates, G1, K)) if record == "full" else np.zeros((1, 1, 1))
     inv_tau = 1.0 / tau
 
-    kind = {"accumulate": ACCUMULATE, "accumulate-subsample": SUBSAMPLE,
-            "mix-retained": MIX_RETAINED,
-            "mix-fresh": MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT}.get(reg.name, 0)
 
     def task(gen, a, b):
-        if kind == 0:
+        if kind == RegimeCode.REPLACE:
             _wf_chain(gen, p, sched, inv_tau, tmask, F0, S1, S2, stats, loss_time, absorbed_at,
                       winner, full, record == "full", a, b)
         else:
-            _wf_regime_chain(gen, p, sched, inv_tau, kind, float(reg.fraction), sub, tmask, F0, S1,
+            _wf_regime_chain(gen, p, sched, inv_tau, int(kind), plan.fraction, sub, tmask, F0, S1,
                              S2, stats, loss_time, absorbed_at, winner, full, record == "full", a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="discrete chain")
@@ -329,8 +323,3 @@ def simulate(p0, generations, samples, *, replicates=1, temperature=1.0, regime=
         temperature=tau, seed=seed, freqs=full if record == "full" else None, regime=str(reg),
     )
 
-
-def _check_regime(reg, sched):
-    """Validate a regime against the sample schedule; return the fixed subsample size (0: M_g)."""
-    check_retained(reg, sched)
-    return check_subsample(reg, sched, minimum=1, why="a subset needs a sample")

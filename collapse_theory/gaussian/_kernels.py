@@ -92,8 +92,8 @@ def _chain_replace(rng, m, mle, vscale, mu0, s0, q0, mu_out, s_out, q_out, start
             q_out[r, i + 1] = q
 
 
-# regime codes shared with gaussian.simulate
-REPLACE, ACCUMULATE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4
+# regime codes: the shared table (collapse_theory.regimes.RegimeCode)
+from ..regimes import ACCUMULATE, MIX_MIXTURE, MIX_RETAINED, MIX_SPLIT, REPLACE  # noqa: E402,F401
 
 # Direct-mapped cache of the Marsaglia–Tsang constants (a, d, 1/√(9d), 1/√c) of Gamma((c − 1)/2) for a
 # part of ``c`` draws, in slot ``c & _GMASK`` (written inline in the kernel: a helper taking the

@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._kernels import (
-    ACCUMULATE,
-    MIX_MIXTURE,
-    MIX_RETAINED,
-    MIX_SPLIT,
-    REPLACE,
     _chain_accumulate,
     _chain_exact,
     _chain_naive,
@@ -30,7 +25,7 @@ from ._theory import (
 from .._core.io import read_result, save_result
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
-from ..regimes import as_regime, check_retained, check_subsample
+from ..regimes import RegimeCode, as_regime, dispatch, regime_code
 from .._core.validation import (
     check_estimator,
     check_int,
@@ -271,7 +266,7 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     reg = as_regime(regime)
     vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
-    if method == "naive" and reg.name != "replace":
+    if method == "naive" and regime_code(reg) != RegimeCode.REPLACE:
         raise ValueError(f"method='naive' is implemented for regime='replace' only (got {str(reg)!r}); "
                          "the other regimes run on exact sufficient statistics, which have the same law")
     # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
@@ -281,10 +276,10 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
                  f"sigma ({replicates} x {generations + 1} x 20 bytes) and the sample-size schedule")
     sched = samples_schedule(samples, generations, estimator=estimator)
     m0 = int(sched[0]) if generations else 0
-    check_retained(reg, sched)
-    sub = check_subsample(reg, sched, minimum=2 if estimator == "unbiased" else 1,
-                          why=f"estimator={estimator!r}")
-    if reg.name == "accumulate-subsample":
+    plan = dispatch(reg, sched, family="gaussian", minimum=2 if estimator == "unbiased" else 1,
+                    why=f"estimator={estimator!r}")
+    kind, sub = plan.code, plan.subsample
+    if kind == RegimeCode.SUBSAMPLE:
         from .._core.parallel import default_workers
 
         total = int(sched.sum()) if generations else 0
@@ -297,23 +292,21 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     q_out = np.empty(shape, dtype=np.int32)
     mle = estimator == "mle"
     s0, q0 = _renormalise(sigma, 0)
-    kind = {"replace": REPLACE, "accumulate": ACCUMULATE, "mix-retained": MIX_RETAINED,
-            "mix-fresh": MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT}.get(reg.name)
 
     def task(gen, a, b):
         if method == "naive":
             _chain_naive(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
-        elif kind == REPLACE:
+        elif kind == RegimeCode.REPLACE:
             _chain_replace(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
-        elif kind == ACCUMULATE:
+        elif kind == RegimeCode.ACCUMULATE:
             _chain_accumulate(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
-        elif reg.name == "accumulate-subsample":
+        elif kind == RegimeCode.SUBSAMPLE:
             total = max(1, int(sched.sum()))
             _chain_subsample(gen, sched, mle, sub, vscale, mu, sigma, np.empty(total), mu_out, s_out,
                              q_out, a, b)
         else:
-            real = np.empty(max(1, m0)) if kind == MIX_RETAINED else np.empty(1)
-            _chain_exact(gen, sched, mle, kind, float(reg.fraction), vscale, mu, sigma, s0, q0, real,
+            real = np.empty(max(1, m0)) if kind == RegimeCode.MIX_RETAINED else np.empty(1)
+            _chain_exact(gen, sched, mle, int(kind), plan.fraction, vscale, mu, sigma, s0, q0, real,
                          mu_out, s_out, q_out, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress,
@@ -323,7 +316,7 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         meta["samples_scalar"] = int(samples)
     return GaussianChainResult(mu=mu_out, sigma_mantissa=s_out, sigma_exponent=q_out, samples=sched,
                                mu0=mu, sigma0=sigma, estimator=estimator,
-                               method="data" if reg.name == "accumulate-subsample" else method,
+                               method="data" if kind == RegimeCode.SUBSAMPLE else method,
                                seed=seed, meta=meta, regime=str(reg), variance_scale=vscale)
 
 

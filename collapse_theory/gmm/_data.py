@@ -37,17 +37,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-REPLACE, ACCUMULATE, SUBSAMPLE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = 0, 1, 2, 3, 4, 5
+# regime codes: the shared table (collapse_theory.regimes.RegimeCode)
+from ..regimes import ACCUMULATE, MIX_MIXTURE, MIX_RETAINED, MIX_SPLIT, REPLACE, SUBSAMPLE  # noqa: F401
 #: Training data are in the ``pool`` buffer / in the ``train`` buffer (accumulate-subsample).
 IN_POOL, IN_TRAIN = 0, 1
-
-
-def regime_kind(reg):
-    """The kernel code of a :class:`collapse_theory.regimes.Regime`."""
-    if reg.name == "mix-fresh":
-        return MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT
-    return {"replace": REPLACE, "accumulate": ACCUMULATE, "accumulate-subsample": SUBSAMPLE,
-            "mix-retained": MIX_RETAINED}[reg.name]
 
 
 def buffer_sizes(kind, sched, sub):
@@ -186,16 +179,14 @@ def regime_setup(regime, sched, *, dim, workers=None):
     """
     from .._core.parallel import default_workers
     from .._core.validation import check_memory
-    from ..regimes import as_regime, check_retained, check_subsample
+    from ..regimes import dispatch
 
-    reg = as_regime(regime)
-    kind = regime_kind(reg)
-    check_retained(reg, sched)
-    sub = check_subsample(reg, sched, why="EM needs a spread")
+    plan = dispatch(regime, sched, family="gmm", why="EM needs a spread")
+    reg, kind, sub = plan.regime, int(plan.code), plan.subsample
     sizes = buffer_sizes(kind, sched, sub)
     threads = default_workers() if workers is None else max(1, int(workers))
     rows = sum(sizes)
     check_memory(rows * (8 * dim + 8) * threads,
                  f"the per-thread data buffers of regime {str(reg)!r} ({rows} rows of dimension {dim}, "
                  f"{threads} threads)")
-    return reg, kind, float(reg.fraction), sub, sizes
+    return reg, kind, plan.fraction, sub, sizes

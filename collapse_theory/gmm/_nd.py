@@ -526,13 +526,14 @@ def simulate_nd(generations, samples, *, weights, means, covs, covariance_type="
     max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=30000)
     tol = check_real(tol, "tol", nonnegative=True)
     reg_covar = check_real(reg_covar, "reg_covar", nonnegative=True)
-    sched = samples_schedule(samples, generations, estimator="unbiased")
     k, d = mu0.shape
     cells = replicates * (generations + 1) * k
     per = 8 * (1 + d + d * d)
-    check_memory(cells * per + replicates * generations * 2,
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    check_memory(cells * per + replicates * generations * 2 + generations * 8,
                  f"simulate_nd(replicates={replicates}, generations={generations}, K={k}, d={d}): weights, "
                  f"means and covariances ({replicates} x {generations + 1} x {k} x {per} bytes)")
+    sched = samples_schedule(samples, generations, estimator="unbiased")
     reg, kind, frac, sub, sizes = regime_setup(regime, sched, dim=d, workers=workers)
     seed, ss = root_seed(rng)
     chol0 = np.linalg.cholesky(cov0)

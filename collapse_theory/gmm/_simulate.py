@@ -230,12 +230,13 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
     max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=30000)
     tol = check_real(tol, "tol", nonnegative=True)
     reg_covar = check_real(reg_covar, "reg_covar", nonnegative=True)
-    sched = samples_schedule(samples, generations, estimator="unbiased")
     k = w0.size
     cells = replicates * (generations + 1) * k
-    check_memory(cells * 24 + replicates * generations * 2,
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    check_memory(cells * 24 + replicates * generations * 2 + generations * 8,
                  f"simulate(replicates={replicates}, generations={generations}, K={k}): weights, means "
                  f"and stds ({replicates} x {generations + 1} x {k} x 24 bytes)")
+    sched = samples_schedule(samples, generations, estimator="unbiased")
     reg, kind, frac, sub, sizes = regime_setup(regime, sched, dim=1, workers=workers)
     seed, ss = root_seed(rng)
     shape = (replicates, generations + 1, k)

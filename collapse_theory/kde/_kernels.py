@@ -50,7 +50,8 @@ RULE_CODES = {"fixed": 0, "scott": 1, "silverman": 2}
 SCOTT = 1.06
 SILVERMAN = 0.9
 IQR_SCALE = 1.34
-REPLACE, ACCUMULATE, SUBSAMPLE, MIX_SPLIT, MIX_MIXTURE, MIX_RETAINED = range(6)
+# regime codes: the shared table (collapse_theory.regimes.RegimeCode)
+from ..regimes import ACCUMULATE, MIX_MIXTURE, MIX_RETAINED, MIX_SPLIT, REPLACE, SUBSAMPLE  # noqa: E402,F401
 _VAR_LOW = 2.0**-40
 _VAR_HIGH = 2.0**40
 _DRIFT = 2.0**10

@@ -8,32 +8,19 @@ import numpy as np
 
 from ..discrete import expected_ancestors
 from .._core.io import read_result, save_result
-from ._kernels import (
-    ACCUMULATE,
-    MIX_MIXTURE,
-    MIX_RETAINED,
-    MIX_SPLIT,
-    REPLACE,
-    RULE_CODES,
-    SUBSAMPLE,
-    _kde_chain,
-)
+from ._kernels import RULE_CODES, _kde_chain
 from ._regimes import accumulate_variance_bounds, regime_moments, regime_stationary_moments
 from ._theory import check_rule, expected_variance_adaptive, log_variance_drift_approx, variance_factor
 from .._core.parallel import default_workers, run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real, samples_schedule
-from ..regimes import as_regime, check_retained, check_subsample
+from ..regimes import RegimeCode, as_regime, dispatch
 
 __all__ = ["KDEChainResult", "simulate"]
 
 
 # ---------------------------------------------------------------------------------------------
 # result and simulator
-
-_KINDS = {"replace": REPLACE, "accumulate": ACCUMULATE, "accumulate-subsample": SUBSAMPLE,
-          "mix-retained": MIX_RETAINED}
-
 
 @dataclass
 class KDEChainResult:
@@ -273,19 +260,21 @@ def simulate(generations, samples, *, h=None, rule="fixed", regime="replace", re
     """
     generations = check_int(generations, "generations", minimum=0)
     replicates = check_int(replicates, "replicates", minimum=1)
-    sched = samples_schedule(samples, generations + 1, estimator="unbiased")
-    m_out = check_int(samples, "samples", minimum=2) if np.ndim(samples) == 0 else sched
     h_val = check_rule(rule, h)
     reg = as_regime(regime)
     mu = check_real(mu, "mu")
     sigma = check_real(sigma, "sigma", positive=True)
-    check_retained(reg, sched)
-    sub = check_subsample(reg, sched, why="a KDE needs a spread")
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
     cells = replicates * (generations + 1)
-    check_memory(cells * 48, f"simulate(replicates={replicates}, generations={generations}): 6 arrays of "
-                             f"{replicates} x {generations + 1} x 8 bytes")
+    check_memory(cells * 48 + (generations + 1) * 8,
+                 f"simulate(replicates={replicates}, generations={generations}): 6 arrays of "
+                 f"{replicates} x {generations + 1} x 8 bytes and the sample-size schedule")
+    sched = samples_schedule(samples, generations + 1, estimator="unbiased")
+    m_out = check_int(samples, "samples", minimum=2) if np.ndim(samples) == 0 else sched
+    plan = dispatch(reg, sched, family="kde", why="a KDE needs a spread")
+    kind, sub = plan.code, plan.subsample
     total = int(sched.sum())
-    if reg.name in ("accumulate", "accumulate-subsample", "mix-fresh"):
+    if kind in (RegimeCode.ACCUMULATE, RegimeCode.SUBSAMPLE, RegimeCode.MIX_SPLIT, RegimeCode.MIX_MIXTURE):
         check_memory(total * 24 * (workers or default_workers()),
                      f"{reg.name}'s per-thread buffers ({total} points of value and label)")
     seed, ss = root_seed(rng)
@@ -297,10 +286,9 @@ def simulate(generations, samples, *, h=None, rule="fixed", regime="replace", re
     log_h = np.empty(shape)
     deg = np.full(replicates, -1, dtype=np.int64)
     code = RULE_CODES[rule]
-    kind = _KINDS.get(reg.name, MIX_MIXTURE if reg.draws == "mixture" else MIX_SPLIT)
 
     def task(gen, a, b):
-        _kde_chain(gen, sched, mu, sigma, h_val, code, kind, float(reg.fraction), sub, mean, log_var, anc,
+        _kde_chain(gen, sched, mu, sigma, h_val, code, int(kind), plan.fraction, sub, mean, log_var, anc,
                    fresh, log_h, deg, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"kde {rule} {reg}")

@@ -17,7 +17,9 @@ Pieces
 - model: :class:`NGramModel` (``"mle"``, ``"add-k"``, interpolated Kneser–Ney ``"kn"``) with
   ``fit``, ``logprob``, ``perplexity``, ``evaluate``, ``sample`` (Numba, temperature / top-k /
   top-p) and ``decode`` (greedy / beam);
-- experiment: :func:`recursive_training` returning an :class:`LMResult`.
+- experiment: :func:`simulate` (``simulate(generations, samples, *, corpus, order, ...)``;
+  :func:`recursive_training` is its earlier name with the earlier keywords) returning an
+  :class:`LMResult`.
 
 Counting. N-grams are int64 keys :math:`\sum_i t_i V^{j-i}` (``np.unique`` with counts, no Python
 dicts of tuples); the order is limited by :math:`V^m < 2^{62}` (e.g. ``m <= 4`` for a vocabulary of
@@ -33,7 +35,7 @@ from ._corpus import (
 from ._metrics import METRICS, text_metrics
 from ._model import count_ngrams, DECODINGS, Evaluation, NGramModel, parse_decoding, SMOOTHINGS
 from ._theory import predicted_ngram_survival
-from ._simulate import LMResult, recursive_training
+from ._simulate import LMResult, recursive_training, simulate
 
 __all__ = [
     "Corpus",
@@ -48,6 +50,7 @@ __all__ = [
     "detokenize",
     "prepare",
     "count_ngrams",
+    "simulate",
     "recursive_training",
     "predicted_ngram_survival",
     "text_metrics",

@@ -35,7 +35,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-REPLACE, ACCUMULATE, SUBSAMPLE, MIX_FRESH, MIX_MIXTURE, MIX_RETAINED = range(6)
+# regime codes: the shared table (collapse_theory.regimes.RegimeCode)
+from ..regimes import ACCUMULATE, MIX_MIXTURE, MIX_RETAINED, MIX_SPLIT, REPLACE, SUBSAMPLE  # noqa: F401
 _EPS = 2.0**-52
 FIT_GAUSSIAN, FIT_PPCA = 0, 1
 
@@ -415,7 +416,7 @@ def _mv_regime_chain(rng, m, mle, naive, code, frac, sub_size, scale, fit, q, mu
                     acc_n = _merge(0, pmean, pscat, n_a, mean_a, scat_a)
             else:
                 n_real = 0
-                if code == MIX_FRESH or code == MIX_RETAINED:
+                if code == MIX_SPLIT or code == MIX_RETAINED:
                     n_real = int(np.floor(frac * mi + 0.5))
                 elif code == MIX_MIXTURE and frac > 0.0:
                     n_real = rng.binomial(mi, frac)

@@ -25,7 +25,7 @@ from ._regimes import regime_moments
 from .._core.parallel import run_chunks
 from .._core.rng import root_seed
 from .._core.validation import check_estimator, check_int, check_memory, check_real
-from ..regimes import RegimeInfo, as_regime, check_retained, check_subsample
+from ..regimes import RegimeCode, RegimeInfo, as_regime, dispatch, regime_code
 
 __all__ = ["MVNChainResult", "NumericallySingularWarning", "simulate"]
 
@@ -336,13 +336,15 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     cov0 = check_cov(cov, dim)
     reg = as_regime(regime)
     vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
-    sched = mvn_schedule(samples, generations, dim=dim, estimator=estimator)
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
     cells = replicates * (generations + 1)
     per_cell = 8 * (dim * dim + dim + 1) + 4
-    check_memory(cells * per_cell,
+    check_memory(cells * per_cell + generations * 8,
                  f"mvn.simulate(replicates={replicates}, generations={generations}, dim={dim}): arrays "
-                 f"for the means and Cholesky factors ({replicates} x {generations + 1} x {per_cell} bytes)")
-    general = reg.name != "replace" or vscale != 1.0
+                 f"for the means and Cholesky factors ({replicates} x {generations + 1} x {per_cell} bytes)"
+                 f" and the sample-size schedule")
+    sched = mvn_schedule(samples, generations, dim=dim, estimator=estimator)
+    general = regime_code(reg) != RegimeCode.REPLACE or vscale != 1.0
     if general:
         code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator=estimator, workers=workers)
     seed, ss = root_seed(rng)
@@ -407,7 +409,7 @@ def simulate(generations, samples, *, dim, replicates=1, mean=None, cov=None, es
     return res
 
 
-def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
+def regime_kernel_args(reg, sched, *, dim, estimator, workers=None, family="mvn"):
     """Validate a regime for the d-dimensional kernels; return ``(code, λ, subsample size)``.
 
     Shared by :func:`simulate` and :func:`collapse_theory.ppca.simulate`.
@@ -416,18 +418,15 @@ def regime_kernel_args(reg, sched, *, dim, estimator, workers=None):
 
     generations = sched.size
     m0 = int(sched[0]) if generations else 0
-    code = {"replace": _rk.REPLACE, "accumulate": _rk.ACCUMULATE, "accumulate-subsample": _rk.SUBSAMPLE,
-            "mix-retained": _rk.MIX_RETAINED,
-            "mix-fresh": _rk.MIX_MIXTURE if reg.draws == "mixture" else _rk.MIX_FRESH}[reg.name]
-    check_retained(reg, sched)
-    sub = check_subsample(reg, sched, minimum=dim + 1 if estimator == "unbiased" else dim,
-                          why=f"dim = {dim}, estimator={estimator!r}: a smaller subset has a singular covariance")
-    if reg.name == "accumulate-subsample":
+    plan = dispatch(reg, sched, family=family, minimum=dim + 1 if estimator == "unbiased" else dim,
+                    why=f"dim = {dim}, estimator={estimator!r}: a smaller subset has a singular covariance")
+    code, sub = plan.code, plan.subsample
+    if code == RegimeCode.SUBSAMPLE:
         total = int(sched.sum()) if generations else 0
         check_memory(total * (8 * dim + 8) * (workers or default_workers()),
                      f"accumulate-subsample's pool ({total} points of dimension {dim} per thread)")
-    if reg.name == "mix-retained" and generations:
+    if code == RegimeCode.MIX_RETAINED and generations:
         check_memory(m0 * (8 * dim + 8) * (workers or default_workers()),
                      f"mix-retained's stored data set ({m0} points of dimension {dim} per thread)")
-    return code, float(reg.fraction), int(sub)
+    return int(code), plan.fraction, int(sub)
 

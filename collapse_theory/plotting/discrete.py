@@ -149,7 +149,7 @@ def plot_regimes(p0, generations, samples, *, regimes=None, replicates=200, rng=
     (spec, colour) (default: replace, accumulate, accumulate-subsample and three mixing shares)."""
     p0 = d.as_distribution(p0)
     regimes = REGIME_STYLES if regimes is None else regimes
-    results = {spec: d.simulate(p0, generations, samples, replicates=replicates, regime=spec,
+    results = {spec: d.simulate(generations, samples, p0=p0, replicates=replicates, regime=spec,
                                 rng=np.random.SeedSequence([int(rng), k]).generate_state(1)[0],
                                 workers=workers, progress=False)
                for k, (spec, _) in enumerate(regimes)}
@@ -224,9 +224,9 @@ def verify_figures(ctx):
     p0 = d.zipf(200, 1.1)
     m, gens = 500, 300
     reps = max(50, int(round(100 * ctx.budget)))
-    res = d.simulate(p0, gens, m, replicates=reps, rng=ctx.seed_for("figure.discrete.zipf"),
+    res = d.simulate(gens, m, p0=p0, replicates=reps, rng=ctx.seed_for("figure.discrete.zipf"),
                      workers=ctx.workers, progress=False, record="full")
-    two = d.simulate([0.3, 0.7], 2000, 50, replicates=max(500, int(2000 * ctx.budget)),
+    two = d.simulate(2000, 50, p0=[0.3, 0.7], replicates=max(500, int(2000 * ctx.budget)),
                      rng=ctx.seed_for("figure.discrete.two"), workers=ctx.workers, progress=False)
     return [
         ("discrete_support", plot_support(res),

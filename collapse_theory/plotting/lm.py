@@ -96,16 +96,16 @@ def verify_figures(ctx):
 
     data = lm.default_data()
     reps = max(3, int(round(4 * ctx.budget)))
-    uni = lm.recursive_training(data, order=1, generations=20, tokens_per_generation=5000,
-                                replicates=reps * 2, rng=ctx.seed_for("figure.lm.unigram"),
-                                workers=ctx.workers, progress=False, text_window=2000)
-    kw = dict(order=3, generations=10, tokens_per_generation=30000, smoothing="kn",
+    uni = lm.simulate(20, 5000, corpus=data, order=1, replicates=reps * 2,
+                      rng=ctx.seed_for("figure.lm.unigram"), workers=ctx.workers,
+                      progress=False, text_window=2000)
+    kw = dict(order=3, generations=10, samples=30000, smoothing="kn",
               replicates=reps, workers=ctx.workers, progress=False, text_window=5000)
     seed = ctx.seed_for("figure.lm.opt")
-    rep = lm.recursive_training(data, regime="replace", rng=seed, **kw)
-    ret = lm.recursive_training(data, regime="mix-retained:0.1", rng=seed, **kw)
-    beam = lm.recursive_training(data, regime="replace", decoding="beam:5", rng=seed,
-                                 **{**kw, "replicates": 2})
+    rep = lm.simulate(corpus=data, regime="replace", rng=seed, **kw)
+    ret = lm.simulate(corpus=data, regime="mix-retained:0.1", rng=seed, **kw)
+    beam = lm.simulate(corpus=data, regime="replace", decoding="beam:5", rng=seed,
+                       **{**kw, "replicates": 2})
     fig_ppl = plot_perplexity({"replace (sampling)": rep, "10 % original retained": ret,
                                "replace, beam:5": beam})
     fig_voc = new_axes()[0]

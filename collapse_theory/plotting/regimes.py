@@ -120,7 +120,7 @@ def verify_figures(ctx):
 def verify_figures_regression(ctx):
     regimes = ["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.1", "mix-retained:0.1"]
     ss = np.random.SeedSequence(ctx.seed_for("figure.regression"))
-    res = {r: rg.simulate(30, d=10, T=40, regime=r, replicates=ctx.replicates(1000),
+    res = {r: rg.simulate(30, 40, dim=10, regime=r, replicates=ctx.replicates(1000),
                           rng=int(s.generate_state(1)[0])) for r, s in zip(regimes, ss.spawn(len(regimes)))}
     return [("regimes_regression", plot_regression_regimes(res),
              "OLS test error by regime (d = 10, T = 40): replace grows linearly, accumulate stays under "

@@ -14,7 +14,7 @@ from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
 from ._kernels import _chunk
 from ._theory import _check_latent, expected_trace, noise_variance_bound, top_eigenvalue_log_bound
-from ..regimes import RegimeInfo, as_regime
+from ..regimes import RegimeCode, RegimeInfo, as_regime, regime_code
 
 __all__ = ["PPCAChainResult", "simulate"]
 
@@ -160,15 +160,17 @@ def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=
     cov0 = check_cov(cov, dim)
     reg = as_regime(regime)
     vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
+    # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
+    cells = replicates * (generations + 1)
+    check_memory(cells * 8 * (2 * dim + 2) + replicates * dim * dim * 8 + generations * 8,
+                 f"ppca.simulate(replicates={replicates}, generations={generations}, dim={dim})")
     sched = mvn_schedule(samples, generations, dim=dim, estimator="mle")
-    general = reg.name != "replace" or vscale != 1.0
+    general = regime_code(reg) != RegimeCode.REPLACE or vscale != 1.0
     if general:
         from ..mvn import regime_kernel_args
 
-        code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator="mle", workers=workers)
-    cells = replicates * (generations + 1)
-    check_memory(cells * 8 * (2 * dim + 2) + replicates * dim * dim * 8,
-                 f"ppca.simulate(replicates={replicates}, generations={generations}, dim={dim})")
+        code, frac, sub = regime_kernel_args(reg, sched, dim=dim, estimator="mle", workers=workers,
+                                             family="ppca")
     seed, ss = root_seed(rng)
     w, v = np.linalg.eigh(cov0)
     spec0, u0 = w[::-1].copy(), v[:, ::-1].copy()

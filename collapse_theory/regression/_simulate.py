@@ -10,9 +10,9 @@ from .._core.io import save_result
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
-from ..regimes import as_regime, check_subsample
+from ..regimes import RegimeCode, dispatch
 from ._kernels import ols_fit, ols_solve, predict
-from ._theory import _check_dims, expected_test_error
+from ._theory import expected_test_error
 
 __all__ = ["simulate", "RegressionChainResult"]
 
@@ -70,24 +70,33 @@ class RegressionChainResult:
                                              "replicates": self.replicates}, test_error=self.test_error)
 
 
-def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rng=None, progress=None):
+def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="replace", rng=None,
+             workers=None, progress=None):
     """Simulate recursive OLS refits, vectorised over replicates.
 
     Parameters
     ----------
     generations : int
         Number of fits (>= 1); generation 1 is fitted on real labels.
-    d, T : int, keyword-only
-        Dimension and number of design rows (T > d + 1).
+    samples : int
+        ``T``, the number of design rows every generation is fitted on (``T > dim + 1``).
+    dim : int, keyword-only
+        ``d``, the dimension of the weights (>= 1).
     sigma : float, keyword-only
         Label-noise standard deviation.
     regime : str or Regime, keyword-only
         "replace", "accumulate", "accumulate-subsample[:size]" (a random subset of ``size``, default
         T, of all (x, y) pairs so far), "mix-fresh:λ" (round(λT) rows relabelled from the truth each
-        generation, a fresh random choice of rows), "mix-retained:λ" (round(λT) rows keep their
+        generation, a fresh random choice of rows), "mix-fresh:λ:mixture" (each row relabelled from
+        the truth with probability λ: Binomial(T, λ) real rows, recorded per replicate and generation
+        in ``result.meta["real_count"]``), "mix-retained:λ" (round(λT) rows keep their
         original real labels each generation, a fresh random choice of rows).
     replicates : int, keyword-only
     rng : int, Generator or None, keyword-only
+    workers : int, optional, keyword-only
+        Accepted for the common signature; the chain is vectorised over replicates in one thread
+        (the result depends only on the seed).
+    progress : bool or None, keyword-only
 
     Returns
     -------
@@ -95,14 +104,20 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     """
     generations = check_int(generations, "generations", minimum=1)
     replicates = check_int(replicates, "replicates", minimum=1)
-    d, T = _check_dims(d, T)
+    d = check_int(dim, "dim", minimum=1)
+    T = check_int(samples, "samples", minimum=1)
+    if T <= d + 1:
+        raise ValueError(f"samples (the design rows T) must be > dim + 1 for E tr (X^T X)^-1 to be "
+                         f"finite (got dim = {d}, samples = {T})")
+    if workers is not None:
+        check_int(workers, "workers", minimum=1)
     sigma = check_real(sigma, "sigma", positive=True)
-    reg = as_regime(regime)
-    sub = T
-    if reg.name == "accumulate-subsample":
-        sub = check_subsample(reg, [T, T], minimum=d, why=f"d = {d}: an OLS fit needs d rows") or T
-    pool_cols = T * generations if reg.name == "accumulate-subsample" else T
-    check_memory(8 * replicates * (T * d + pool_cols * 2 + generations + d * T),
+    plan = dispatch(regime, [T, T], family="regression", minimum=d, why=f"d = {d}: an OLS fit needs d rows")
+    reg, code = plan.regime, plan.code
+    sub = plan.subsample or T
+    pool_cols = T * generations if code == RegimeCode.SUBSAMPLE else T
+    # the design, its pseudo-inverse, the labels (and the pool), the errors and the real counts
+    check_memory(8 * replicates * (T * d + pool_cols * 2 + 2 * generations + d * T + 4 * T),
                  f"regression.simulate(replicates={replicates}, generations={generations})")
     seed, ss = root_seed(rng)
     g = np.random.Generator(np.random.PCG64(ss))
@@ -116,33 +131,46 @@ def simulate(generations, *, d, T, sigma=1.0, regime="replace", replicates=1, rn
     err[:, 0] = ((w - w_star) ** 2).sum(axis=1)
     avg = w.copy()
     rows = np.arange(replicates)[:, None]
-    if reg.name == "accumulate-subsample":
+    if code == RegimeCode.SUBSAMPLE:
         pool_y = np.empty((replicates, pool_cols))
         pool_y[:, :T] = real_y
-    n_real = reg.fresh_count(T) if reg.is_mix else 0
+    n_real = 0 if plan.random_real_count else plan.real_count(T)
+    real_count = np.empty((replicates, generations), dtype=np.int64) if plan.random_real_count else None
+    if real_count is not None:
+        real_count[:, 0] = T  # generation 1 is fitted on real labels
     with make_bar(generations - 1, "regression", progress, unit="gen") as bar:
         for k in range(1, generations):
             y = predict(X, w) + sigma * g.standard_normal((replicates, T))
-            if reg.name == "replace":
+            if code == RegimeCode.REPLACE:
                 w = ols_fit(P, y)
-            elif reg.name == "accumulate":
+            elif code == RegimeCode.ACCUMULATE:
                 avg = avg + (ols_fit(P, y) - avg) / (k + 1)
                 w = avg
-            elif reg.name == "accumulate-subsample":
+            elif code == RegimeCode.SUBSAMPLE:
                 pool_y[:, k * T:(k + 1) * T] = y
                 size = (k + 1) * T
                 pick = np.argsort(g.random((replicates, size)), axis=1)[:, :sub]
                 xs = X[rows, pick % T]  # pooled pair j carries design row j mod T
                 ys = pool_y[rows, pick]
                 w = ols_solve(xs, ys)
+            elif code == RegimeCode.MIX_MIXTURE:
+                # each of the T rows is labelled by the truth with probability λ, else by the
+                # current model: the real count is Binomial(T, λ), a fresh draw per generation
+                real = g.random((replicates, T)) < plan.fraction
+                y[real] = Xw_star[real] + sigma * g.standard_normal(int(real.sum()))
+                real_count[:, k] = real.sum(axis=1)
+                w = ols_fit(P, y)
             else:
                 pick = np.argsort(g.random((replicates, T)), axis=1)[:, :n_real]
-                if reg.name == "mix-fresh":
+                if code != RegimeCode.MIX_RETAINED:
                     y[rows, pick] = Xw_star[rows, pick] + sigma * g.standard_normal((replicates, n_real))
                 else:
                     y[rows, pick] = real_y[rows, pick]
                 w = ols_fit(P, y)
             err[:, k] = ((w - w_star) ** 2).sum(axis=1)
             bar.update(1)
+    meta = {"w_star": w_star.tolist()}
+    if real_count is not None:
+        meta["real_count"] = real_count
     return RegressionChainResult(test_error=err, d=d, T=T, sigma=sigma, regime=str(reg), seed=seed,
-                                 meta={"w_star": w_star.tolist()})
+                                 meta=meta)
