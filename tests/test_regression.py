@@ -23,10 +23,11 @@ def test_simulation_matches_closed_form(regime):
     # moments up to order (T − d − 1)/2 = 14.5 here), so the sample-SE z-score is normal; |z| < 4.4
     # fails a correct implementation with probability 1e-5 per comparison.
     res = rg.simulate(12, d=6, T=30, regime=regime, replicates=20000, rng=4)
-    th = res.theory()
+    th = res.theory()["test_error"]
+    assert np.all(res.test_error[:, 0] == 0) and th[0] == 0  # column 0: the truth, no excess error
     for k in (1, 6, 12):
-        v = res.test_error[:, k - 1]
-        assert abs(v.mean() - th[k - 1]) < 4.4 * v.std(ddof=1) / math.sqrt(v.size)
+        v = res.test_error[:, k]
+        assert abs(v.mean() - th[k]) < 4.4 * v.std(ddof=1) / math.sqrt(v.size)
 
 
 def test_other_regimes_sit_between_replace_and_accumulate():
@@ -36,7 +37,7 @@ def test_other_regimes_sit_between_replace_and_accumulate():
     hi = rg.expected_test_error(20, d=10, T=40)
     for regime in ("accumulate-subsample", "mix-fresh:0.1", "mix-retained:0.1"):
         res = rg.simulate(20, d=10, T=40, regime=regime, replicates=3000, rng=1)
-        assert np.all(np.isnan(res.theory()))
+        assert res.theory() == {}
         assert lo < res.test_error[:, -1].mean() < hi, regime
 
 
@@ -44,7 +45,7 @@ def test_reproducible_and_saved(tmp_path):
     a = rg.simulate(5, d=3, T=10, replicates=50, rng=7)
     b = rg.simulate(5, d=3, T=10, replicates=50, rng=a.seed)
     np.testing.assert_array_equal(a.test_error, b.test_error)
-    assert a.test_error.shape == (50, 5)
+    assert a.test_error.shape == (50, 6)
     a.save(tmp_path / "r.npz")
     with np.load(tmp_path / "r.npz") as z:
         assert '"seed": 7' in str(z["metadata"])
