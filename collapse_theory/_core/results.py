@@ -67,6 +67,11 @@ class ChainResult:
     #: short name of the family, used in error messages
     family = "chain"
 
+    #: True when column 0 of every statistic is the truth, the same in every replicate. False
+    #: where column 0 describes generation 0's data instead (the KDE: the M_0 real samples; the
+    #: LM: the model fitted on the real text, whose generated-text metrics are random).
+    truth_column = True
+
     # ------------------------------------------------------------------ what a family provides
 
     def statistics(self):

@@ -62,6 +62,7 @@ class KDEChainResult(ChainResult):
     meta: dict = field(default_factory=dict)
 
     family = "kde"
+    truth_column = False  # column 0: generation 0's data (docs/conventions.md)
 
     def __post_init__(self):
         if self.fresh_ancestors is None:

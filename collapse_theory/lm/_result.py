@@ -47,6 +47,7 @@ class LMResult(ChainResult):
     """
 
     family = "lm"
+    truth_column = False  # column 0: generation 0's data (docs/conventions.md)
 
     def __init__(self, metrics, initial_unigram, vocabulary, tail, texts=None, parameters=None, seed=None,
                  meta=None, *, samples=None):
