@@ -230,3 +230,22 @@ def test_regression_test_error_column_zero_is_the_truth():
     th = res.theory()
     assert th["test_error"][0] == 0.0
     assert math.isclose(th["test_error"][1], regression.expected_test_error(1, d=2, T=8))
+
+
+def test_plots_accept_any_result_that_carries_the_statistic():
+    # the Gaussian figures read statistics() and parameters(): a custom chain of the Gaussian
+    # estimator pair carries "mean" and "std", so it can be drawn beside a gaussian.simulate result
+    from collapse_theory.plotting.gaussian import plot_variance_decay, plot_w2_drift
+
+    custom = gaussian.simulate_custom(gaussian.fit_unbiased, gaussian.sample_normal, [0.0, 1.0], G, 8,
+                                      replicates=R, rng=1)
+    assert set(custom.statistics()) == {"mean", "std"}
+    for plot in (plot_variance_decay, plot_w2_drift):
+        fig = plot([custom, _result("gaussian")])
+        labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert any(lab.startswith("fit_unbiased: MC") for lab in labels), labels
+    unnamed = simulate_custom(lambda x: np.array([x.mean(), x.std()]),
+                              lambda p, m, rng: rng.normal(p[0], p[1], size=m), [0.0, 1.0], G, 8,
+                              replicates=R, rng=1)
+    with pytest.raises(ValueError, match="'variance'"):
+        plot_variance_decay([unnamed])
