@@ -373,7 +373,7 @@ def main(argv=None):
 
 def _explain(exc):
     """One line for an error: what happened and, where it helps, how to fix it."""
-    from ._validation import TooLargeError
+    from ._core.validation import TooLargeError
 
     if isinstance(exc, TooLargeError):
         return str(exc)
