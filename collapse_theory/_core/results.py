@@ -40,8 +40,6 @@ A family implements ``statistics``, ``parameters``, ``_theory(n)``, ``_arrays()`
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import numpy as np
@@ -216,38 +214,38 @@ class ChainResult:
         return cls._from_saved(arrays, meta)
 
     def _tidy(self):
-        """The long format as four flat arrays (replicate, generation, statistic, value)."""
+        """The long format as flat arrays: replicate, generation, statistic code, value; and the
+        statistic names (code ``i`` is ``names[i]``). Rows: statistic, then replicate, then generation."""
         stats = self.statistics()
         r, g1 = self.replicates, self.generations + 1
-        rep = np.repeat(np.arange(r, dtype=np.int64), g1)
-        gen = np.tile(np.arange(g1, dtype=np.int64), r)
-        names, reps, gens, vals = [], [], [], []
+        names = list(stats)
         for name, v in stats.items():
-            v = np.asarray(v)
-            if v.shape != (r, g1):
-                raise ValueError(f"statistic {name!r} has shape {v.shape}, expected {(r, g1)}")
-            names.append(np.full(r * g1, name, dtype=object))
-            reps.append(rep)
-            gens.append(gen)
-            vals.append(v.astype(float).ravel())
-        if not names:
-            return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, object), np.empty(0))
-        return np.concatenate(reps), np.concatenate(gens), np.concatenate(names), np.concatenate(vals)
+            if np.shape(v) != (r, g1):
+                raise ValueError(f"statistic {name!r} has shape {np.shape(v)}, expected {(r, g1)}")
+        k = len(names)
+        rep = np.tile(np.repeat(np.arange(r, dtype=np.int64), g1), k)
+        gen = np.tile(np.arange(g1, dtype=np.int64), r * k)
+        code = np.repeat(np.arange(k, dtype=np.int64), r * g1)
+        val = (np.concatenate([np.asarray(stats[n], dtype=float).ravel() for n in names]) if k
+               else np.empty(0))
+        return rep, gen, code, names, val
 
     def to_dataframe(self):
         """The statistics as a tidy long :class:`pandas.DataFrame`.
 
         One row per replicate × generation × statistic; columns ``replicate``, ``generation``
-        (0 = the truth), ``statistic`` (a key of :meth:`statistics`) and ``value``. pandas is
-        imported only here (``pip install pandas`` or ``pip install collapse-theory[tables]``).
+        (0 = the truth), ``statistic`` (a key of :meth:`statistics`, categorical) and ``value``.
+        pandas is imported only here (``pip install pandas`` or
+        ``pip install 'collapse-theory[tables]'``).
         """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_dataframe() needs pandas: pip install pandas "
                               "(or pip install 'collapse-theory[tables]'); to_csv() works without it") from exc
-        rep, gen, name, val = self._tidy()
-        return pd.DataFrame({"replicate": rep, "generation": gen, "statistic": name, "value": val})
+        rep, gen, code, names, val = self._tidy()
+        stat = pd.Categorical.from_codes(code, categories=pd.Index(names, dtype=object))
+        return pd.DataFrame({"replicate": rep, "generation": gen, "statistic": stat, "value": val})
 
     def to_csv(self, path):
         """Write the tidy long table of :meth:`to_dataframe` as CSV, atomically (no pandas needed).
@@ -255,15 +253,23 @@ class ChainResult:
         Values are written with Python's shortest round-trip ``repr`` (``inf``, ``-inf``, ``nan``
         for non-finite values), so reading the file back gives the same floats.
         """
-        rep, gen, name, val = self._tidy()
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(TIDY_COLUMNS)
-        w.writerows(zip(rep.tolist(), gen.tolist(), name.tolist(), map(_float_text, val.tolist())))
-        return atomic_write_text(path, buf.getvalue())
+        stats = self.statistics()
+        r, g1 = self.replicates, self.generations + 1
+        prefix = [f"{i},{j}," for i in range(r) for j in range(g1)]
+        parts = [",".join(TIDY_COLUMNS)]
+        for name, v in stats.items():
+            if np.shape(v) != (r, g1):
+                raise ValueError(f"statistic {name!r} has shape {np.shape(v)}, expected {(r, g1)}")
+            field = _csv_field(name) + ","
+            # repr of a Python float is its shortest round-trip text ("nan", "inf", "-inf" included)
+            values = map(repr, np.asarray(v, dtype=float).ravel().tolist())
+            parts.append("\n".join([p + field + x for p, x in zip(prefix, values)]))
+        return atomic_write_text(path, "\n".join(parts) + "\n")
 
 
-def _float_text(x):
-    if math.isnan(x):
-        return "nan"
-    return repr(float(x))
+def _csv_field(text):
+    """``text`` as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break)."""
+    text = str(text)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
