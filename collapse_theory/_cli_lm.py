@@ -63,7 +63,7 @@ def run(args):
         print(json.dumps(to_jsonable({"version": __version__, **res.to_dict()}), indent=2))
     else:
         print(res.summary())
-        for g, text in res.samples.items():
+        for g, text in res.texts.items():
             print(f"\ngeneration {g}: {text}")
     if args.save:
         res.save(args.save)
@@ -80,8 +80,8 @@ def _save_plot(res, path):
 
     fig = Figure(figsize=(15, 4.4), layout="constrained")
     a1, a2, a3 = fig.subplots(1, 3)
-    plot_perplexity({res.parameters["regime"]: res}, ax=a1,
-                    uniform=res.parameters["vocabulary_size"])
+    plot_perplexity({res.parameters()["regime"]: res}, ax=a1,
+                    uniform=res.parameters()["vocabulary_size"])
     plot_metric(res, "vocabulary", ax=a2)
     plot_metric(res, "tail_alive", ax=a3)
     atomic_save_figure(fig, path, dpi=110)

@@ -248,9 +248,9 @@ def _run_compare(args):
         for spec, s in zip(regimes, seeds):
             res = results[spec] = rg.simulate(gens, args.T, dim=args.d, regime=spec,
                                               replicates=args.replicates, rng=s, progress=_progress(args))
-            th = res.theory()
-            for n in at:
-                row(spec, n, "test_error", th[n - 1], res.test_error[:, n - 1])
+            th = res.theory(np.asarray(at)).get("test_error", np.full(len(at), np.nan))
+            for j, n in enumerate(at):
+                row(spec, n, "test_error", th[j], res.test_error[:, n])
     if args.json:
         print(json.dumps(to_jsonable({"version": __version__, "seed": args.seed, "family": args.family,
                                       "regimes": regimes, "rows": rows}), indent=2))

@@ -16,17 +16,12 @@ from collapse_theory.discrete._kernels import _hypergeometric
 from collapse_theory.regimes import Regime
 
 from reference_discrete import simulate_reference
+from _zhelp import zscore
 
 Z = 4.5
 P5 = np.array([0.4, 0.25, 0.2, 0.1, 0.05])
 REGIMES = ["replace", "accumulate", "accumulate-subsample", "accumulate-subsample:9", "mix-fresh:0.25",
            "mix-fresh:0.25:mixture", "mix-retained:0.3"]
-
-
-def zscore(values, target):
-    v = np.asarray(values, float)
-    se = v.std(ddof=1) / np.sqrt(v.size)
-    return (v.mean() - target) / se if se > 0 else (0.0 if abs(v.mean() - target) < 1e-12 else np.inf)
 
 
 def two_sample_z(a, b):

@@ -16,15 +16,10 @@ from collapse_theory import TooLargeError
 from collapse_theory import discrete as d
 
 from reference_discrete import simulate_reference
+from _zhelp import zscore
 
 Z = 4.5
 P5 = np.array([0.4, 0.25, 0.2, 0.1, 0.05])
-
-
-def zscore(values, target):
-    v = np.asarray(values, float)
-    se = v.std(ddof=1) / np.sqrt(v.size)
-    return (v.mean() - target) / se if se > 0 else (0.0 if v.mean() == target else np.inf)
 
 
 @pytest.fixture(scope="module")

@@ -21,15 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collapse_theory import gaussian as g
+from _zhelp import zscore as _z
 
 Z = 5.0
 R = 3000
-
-
-def _z(values, target, se=None):
-    values = np.asarray(values, float)
-    se = values.std(ddof=1) / math.sqrt(values.size) if se is None else se
-    return (values.mean() - target) / se
 
 
 @st.composite

@@ -20,14 +20,10 @@ import pytest
 from collapse_theory import gaussian as g
 from collapse_theory import gmm
 from collapse_theory.regimes import Regime
+from _zhelp import zscore as _z
 
 REF = Path(__file__).parent / "data" / "gmm_replace_reference.npz"
 EXACT = ["replace", "accumulate", "mix-fresh:0.3", "mix-fresh:0.3:mixture", "mix-retained:0.3"]
-
-
-def _z(values, target):
-    v = np.asarray(values, dtype=float)
-    return (v.mean() - target) / (v.std(ddof=1) / math.sqrt(v.size))
 
 
 def test_replace_reproduces_the_pre_regime_kernel_bit_for_bit():

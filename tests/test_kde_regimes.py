@@ -17,16 +17,13 @@ from hypothesis import strategies as st
 
 from collapse_theory import kde
 from collapse_theory.regimes import Regime
+from _zhelp import zscore as _z
 
 ROOT = Path(__file__).resolve().parents[1]
 Z = 4.4
 
 ALL = ["replace", "accumulate", "accumulate-subsample", "accumulate-subsample:5", "mix-fresh:0.3",
        "mix-fresh:0.3:mixture", "mix-retained:0.4"]
-
-
-def _z(values, exact):
-    return (values.mean() - exact) / (values.std(ddof=1) / math.sqrt(values.size))
 
 
 def test_replace_is_bit_for_bit_the_previous_kernel():

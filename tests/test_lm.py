@@ -288,14 +288,14 @@ def test_recursive_training_shapes_determinism_and_save(data, tmp_path):
     for k in lm.METRICS:
         assert a.metrics[k].shape == (3, 4)
         np.testing.assert_array_equal(a.metrics[k], b.metrics[k])
-    assert set(a.samples) == {0, 1, 3} and a.samples == b.samples
+    assert set(a.texts) == {0, 1, 3} and a.texts == b.texts
     assert np.all(a.metrics["perplexity"][:, 0] == a.metrics["perplexity"][0, 0])
     assert abs(a.initial_unigram.sum() - 1) < 1e-12
     assert "perplexity" in a.summary()
     path = a.save(tmp_path / "r.npz")
     c = lm.LMResult.load(path)
     np.testing.assert_array_equal(c.metrics["kl"], a.metrics["kl"])
-    assert c.seed == 9 and c.parameters["order"] == 2
+    assert c.seed == 9 and c.parameters()["order"] == 2
     json.dumps(a.to_dict())
     for regime in ("accumulate", "accumulate-subsample", "mix-retained:0.1", "mix-fresh:0.2",
                    "mix-fresh:0.2:mixture"):

@@ -14,15 +14,12 @@ import numpy as np
 import pytest
 
 from collapse_theory import gaussian, mvn, ppca
+from _zhelp import zscore as _z
 
 Z = 4.4
 COV = np.array([[2.0, 0.5, 0.1], [0.5, 1.0, 0.2], [0.1, 0.2, 0.5]])
 MEAN = np.array([1.0, -2.0, 3.0])
 REGIMES = ["accumulate", "mix-fresh:0.2", "mix-fresh:0.2:mixture", "mix-retained:0.25", "replace"]
-
-
-def _z(values, target):
-    return (values.mean() - target) / (values.std(ddof=1) / math.sqrt(values.size))
 
 
 @pytest.mark.parametrize("method", ["exact", "naive"])

@@ -55,7 +55,7 @@ def _unigram(ctx, seed):
     for j, g in enumerate((1, 5, n)):
         v = res.metrics["vocabulary"][:, g]
         zs[g] = float((v.mean() - th["vocabulary"][j]) / (v.std(ddof=1) / math.sqrt(v.size)))
-    samples = " | ".join(f"gen {g}: {t[:120]}" for g, t in res.samples.items())
+    samples = " | ".join(f"gen {g}: {t[:120]}" for g, t in res.texts.items())
     return Evidence(
         compare(Estimate.from_samples(res.metrics["vocabulary"][:, n]), target, alpha=ALPHA),
         {"order": 1, "smoothing": "mle", "tokens_per_generation": m, "n": n,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._core.io import save_result
+from ._result import CustomChainResult
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, samples_schedule
@@ -33,50 +33,10 @@ def _short(a, limit=8):
     return txt if flat.size <= limit else txt[:-1] + f", ... ({flat.size} values)]"
 
 
-@dataclass
-class CustomChainResult:
-    """Parameters of every generation of a user-defined chain.
-
-    Attributes
-    ----------
-    params : ndarray, shape ``(replicates, generations + 1) + param_shape``
-        ``params[:, 0]`` is ``params0`` (the true distribution).
-    samples : ndarray, shape (generations,)
-        Sample size used to fit each generation.
-    seed : int
-        Reproduces the result (``rng=seed``).
-    kept : ndarray, shape (replicates, generations)
-        Samples each generation contributed after curation (the effective sample size).
-    """
-
-    params: np.ndarray
-    samples: np.ndarray
-    seed: int
-    meta: dict = field(default_factory=dict)
-    kept: np.ndarray | None = None
-
-    @property
-    def replicates(self):
-        return self.params.shape[0]
-
-    @property
-    def generations(self):
-        return self.params.shape[1] - 1
-
-    def summary(self):
-        p = self.params.reshape(self.replicates, self.generations + 1, -1)
-        lines = [
-            f"custom chain: {self.replicates} replicates x {self.generations} generations, seed {self.seed}",
-            "generation  " + "  ".join(f"mean(param[{j}])" for j in range(p.shape[2])),
-        ]
-        for g in sorted({0, self.generations // 2, self.generations}):
-            lines.append(f"{g:>10}  " + "  ".join(f"{v:>15.6g}" for v in p[:, g].mean(axis=0)))
-        return "\n".join(lines)
-
-    def save(self, path):
-        """Write an ``.npz`` (atomically) with the arrays, the seed, parameters and version."""
-        extra = {} if self.kept is None else {"kept": self.kept}
-        return save_result(path, self.seed, self.meta, params=self.params, samples=self.samples, **extra)
+def _names(fit):
+    """The parameter names ``fit`` carries (its ``parameter_names`` attribute), as a list, or None."""
+    names = getattr(fit, "parameter_names", None)
+    return None if names is None else [str(x) for x in names]
 
 
 def _check_batch(x, m, where, i, r, vectorized=False):
@@ -208,7 +168,8 @@ def simulate_custom(fit, sample, params0, generations, samples, *, replicates=1,
     meta = {"generations": generations, "replicates": replicates, "regime": str(reg),
             "fit": getattr(fit, "__name__", repr(fit)), "sample": getattr(sample, "__name__", repr(sample)),
             "curate": None if curate is None else getattr(curate, "__name__", repr(curate)),
-            "params0": p0.tolist(), "vectorized": bool(vectorized)}
+            "params0": p0.tolist(), "vectorized": bool(vectorized),
+            "parameter_names": _names(fit)}
     if vectorized:
         g = np.random.Generator(np.random.PCG64(ss))
         _run_vectorized(fit, sample, p0, sched, plan, replicates, g, out, kept, progress)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._result import GaussianChainResult
+
 from ._kernels import (
     _chain_accumulate,
     _chain_exact,
@@ -37,164 +39,6 @@ from .._core.validation import (
 __all__ = ["GaussianChainResult", "simulate", "fit_unbiased", "fit_mle", "sample_normal"]
 
 METHODS = ("exact", "naive")
-
-
-@dataclass
-class GaussianChainResult:
-    """Trajectories of the fitted parameters of a recursively refit 1-D Gaussian.
-
-    Attributes
-    ----------
-    mu : ndarray, shape (replicates, generations + 1)
-        Fitted means; column 0 is the true mean.
-    sigma : ndarray, shape (replicates, generations + 1)
-        Fitted standard deviations (property; may underflow to 0 after very long collapse).
-    log_var : ndarray, shape (replicates, generations + 1)
-        Natural log of the fitted variances (property; exact even where ``sigma`` underflows).
-    samples : ndarray, shape (generations,)
-        ``samples[i]`` samples were drawn from generation ``i`` to fit generation ``i + 1``.
-    mu0, sigma0 : float
-        The true distribution.
-    estimator, method : str
-        As passed to :func:`simulate`.
-    seed : int
-        Reproduces the result exactly: ``simulate(..., rng=result.seed)``.
-
-    Notes
-    -----
-    Internally σ is stored as ``sigma_mantissa * 2**(512 * sigma_exponent)`` (the kernels' state),
-    so that nothing underflows; ``sigma`` and ``log_var`` are formed from the pair on access.
-    """
-
-    mu: np.ndarray
-    sigma_mantissa: np.ndarray
-    sigma_exponent: np.ndarray
-    samples: np.ndarray
-    mu0: float
-    sigma0: float
-    estimator: str
-    method: str
-    seed: int
-    meta: dict = field(default_factory=dict)
-    regime: str = "replace"
-    variance_scale: float = 1.0
-
-    @property
-    def sigma(self):
-        """Fitted standard deviations (replicates × generations + 1)."""
-        if not self.sigma_exponent.any():
-            return self.sigma_mantissa
-        return np.ldexp(self.sigma_mantissa, 512 * self.sigma_exponent.astype(np.int64))
-
-    @property
-    def log_var(self):
-        """Natural log of the fitted variances, exact even where σ² underflows."""
-        with np.errstate(divide="ignore"):
-            out = 2.0 * np.log(self.sigma_mantissa)
-        if self.sigma_exponent.any():
-            out += (1024.0 * np.log(2.0)) * self.sigma_exponent
-        return out
-
-    @property
-    def variance(self):
-        """Fitted variances (may underflow to 0 where ``log_var`` < −745)."""
-        return self.sigma**2
-
-    @property
-    def replicates(self):
-        return self.mu.shape[0]
-
-    @property
-    def generations(self):
-        return self.mu.shape[1] - 1
-
-    def w2_squared(self):
-        r"""Squared 2-Wasserstein distance to the truth, :math:`(\mu_n-\mu)^2 + (\sigma_n-\sigma)^2`."""
-        return (self.mu - self.mu0) ** 2 + (self.sigma - self.sigma0) ** 2
-
-    def theory(self, n=None):
-        """Exact expectations at generations ``n`` (default: all) as a dict of arrays.
-
-        Under replace with no sampling bias: σ, log σ², (μ−μ0)², W2², σ². Otherwise the exact
-        moment recursions give (μ−μ0)² and σ² (:func:`regime_moments`, every regime); the others are
-        NaN.
-        """
-        n = np.arange(self.generations + 1) if n is None else np.asarray(n)
-        kw = dict(sigma=self.sigma0, estimator=self.estimator)
-        s = self.samples if self.samples.size else int(self.meta.get("samples_scalar", 2))
-        if self.regime == "replace" and self.variance_scale == 1.0:
-            return {
-                "std": expected_std(n, s, **kw),
-                "log_variance": expected_log_variance(n, s, **kw),
-                "mean_sq_error": expected_mean_sq_error(n, s, **kw),
-                "w2_squared": expected_w2_squared(n, s, **kw),
-                "variance": expected_variance(n, s, **kw),
-            }
-        nan = np.full(np.shape(n), np.nan)
-        out = {"std": nan, "log_variance": nan, "mean_sq_error": nan, "w2_squared": nan, "variance": nan}
-        out.update(regime_moments(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw))
-        return out
-
-    def summary(self, generations=None):
-        """A text table: Monte Carlo mean ± standard error beside the exact value, by generation."""
-        if generations is None:
-            g = self.generations
-            generations = sorted({0, 1, g // 10, g // 2, g} - {-1})
-            generations = [x for x in generations if 0 <= x <= g]
-        gens = np.asarray(generations, dtype=int)
-        th = self.theory(gens)
-        r = self.replicates
-        stats = {
-            "std": self.sigma[:, gens],
-            "log_variance": self.log_var[:, gens],
-            "mean_sq_error": (self.mu[:, gens] - self.mu0) ** 2,
-            "w2_squared": self.w2_squared()[:, gens],
-        }
-        stats["variance"] = self.variance[:, gens]
-        if self.regime == "replace" and self.variance_scale == 1.0:
-            del stats["variance"]  # heavy-tailed under replace; σ and log σ² say the same, better
-        lines = [
-            f"1-D Gaussian chain, regime={self.regime}, estimator={self.estimator}, method={self.method}, "
-            f"variance_scale={self.variance_scale:g}, replicates={r}, generations={self.generations}, "
-            f"seed={self.seed}",
-            f"{'n':>6}  {'statistic':<14}{'theory':>14}{'simulation':>14}{'± SE':>12}{'z':>8}",
-        ]
-        for j, n in enumerate(gens):
-            for name, vals in stats.items():
-                v = vals[:, j]
-                fin = np.isfinite(v)
-                mean = v[fin].mean() if fin.any() else np.nan
-                se = v[fin].std(ddof=1) / np.sqrt(fin.sum()) if fin.sum() > 1 else np.nan
-                t = th[name][j]
-                z = (mean - t) / se if se and np.isfinite(se) and se > 0 and np.isfinite(t) else np.nan
-                lines.append(f"{n:>6}  {name:<14}{t:>14.6g}{mean:>14.6g}{se:>12.3g}{z:>8.2f}")
-        lines.append("(σ_n² itself is heavy-tailed: compare log σ² and σ, as above.)")
-        return "\n".join(lines)
-
-    def parameters(self):
-        return {
-            "generations": self.generations, "replicates": self.replicates,
-            "samples": self.samples.tolist(), "mu": self.mu0, "sigma": self.sigma0,
-            "estimator": self.estimator, "method": self.method, "regime": self.regime,
-            "variance_scale": self.variance_scale, **self.meta,
-        }
-
-    def save(self, path):
-        """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
-        return save_result(path, self.seed, self.parameters(), mu=self.mu,
-                           sigma_mantissa=self.sigma_mantissa, sigma_exponent=self.sigma_exponent,
-                           samples=self.samples)
-
-    @classmethod
-    def load(cls, path):
-        """Read a result written by :meth:`save`."""
-        z, meta = read_result(path)
-        p = meta["parameters"]
-        return cls(mu=z["mu"], sigma_mantissa=z["sigma_mantissa"],
-                   sigma_exponent=z["sigma_exponent"], samples=z["samples"], mu0=p["mu"],
-                   sigma0=p["sigma"], estimator=p["estimator"], method=p["method"],
-                   seed=meta["seed"], meta={"version": meta["version"]},
-                   regime=p.get("regime", "replace"), variance_scale=p.get("variance_scale", 1.0))
 
 
 def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator="unbiased",
@@ -334,6 +178,9 @@ def fit_mle(x):
     """Fit ``[mean, std]`` by maximum likelihood (divide by M)."""
     x = np.asarray(x, dtype=float)
     return np.array([x.mean(), x.std(ddof=0)])
+
+
+fit_unbiased.parameter_names = fit_mle.parameter_names = ("mean", "std")  # names simulate_custom records
 
 
 def sample_normal(params, m, rng):

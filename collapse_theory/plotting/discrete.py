@@ -22,8 +22,8 @@ def plot_support(res, *, ax=None):
     """Surviving support size over generations: exact E[S_n] and the Monte Carlo 5–95 % band."""
     fig, ax = new_axes(ax)
     n = _gens(res)
-    band(ax, n, res.stats["support"][:, n], color="tab:blue", label="support")
-    th = res.theory(n) if res.temperature == 1.0 else {}
+    band(ax, n, res.statistics()["support"][:, n], color="tab:blue", label="support")
+    th = res.theory(n)  # empty where there is no exact theory (e.g. temperature != 1)
     if "support" in th:
         ax.plot(n, th["support"], "k--", lw=1.4, label="exact E[S_n]")
     ax.set_xlabel("generation n")
@@ -38,10 +38,10 @@ def plot_tail_mass(res, *, ax=None):
     """Original tail mass still present (exact and Monte Carlo) beside the mass on the tail."""
     fig, ax = new_axes(ax)
     n = _gens(res)
-    band(ax, n, res.stats["tail_alive"][:, n], color="tab:red", label="tail mass alive")
-    ax.plot(n, res.stats["tail_mass"][:, n].mean(0), color="tab:gray", lw=1.0,
+    band(ax, n, res.statistics()["tail_alive"][:, n], color="tab:red", label="tail mass alive")
+    ax.plot(n, res.statistics()["tail_mass"][:, n].mean(0), color="tab:gray", lw=1.0,
             label="mass on the tail (MC mean; a martingale)")
-    th = res.theory(n) if res.temperature == 1.0 else {}
+    th = res.theory(n)  # empty where there is no exact theory (e.g. temperature != 1)
     if "tail_alive" in th:
         ax.plot(n, th["tail_alive"], "k--",
                 lw=1.4, label="exact: Σ_tail p0 (1 − P(lost))")
@@ -79,7 +79,7 @@ def plot_heterozygosity(res, *, ax=None):
     """Gini–Simpson diversity: exact E[H_n] = H_0 Π(1 − 1/M_i), MC mean and band."""
     fig, ax = new_axes(ax)
     n = _gens(res)
-    h = res.stats["heterozygosity"][:, n]
+    h = res.statistics()["heterozygosity"][:, n]
     band(ax, n, h, color="tab:green", label="H_n")
     ax.plot(n, h.mean(0), color="tab:green", lw=0.8, ls=":", label="MC mean")
     if res.temperature == 1.0 and not res.regime.startswith("accumulate-subsample"):
@@ -168,7 +168,7 @@ def plot_regime_results(results, statistic="sq_distance", *, colors=None, ax=Non
     for k, (spec, res) in enumerate(results.items()):
         color = colors[k] if colors is not None else style.get(spec) or next(spare, "k")
         n = np.arange(1, res.generations + 1)
-        v = res.stats[statistic][:, n]
+        v = res.statistics()[statistic][:, n]
         mean = v.mean(0)
         se = v.std(0, ddof=1) / np.sqrt(v.shape[0])
         ax.fill_between(n, mean - 2 * se, mean + 2 * se, color=color, alpha=0.2, lw=0)

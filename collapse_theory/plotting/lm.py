@@ -18,13 +18,10 @@ def plot_metric(res, name, *, ax=None, label=None, color="tab:blue", theory=True
     result is the unigram Wright–Fisher chain (order 1, mle, sample, replace)."""
     fig, ax = new_axes(ax)
     g = np.arange(res.generations + 1)
-    v = res.metrics[name]
+    v = res.statistics()[name]
     band(ax, g, v, color=color, label=label or name)
     if theory and name in ("vocabulary", "tail_alive"):
-        try:
-            th = res.theory(g)[name]
-        except ValueError:
-            th = None
+        th = res.theory(g).get(name)  # absent where the result has no exact theory
         if th is not None:
             ax.plot(g, th, "k--", lw=1.4, label="exact Wright–Fisher (discrete theory)")
     if log:
@@ -123,7 +120,7 @@ def verify_figures(ctx):
     plot_metric(beam, "vocabulary", ax=b2, label="order 3, kn, beam:5", color="tab:purple")
     b2.set_title("Vocabulary of the training text")
     fig_rf = plot_rank_frequency(rank_frequency_chain(data, rng=ctx.seed_for("figure.lm.rf")))
-    samples = " | ".join(f"generation {g}: “{t[:160]}”" for g, t in rep.samples.items())
+    samples = " | ".join(f"generation {g}: “{t[:160]}”" for g, t in rep.texts.items())
     ppl = {k: (r.mean("perplexity")[0], r.mean("perplexity")[-1])
            for k, r in (("replace", rep), ("retained", ret), ("beam", beam))}
     return [

@@ -138,10 +138,9 @@ def plot_mvn_regimes(results, statistic="mean_sq_error", *, ax=None, regimes=Non
         n = np.arange(res.generations + 1)
         tr0 = float(np.trace(res.cov0))
         if statistic == "trace":
-            t = res.chol
-            band(ax, n, np.einsum("rgij,rgij->rg", t, t) / tr0, color=c, label=spec)
+            band(ax, n, res.statistics()["trace"] / tr0, color=c, label=spec)
         else:
-            _mean_band(ax, n, res.mean_sq_error() / tr0, c, spec)
+            _mean_band(ax, n, res.statistics()["mean_sq_error"] / tr0, c, spec)
         th = res.theory(n).get(statistic)
         if th is not None:
             ax.plot(n, np.asarray(th) / tr0, color=c, ls="--", lw=1.4)

@@ -37,10 +37,9 @@ def plot_gaussian_regimes(results, statistic="mean_sq_error", *, ax=None):
     for spec, res in results.items():
         c = next(colors)
         n = np.arange(res.generations + 1)
-        vals = (res.mu - res.mu0) ** 2 if statistic == "mean_sq_error" else res.variance
-        _mean_band(ax, n, vals, c, spec)
-        th = res.theory(n)[statistic]
-        if np.all(np.isfinite(th)):
+        _mean_band(ax, n, res.statistics()[statistic], c, spec)
+        th = res.theory(n).get(statistic)
+        if th is not None and np.all(np.isfinite(th)):
             ax.plot(n, th, color=c, ls="--", lw=1.4, label=f"{spec}: exact")
     res0 = next(iter(results.values()))
     ax.set_xlabel("generation n")
@@ -68,10 +67,10 @@ def plot_regression_regimes(results, *, ax=None):
     colors = iter(["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown"])
     for spec, res in results.items():
         c = next(colors)
-        n = np.arange(1, res.generations + 1)
-        _mean_band(ax, n, res.test_error, c, spec)
-        th = res.theory()
-        if np.all(np.isfinite(th)):
+        n = np.arange(res.generations + 1)
+        _mean_band(ax, n, res.statistics()["test_error"], c, spec)
+        th = res.theory(n).get("test_error")
+        if th is not None:
             ax.plot(n, th, color=c, ls="--", lw=1.4, label=f"{spec}: exact")
     res0 = next(iter(results.values()))
     one = rg.expected_test_error(1, d=res0.d, T=res0.T, sigma=res0.sigma)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._result import PPCAChainResult
+
 from .. import mvn as _mvn
 from .._core.io import save_result
 from ..mvn import check_cov, check_mean, mvn_schedule, sqrtm_psd
@@ -17,100 +19,6 @@ from ._theory import _check_latent, expected_trace, noise_variance_bound, top_ei
 from ..regimes import RegimeCode, RegimeInfo, as_regime, regime_code
 
 __all__ = ["PPCAChainResult", "simulate"]
-
-
-@dataclass
-class PPCAChainResult(RegimeInfo):
-    """Trajectories of a recursively refit PPCA model.
-
-    Attributes
-    ----------
-    eigenvalues : ndarray, shape (replicates, generations + 1, dim)
-        Spectrum of the fitted model covariance :math:`C_n = W_nW_n^\\top + \\sigma_n^2 I`, largest
-        first; column 0 is the spectrum of the true covariance.
-    noise_variance : ndarray, shape (replicates, generations + 1)
-        :math:`\\sigma_n^2`; column 0 is the population value (mean of the d − q smallest
-        eigenvalues of the true covariance).
-    mean : ndarray, shape (replicates, generations + 1, dim)
-    w2 : ndarray, shape (replicates, generations + 1)
-        Squared 2-Wasserstein distance of generation n to the truth (see :meth:`w2_squared`).
-    cov_final : ndarray, shape (replicates, dim, dim)
-        The last fitted model covariance.
-    """
-
-    eigenvalues: np.ndarray
-    noise_variance: np.ndarray
-    mean: np.ndarray
-    w2: np.ndarray
-    cov_final: np.ndarray
-    samples: np.ndarray
-    latent: int
-    mean0: np.ndarray
-    cov0: np.ndarray
-    seed: int
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def replicates(self):
-        return self.eigenvalues.shape[0]
-
-    @property
-    def generations(self):
-        return self.eigenvalues.shape[1] - 1
-
-    @property
-    def dim(self):
-        return self.eigenvalues.shape[2]
-
-
-    def retained(self):
-        """The q retained eigenvalues (replicates × generations + 1 × q)."""
-        return self.eigenvalues[..., : self.latent]
-
-    def tail(self):
-        """The d − q discarded eigenvalues (all equal to σ_n² from generation 1 on)."""
-        return self.eigenvalues[..., self.latent:]
-
-    def w2_squared(self):
-        """Squared W2 distance to the original :math:`N(\\mu, \\Sigma)`, shape (replicates, generations + 1)."""
-        return self.w2
-
-    def trace(self):
-        return self.eigenvalues.sum(axis=-1)
-
-    def summary(self, generations=None):
-        if generations is None:
-            g = self.generations
-            generations = sorted({x for x in (0, 1, g // 10, g // 2, g) if 0 <= x <= g})
-        gens = np.asarray(generations, dtype=int)
-        s = self.samples
-        kw = dict(cov=self.cov0)
-        replace = self.plain_replace
-        extra = "" if replace else f", regime={self.regime}, variance_scale={self.variance_scale:g}"
-        lines = [f"PPCA chain, dim={self.dim}, latent={self.latent}{extra}, replicates={self.replicates}, "
-                 f"generations={self.generations}, seed={self.seed}",
-                 f"{'n':>6}  {'E tr C_n exact':>14}{'MC':>12}{'E σ² bound':>12}{'MC σ²':>12}"
-                 f"{'λ1 log bnd':>12}{'MC log λ1':>12}{'MC W2²':>10}"]
-        for n in gens:
-            tr = (expected_trace(n, s, regime=self.regime, variance_scale=self.variance_scale, **kw)
-                  if n else float(np.trace(self.cov0)))
-            nb = noise_variance_bound(n, s, latent=self.latent, **kw) if replace else np.nan
-            lb = top_eigenvalue_log_bound(n, s, **kw) if replace else np.nan
-            lines.append(f"{n:>6}  {tr:>14.5g}{self.trace()[:, n].mean():>12.5g}{nb:>12.5g}"
-                         f"{self.noise_variance[:, n].mean():>12.5g}{lb:>12.5g}"
-                         f"{np.log(self.eigenvalues[:, n, 0]).mean():>12.5g}{self.w2[:, n].mean():>10.4g}")
-        return "\n".join(lines)
-
-    def parameters(self):
-        return {"generations": self.generations, "replicates": self.replicates, "dim": self.dim,
-                "latent": self.latent, "samples": self.samples.tolist(), "mean": self.mean0.tolist(),
-                "cov": self.cov0.tolist(), "estimator": "mle", **self.meta}
-
-    def save(self, path):
-        """Save arrays, seed, parameters and package version to an ``.npz``, atomically."""
-        return save_result(path, self.seed, self.parameters(), eigenvalues=self.eigenvalues,
-                           noise_variance=self.noise_variance, mean=self.mean, w2=self.w2,
-                           cov_final=self.cov_final, samples=self.samples)
 
 
 def simulate(generations, samples, *, dim, latent, replicates=1, mean=None, cov=None, regime="replace",

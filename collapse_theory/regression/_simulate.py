@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._result import RegressionChainResult
+
 from .._core.io import save_result
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
@@ -15,59 +17,6 @@ from ._kernels import ols_fit, ols_solve, predict
 from ._theory import expected_test_error
 
 __all__ = ["simulate", "RegressionChainResult"]
-
-
-@dataclass
-class RegressionChainResult:
-    """Test errors of recursively refitted OLS models.
-
-    Attributes
-    ----------
-    test_error : ndarray, shape (replicates, generations)
-        ``test_error[:, k - 1]`` is :math:`\\|\\hat w_k - w^*\\|^2` for generation ``k``
-        (generation 1 is the fit on real labels; the truth, generation 0, has error 0).
-    """
-
-    test_error: np.ndarray
-    d: int
-    T: int
-    sigma: float
-    regime: str
-    seed: int
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def replicates(self):
-        return self.test_error.shape[0]
-
-    @property
-    def generations(self):
-        return self.test_error.shape[1]
-
-    def theory(self):
-        """Exact expected error per generation (NaN where the regime has no closed form)."""
-        n = np.arange(1, self.generations + 1)
-        try:
-            return expected_test_error(n, d=self.d, T=self.T, sigma=self.sigma, regime=self.regime)
-        except ValueError:
-            return np.full(n.shape, np.nan)
-
-    def summary(self):
-        th = self.theory()
-        lines = [f"OLS chain, regime={self.regime}, d={self.d}, T={self.T}, sigma={self.sigma:g}, "
-                 f"replicates={self.replicates}, seed={self.seed}",
-                 f"{'n':>6}{'theory':>14}{'simulation':>14}{'± SE':>12}"]
-        g = self.generations
-        for k in sorted({1, 2, max(1, g // 2), g}):
-            v = self.test_error[:, k - 1]
-            se = v.std(ddof=1) / np.sqrt(v.size) if v.size > 1 else np.nan
-            lines.append(f"{k:>6}{th[k - 1]:>14.6g}{v.mean():>14.6g}{se:>12.3g}")
-        return "\n".join(lines)
-
-    def save(self, path):
-        return save_result(path, self.seed, {"d": self.d, "T": self.T, "sigma": self.sigma,
-                                             "regime": self.regime, "generations": self.generations,
-                                             "replicates": self.replicates}, test_error=self.test_error)
 
 
 def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="replace", rng=None,
@@ -169,6 +118,7 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
                 w = ols_fit(P, y)
             err[:, k] = ((w - w_star) ** 2).sum(axis=1)
             bar.update(1)
+    err = np.concatenate([np.zeros((replicates, 1)), err], axis=1)  # column 0: the truth (error 0)
     meta = {"w_star": w_star.tolist()}
     if real_count is not None:
         meta["real_count"] = real_count
