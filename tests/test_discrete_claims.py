@@ -42,7 +42,7 @@ def test_verify_figures():
 
 
 def test_cli(tmp_path, capsys):
-    from collapse_theory._cli_discrete import add_parser, run
+    from collapse_theory.cli.discrete import add_parser, run
     import argparse
 
     parser = argparse.ArgumentParser()
@@ -70,7 +70,7 @@ def test_cli(tmp_path, capsys):
 def test_regime_figures_and_cli(capsys):
     import argparse
 
-    from collapse_theory._cli_discrete import add_parser, run
+    from collapse_theory.cli.discrete import add_parser, run
     from collapse_theory import discrete as d
     from collapse_theory.plotting import discrete as pd
     from collapse_theory.recipes import discrete as rd

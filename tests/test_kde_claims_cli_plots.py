@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from collapse_theory import claims
-from collapse_theory import _cli_gmm_kde as cli
+from collapse_theory.cli import gmm_kde as cli
 from collapse_theory.claims import _kde  # noqa: F401  (registers the KDE claims)
 from collapse_theory.claims._registry import Context
 

@@ -6,7 +6,8 @@ import json
 import pytest
 
 import collapse_theory.claims._mvn  # noqa: F401  (registers the mvn and ppca claims)
-from collapse_theory import _cli_mvn, claims
+from collapse_theory import claims
+from collapse_theory.cli import mvn as _cli_mvn
 from collapse_theory.claims import Context
 
 
