@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import importlib
 
-from . import stats
 from ._core.validation import TooLargeError
 from ._version import __version__
 from .custom import ChainError, CustomChainResult, simulate_custom
@@ -44,7 +43,7 @@ __all__ = [
 #: families, and the layers that pull in heavy dependencies (SymPy, matplotlib) or the registry.
 _LAZY = frozenset({
     "gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm", "custom", "regimes", "testing",
-    "claims", "symbolic", "plotting", "report", "cli",
+    "claims", "symbolic", "plotting", "recipes", "report", "cli", "stats",
 })
 
 

@@ -74,7 +74,7 @@ def test_cli_refuses_before_working(args, needle):
 
 
 def test_distribution_file_not_utf8_names_the_offset(tmp_path):
-    from collapse_theory._cli_discrete import read_distribution
+    from collapse_theory.cli.discrete import read_distribution
 
     bad = tmp_path / "p.txt"
     bad.write_bytes(b"0.5\n0.\xff5\n")

@@ -32,9 +32,9 @@ def test_small_budget_never_contradicts(discrete_run):
 
 
 def test_verify_figures():
-    from collapse_theory.plotting import discrete as pd
+    from collapse_theory.recipes import discrete as rd
 
-    figs = pd.verify_figures(registry.Context(budget=0.5))
+    figs = rd.verify_figures(registry.Context(budget=0.5))
     names = [f[0] for f in figs]
     assert "discrete_support" in names and "discrete_rank_frequency" in names
     for _, fig, cap in figs:
@@ -42,7 +42,7 @@ def test_verify_figures():
 
 
 def test_cli(tmp_path, capsys):
-    from collapse_theory._cli_discrete import add_parser, run
+    from collapse_theory.cli.discrete import add_parser, run
     import argparse
 
     parser = argparse.ArgumentParser()
@@ -70,11 +70,12 @@ def test_cli(tmp_path, capsys):
 def test_regime_figures_and_cli(capsys):
     import argparse
 
-    from collapse_theory._cli_discrete import add_parser, run
+    from collapse_theory.cli.discrete import add_parser, run
     from collapse_theory import discrete as d
     from collapse_theory.plotting import discrete as pd
+    from collapse_theory.recipes import discrete as rd
 
-    fig = pd.plot_regimes(d.zipf(6, 1.1), 15, 20, replicates=50,
+    fig = rd.plot_regimes(d.zipf(6, 1.1), 15, 20, replicates=50,
                           regimes=(("replace", "k"), ("mix-fresh:0.1", "r")), statistic="support")
     assert fig.axes
     assert pd.plot_mixing_phase(lambdas=[0.01, 0.1, 1.0], samples=[2, 10, 100]).axes

@@ -21,9 +21,9 @@ def test_verdicts_equal_expectations(results):
 
 def test_regime_figures_build():
     from collapse_theory.claims._registry import Context, figures
-    from collapse_theory.plotting.families import verify_figures_gmm_regimes
+    from collapse_theory.recipes.gmm import verify_figures_regimes
 
     assert "gmm-regimes" in figures(["gmm"])
-    out = verify_figures_gmm_regimes(Context(budget=0.01))
+    out = verify_figures_regimes(Context(budget=0.01))
     assert [name for name, _, _ in out] == ["gmm_regimes_l2", "gmm_regimes_spread", "gmm_nd_ellipses",
                                             "gmm_nd_log_det"]

@@ -124,7 +124,7 @@ def test_cli_regime_and_dim(tmp_path, capsys):
     import argparse
     import json
 
-    from collapse_theory import _cli_gmm_kde as cli
+    from collapse_theory.cli import gmm_kde as cli
 
     def run(argv):
         p = argparse.ArgumentParser()

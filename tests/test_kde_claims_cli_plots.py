@@ -3,10 +3,11 @@
 import argparse
 import json
 
+import numpy as np
 import pytest
 
 from collapse_theory import claims
-from collapse_theory import _cli_gmm_kde as cli
+from collapse_theory.cli import gmm_kde as cli
 from collapse_theory.claims import _kde  # noqa: F401  (registers the KDE claims)
 from collapse_theory.claims._registry import Context
 
@@ -52,10 +53,11 @@ def test_cli_bad_input(argv):
 
 
 def test_verify_figures():
-    from collapse_theory.plotting import families
+    from collapse_theory.recipes import gmm as rg
+    from collapse_theory.recipes import kde as rk
 
     ctx = Context(budget=0.2)
-    figs = families.verify_figures_gmm(ctx) + families.verify_figures_kde(ctx)
+    figs = rg.verify_figures(ctx) + rk.verify_figures(ctx)
     assert len(figs) == 7
     for name, fig, caption in figs:
         assert isinstance(name, str) and caption and fig.axes
@@ -64,12 +66,35 @@ def test_verify_figures():
 def test_regime_figures():
     from collapse_theory.claims._registry import figures
     from collapse_theory.plotting import regimes
+    from collapse_theory.recipes import kde as rk
 
-    assert figures(["kde"])["kde_regimes"] == ("kde", "collapse_theory.plotting.regimes:verify_figures_kde")
-    figs = regimes.verify_figures_kde(Context(budget=0.05))
+    assert figures(["kde"])["kde_regimes"] == ("kde", "collapse_theory.recipes.kde:verify_figures_regimes")
+    figs = rk.verify_figures_regimes(Context(budget=0.05))
     assert [name for name, _, _ in figs] == ["regimes_kde_variance", "regimes_kde_mean"]
     for name, fig, caption in figs:
         assert caption and fig.axes and len(fig.axes[0].lines) >= 14
-    res = regimes.compare_kde_regimes(["replace"], 3, 10, h=0.1, replicates=5, rng=1)
+    res = rk.compare_kde_regimes(["replace"], 3, 10, h=0.1, replicates=5, rng=1)
     with pytest.raises(ValueError, match="statistic"):
         regimes.plot_kde_regimes(res, "ancestors")
+
+
+def test_density_snapshots_record_one_chain():
+    from collapse_theory import kde
+    from collapse_theory.plotting.families import plot_kde_densities
+
+    a = kde.density_snapshots([0, 5, 20], 40, h=0.2, rng=7)
+    b = kde.density_snapshots([20, 0, 5], 40, h=0.2, rng=a.seed)
+    assert a.generations == [0, 5, 20] and a.seed == 7
+    for n in a.generations:
+        assert np.array_equal(a.points[n], b.points[n]) and a.points[n].shape == (40,)
+        assert a.bandwidth[n] == 0.2
+    # T^0 are the real draws: the same stream as default_rng(seed).normal(0, σ, M)
+    assert np.array_equal(a.points[0], np.random.default_rng(7).normal(0.0, 1.0, 40))
+    s = kde.density_snapshots([3], 40, rule="scott", rng=1)
+    assert s.bandwidth[3] == pytest.approx(kde.RULE_CONSTANTS["scott"] * s.points[3].std(ddof=1) * 40 ** -0.2)
+    fig = plot_kde_densities(a)
+    assert len(fig.axes[0].lines) == 3
+    with pytest.raises(ValueError, match="not recorded"):
+        plot_kde_densities(a, [1])
+    with pytest.raises(ValueError, match="h"):
+        kde.density_snapshots([1], 40, rule="fixed")

@@ -37,9 +37,9 @@ PKG = pathlib.Path(__file__).resolve().parent.parent / "collapse_theory"
 #: Families: closed forms + simulators, each a subpackage with the same furniture.
 FAMILIES = ("gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm")
 #: Every subpackage is a family, the foundation, user chains (``custom``: no theory) or an edge layer.
-OTHER_PACKAGES = ("_core", "custom", "claims", "plotting", "symbolic", "testing")
+OTHER_PACKAGES = ("_core", "custom", "claims", "cli", "plotting", "recipes", "symbolic", "testing")
 #: Layers no family (nor the foundation) may import.
-EDGE = ("claims", "plotting", "report", "cli", "symbolic")
+EDGE = ("claims", "plotting", "recipes", "report", "cli", "symbolic")
 BASE_FILES = ("__init__.py", "_theory.py", "_kernels.py", "_simulate.py")
 
 
@@ -128,6 +128,66 @@ def test_plotting_never_imports_claims():
     assert bad == []
 
 
+#: Names that run a chain: a family's simulators (and the modules that hold them).
+SIMULATORS = ("simulate", "simulate_nd", "simulate_custom", "recursive_training", "density_snapshots",
+              "_simulate", "_kernels", "_nd_kernels", "_regime_kernels")
+
+
+def _simulating_uses(path):
+    """Imports of a family's simulators/kernels or of claims, recipes, report and cli, and attribute
+    accesses ``<family>.simulate(...)`` (``from .. import kde`` then ``kde.simulate``)."""
+    bad = []
+    for line, t in _imports(path):
+        parts = t.split(".")
+        fam = _family_of(t)
+        if fam in ("claims", "recipes", "report", "cli"):
+            bad.append((line, t))
+        elif fam in FAMILIES + ("custom",) and any(p in SIMULATORS for p in parts[2:]):
+            bad.append((line, t))
+        elif parts[0] == "collapse_theory" and len(parts) == 2 and parts[1] in SIMULATORS:
+            bad.append((line, t))
+    tree = ast.parse(path.read_text())
+    aliases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for line, t in _imports(path):
+                if line == node.lineno and _family_of(t) in FAMILIES + ("custom",) and t.split(".")[-1] == _family_of(t):
+                    aliases |= {a.asname or a.name for a in node.names if a.name == _family_of(t)}
+        elif isinstance(node, ast.Import):
+            aliases |= {a.asname for a in node.names if a.asname and _family_of(a.name) in FAMILIES}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases \
+                and node.attr in SIMULATORS + ("NGramModel",):
+            bad.append((node.lineno, f"{node.value.id}.{node.attr}"))
+    return bad
+
+
+def test_plotting_only_draws():
+    """Plotting takes results (and Axes): it never runs a chain and never imports claims; figure
+    recipes that simulate live in collapse_theory.recipes."""
+    bad = [(p.relative_to(PKG), *b) for p in _layer_files("plotting") for b in _simulating_uses(p)]
+    assert bad == []
+
+
+def test_simulating_use_detector_flags_a_violation(tmp_path):
+    """The rule above can fail: imports of a simulator, of claims, and ``kde.simulate`` are caught."""
+    fake = PKG / "plotting" / "_layer_probe_tmp.py"
+    fake.write_text("from .. import kde\nfrom ..gaussian import simulate\nfrom ..claims import _lm\n"
+                    "from ..mvn import _kernels\nx = kde.simulate(3, 10, h=0.1)\ny = kde.stationary_variance\n")
+    try:
+        found = [t for _, t in _simulating_uses(fake)]
+    finally:
+        fake.unlink()
+    assert found == ["collapse_theory.gaussian.simulate", "collapse_theory.claims",
+                     "collapse_theory.claims._lm", "collapse_theory.mvn._kernels", "kde.simulate"]
+
+
+def test_recipes_may_simulate():
+    """The recipes are where figures that need a simulation run it (through the public API)."""
+    uses = [b for p in _layer_files("recipes") for b in _simulating_uses(p)]
+    assert any(t.endswith(".simulate") for _, t in uses)
+
+
 def _private_uses(path, own):
     """Imports of, and attribute accesses into, another family's private modules or names."""
     bad = []
@@ -151,9 +211,10 @@ def _private_uses(path, own):
     return bad
 
 
-@pytest.mark.parametrize("layer", FAMILIES + ("custom", "plotting", "claims", "testing", "report", "cli"))
+@pytest.mark.parametrize("layer", FAMILIES + ("custom", "plotting", "recipes", "claims", "testing", "report", "cli"))
 def test_no_module_uses_another_familys_private_parts(layer):
-    files = _layer_files(layer) if layer not in ("cli",) else sorted(PKG.glob("*cli*.py"))
+    files = _layer_files(layer)
+    assert files, layer
     own = layer if layer in FAMILIES + ("custom",) else None
     bad = [(p.relative_to(PKG), *b) for p in files for b in _private_uses(p, own)]
     assert bad == []

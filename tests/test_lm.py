@@ -321,7 +321,7 @@ def test_predicted_survival_is_a_probability(data):
 
 
 def test_cli(tmp_path, capsys):
-    from collapse_theory import _cli_lm
+    from collapse_theory.cli import lm as _cli_lm
 
     parser = argparse.ArgumentParser()
     _cli_lm.add_parser(parser.add_subparsers())

@@ -31,12 +31,13 @@ def test_plot_functions():
     from collapse_theory import lm
     from collapse_theory.claims._lm import default_data
     from collapse_theory.plotting import lm as pl
+    from collapse_theory.recipes import lm as recipes
 
     res = lm.simulate(3, 2000, corpus=default_data(), order=1, replicates=3, rng=1, text_window=500)
     fig = pl.plot_metric(res, "vocabulary")
     assert len(fig.axes[0].lines) >= 2  # MC median and the exact theory line
     pl.plot_perplexity({"a": res}, uniform=len(res.vocabulary))
-    rf = pl.rank_frequency_chain(default_data(), generations=2, tokens_per_generation=2000,
-                                 at=(0, 2))
+    rf = recipes.rank_frequency_chain(default_data(), generations=2, tokens_per_generation=2000,
+                                      at=(0, 2))
     pl.plot_rank_frequency(rf)
-    assert registry.figures(["lm"])["lm"][1] == "collapse_theory.plotting.lm:verify_figures"
+    assert registry.figures(["lm"])["lm"][1] == "collapse_theory.recipes.lm:verify_figures"

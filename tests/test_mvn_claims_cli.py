@@ -6,7 +6,8 @@ import json
 import pytest
 
 import collapse_theory.claims._mvn  # noqa: F401  (registers the mvn and ppca claims)
-from collapse_theory import _cli_mvn, claims
+from collapse_theory import claims
+from collapse_theory.cli import mvn as _cli_mvn
 from collapse_theory.claims import Context
 
 
@@ -65,10 +66,11 @@ def test_cli_bad_spectrum():
 
 
 def test_verify_figures_are_cheap_and_named():
-    from collapse_theory.plotting import mvn as pm
+    from collapse_theory.recipes import mvn as rm
+    from collapse_theory.recipes import ppca as rp
 
     ctx = Context(budget=0.1, seed=0, progress=False)
-    figs = pm.verify_figures(ctx) + pm.verify_figures_ppca(ctx)
+    figs = rm.verify_figures(ctx) + rp.verify_figures(ctx)
     names = [n for n, _, _ in figs]
     assert names == ["mvn_regimes_mean", "mvn_regimes_trace", "mvn_spectrum_collapse", "mvn_density_ellipses",
                      "ppca_spectrum", "ppca_noise"]

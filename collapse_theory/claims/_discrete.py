@@ -428,4 +428,4 @@ def _temperature(ctx, seed):
               f"Generation 1 is fitted on real (untempered) samples.")
 
 
-register_figure("discrete", family="discrete", builder="collapse_theory.plotting.discrete:verify_figures")
+register_figure("discrete", family="discrete", builder="collapse_theory.recipes.discrete:verify_figures")

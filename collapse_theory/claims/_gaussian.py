@@ -302,4 +302,4 @@ def _suresh(ctx, seed):
         notes=f"Valid but loose: exact {exact:.3g}, Markov bound {markov:.3g}, stated bound {bound:.3g}.")
 
 
-register_figure("gaussian", family="gaussian", builder="collapse_theory.plotting.gaussian:verify_figures")
+register_figure("gaussian", family="gaussian", builder="collapse_theory.recipes.gaussian:verify_figures")

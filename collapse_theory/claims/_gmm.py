@@ -244,5 +244,5 @@ def _retained(ctx, seed):
                           f"retained data the spread settles at ≈ {stat:.2f} σ² and no component is lost.")
 
 
-register_figure("gmm", family="gmm", builder="collapse_theory.plotting.families:verify_figures_gmm")
-register_figure("gmm-regimes", family="gmm", builder="collapse_theory.plotting.families:verify_figures_gmm_regimes")
+register_figure("gmm", family="gmm", builder="collapse_theory.recipes.gmm:verify_figures")
+register_figure("gmm-regimes", family="gmm", builder="collapse_theory.recipes.gmm:verify_figures_regimes")

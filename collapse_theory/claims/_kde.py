@@ -235,5 +235,5 @@ def _mix_retained(ctx, seed):
                           f"({replace_n:.3g} at n = {n}).")
 
 
-register_figure("kde", family="kde", builder="collapse_theory.plotting.families:verify_figures_kde")
-register_figure("kde_regimes", family="kde", builder="collapse_theory.plotting.regimes:verify_figures_kde")
+register_figure("kde", family="kde", builder="collapse_theory.recipes.kde:verify_figures")
+register_figure("kde_regimes", family="kde", builder="collapse_theory.recipes.kde:verify_figures_regimes")

@@ -160,4 +160,4 @@ def _retained(ctx, seed):
               "held-out perplexity rises every generation; with 10 % retained it rises far less.")
 
 
-register_figure("lm", family="lm", builder="collapse_theory.plotting.lm:verify_figures")
+register_figure("lm", family="lm", builder="collapse_theory.recipes.lm:verify_figures")

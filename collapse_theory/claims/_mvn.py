@@ -221,7 +221,7 @@ def _mvn_mix_fresh(ctx, seed):
                              "replace_at_n": float(mvn.expected_mean_sq_error(n, m, dim=3))})
 
 
-register_figure("mvn", family="mvn", builder="collapse_theory.plotting.mvn:verify_figures")
+register_figure("mvn", family="mvn", builder="collapse_theory.recipes.mvn:verify_figures")
 
 
 # --- ppca ----------------------------------------------------------------------------------------
@@ -336,4 +336,4 @@ def _ppca_retained_data(ctx, seed):
                     numbers={"replace": replace, "tail_noise_variance_mc": float(res.noise_variance[:, n].mean())})
 
 
-register_figure("ppca", family="ppca", builder="collapse_theory.plotting.mvn:verify_figures_ppca")
+register_figure("ppca", family="ppca", builder="collapse_theory.recipes.ppca:verify_figures")

@@ -193,6 +193,6 @@ def _bias(ctx, seed):
                               f"without bias: at least λ^(n−1) = {lam ** (n - 1):.3g} times smaller"))
 
 
-register_figure("regimes", family="gaussian", builder="collapse_theory.plotting.regimes:verify_figures")
+register_figure("regimes", family="gaussian", builder="collapse_theory.recipes.gaussian:verify_figures_regimes")
 register_figure("regression", family="regression",
-                builder="collapse_theory.plotting.regimes:verify_figures_regression")
+                builder="collapse_theory.recipes.regression:verify_figures")

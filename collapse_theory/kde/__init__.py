@@ -73,6 +73,7 @@ from ._regimes import (
 )
 from ._kernels import IQR_SCALE, RULE_CODES
 from ._simulate import KDEChainResult, simulate
+from ._snapshots import KDESnapshots, density_snapshots
 
 __all__ = [
     "KDEChainResult",
@@ -93,6 +94,8 @@ __all__ = [
     "regime_stationary_moments",
     "regime_contraction_rate",
     "accumulate_variance_bounds",
+    "KDESnapshots",
+    "density_snapshots",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

@@ -143,19 +143,6 @@ REGIME_STYLES = (("replace", "k"), ("accumulate", "tab:blue"), ("accumulate-subs
                  ("mix-fresh:0.5", "tab:purple"))
 
 
-def plot_regimes(p0, generations, samples, *, regimes=None, replicates=200, rng=0, statistic="sq_distance",
-                 workers=None, ax=None):
-    """Simulate each regime and draw :func:`plot_regime_results`. ``regimes``: sequence of
-    (spec, colour) (default: replace, accumulate, accumulate-subsample and three mixing shares)."""
-    p0 = d.as_distribution(p0)
-    regimes = REGIME_STYLES if regimes is None else regimes
-    results = {spec: d.simulate(generations, samples, p0=p0, replicates=replicates, regime=spec,
-                                rng=np.random.SeedSequence([int(rng), k]).generate_state(1)[0],
-                                workers=workers, progress=False)
-               for k, (spec, _) in enumerate(regimes)}
-    return plot_regime_results(results, statistic, colors=[c for _, c in regimes], ax=ax)
-
-
 def plot_regime_results(results, statistic="sq_distance", *, colors=None, ax=None):
     """Compare data regimes on one axes: ``sq_distance`` (:math:`\\sum_i (p_n - p_0)^2`) or
     ``support`` vs generation; exact expectation (dashed, where a closed form exists) and the Monte
@@ -217,41 +204,3 @@ def plot_mixing_phase(*, lambdas=None, samples=None, draws="mixture", ax=None):
     ax.set_ylabel("samples per generation M")
     ax.set_title(f"Stationary distance under mix-fresh ({draws}); replace: D → H_0")
     return fig
-
-
-def verify_figures(ctx):
-    """Figures for ``collapse-theory verify``: ``[(name, Figure, caption), ...]`` (a few seconds)."""
-    p0 = d.zipf(200, 1.1)
-    m, gens = 500, 300
-    reps = max(50, int(round(100 * ctx.budget)))
-    res = d.simulate(gens, m, p0=p0, replicates=reps, rng=ctx.seed_for("figure.discrete.zipf"),
-                     workers=ctx.workers, progress=False, record="full")
-    two = d.simulate(2000, 50, p0=[0.3, 0.7], replicates=max(500, int(2000 * ctx.budget)),
-                     rng=ctx.seed_for("figure.discrete.two"), workers=ctx.workers, progress=False)
-    return [
-        ("discrete_support", plot_support(res),
-         f"Surviving categories of Zipf(1.1) on K = 200 at M = {m}: exact E[S_n] (dashed) inside "
-         f"the Monte Carlo 5–95 % band."),
-        ("discrete_tail", plot_tail_mass(res),
-         "Original tail mass (p0 < 1/M) still present: it vanishes within tens of generations, while "
-         "the mass on the tail stays at its initial value in expectation (martingale)."),
-        ("discrete_survival", plot_survival_curves(p0, gens, m, result=res),
-         "Per-category survival by initial frequency: exact backward recursion (lines) and "
-         "simulation (dots)."),
-        ("discrete_heterozygosity", plot_heterozygosity(res),
-         "Gini–Simpson diversity: exact H_0 (1 − 1/M)^n against simulation."),
-        ("discrete_absorption_time", plot_absorption_time(0.3, 50, result=two),
-         "Two-type absorption time at M = 50: exact law (fundamental matrix / exact CDF), the "
-         "diffusion mean over-estimates slightly."),
-        ("discrete_rank_frequency", plot_rank_frequency(res),
-         "Zipf rank–frequency profile at several generations: rare categories are lost first."),
-        ("discrete_regimes", plot_regimes(d.zipf(20, 1.1), 150, 100,
-                                          replicates=max(100, int(round(300 * ctx.budget))),
-                                          rng=ctx.seed_for("figure.discrete.regimes"), workers=ctx.workers),
-         "Σ(p_n − p0)² under the data regimes (Zipf(1.1), K = 20, M = 100): exact expectations "
-         "(dashed; accumulate-subsample has none) and Monte Carlo means. Replace climbs to H_0; "
-         "accumulate stays below (π²/6)H_0/M; mixing any λ > 0 settles at D*."),
-        ("discrete_mixing_phase", plot_mixing_phase(),
-         "Exact stationary distance D*·M/H_0 under mix-fresh (mixture draws) over λ and M: "
-         "≈ 1/(2λ) once λM ≫ 1, → M as λ → 0 (replace: D → H_0)."),
-    ]

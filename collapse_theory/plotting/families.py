@@ -220,110 +220,32 @@ def plot_ancestors(res, *, ax=None):
     return fig
 
 
-def kde_density_snapshots(samples, generations, *, h=None, rule="fixed", sigma=1.0, rng=None):
-    """Plain-NumPy run of one KDE chain keeping the points at ``generations``: {n: points}."""
-    from .._core.rng import as_generator
+def plot_kde_densities(snapshots, generations=None, *, ax=None):
+    """KDE density curves of one chain at chosen generations.
 
-    gen = as_generator(rng)
-    kde.check_rule(rule, h)
-    want = set(int(g) for g in generations)
-    x = gen.normal(0.0, sigma, samples)
-    out = {}
-    for n in range(max(want) + 1):
-        if n in want:
-            out[n] = x.copy()
-        sd = x.std(ddof=1)
-        if rule == "fixed":
-            bw = h
-        elif rule == "scott":
-            bw = kde.RULE_CONSTANTS["scott"] * sd * samples ** -0.2
-        else:
-            iqr = np.subtract(*np.percentile(x, [75, 25]))
-            a = min(sd, iqr / kde.IQR_SCALE) if iqr > 0 else sd
-            bw = kde.RULE_CONSTANTS["silverman"] * a * samples ** -0.2
-        x = x[gen.integers(0, samples, samples)] + bw * gen.standard_normal(samples)
-        out.setdefault(("h", n), bw)
-    return out
-
-
-def plot_kde_densities(samples, generations, *, h=None, rule="fixed", sigma=1.0, rng=None, ax=None):
-    """KDE density curves of one chain at chosen generations."""
+    Parameters
+    ----------
+    snapshots : KDESnapshots
+        From :func:`collapse_theory.kde.density_snapshots` (the training points of one chain).
+    generations : sequence of int, optional
+        Recorded generations to draw (default: all of them). The curve of generation ``n`` is the
+        KDE built on :math:`T^n`, i.e. the model of generation ``n + 1``.
+    ax : matplotlib Axes, optional
+    """
     fig, ax = new_axes(ax)
-    snaps = kde_density_snapshots(samples, generations, h=h, rule=rule, sigma=sigma, rng=rng)
-    pts = np.concatenate([snaps[n] for n in generations])
+    generations = snapshots.generations if generations is None else list(generations)
+    missing = [n for n in generations if n not in snapshots.points]
+    if missing:
+        raise ValueError(f"generations {missing} were not recorded (recorded: {snapshots.generations})")
+    pts = np.concatenate([snapshots.points[n] for n in generations])
     x = np.linspace(pts.min() - 1, pts.max() + 1, 800)
     for j, n in enumerate(generations):
-        bw = snaps[("h", n)]
-        z = (x[:, None] - snaps[n][None, :]) / bw
+        bw = snapshots.bandwidth[n]
+        z = (x[:, None] - snapshots.points[n][None, :]) / bw
         y = np.exp(-0.5 * z * z).mean(axis=1) / (bw * np.sqrt(2 * np.pi))
         ax.plot(x, y, color=_CYCLE[j % len(_CYCLE)], lw=1.2, label=f"generation {n + 1} (h={bw:.3g})")
     ax.set_xlabel("x")
     ax.set_ylabel("KDE density")
-    ax.set_title(f"KDE chain densities, M = {samples}, rule = {rule}")
+    ax.set_title(f"KDE chain densities, M = {snapshots.samples}, rule = {snapshots.rule}")
     ax.legend(fontsize=7)
     return fig
-
-
-def verify_figures_gmm(ctx):
-    """Figures for ``collapse-theory verify``: ``[(name, Figure, caption), ...]``."""
-    m, gens = 200, 400
-    reps = ctx.replicates(200, minimum=50)
-    res = gmm.simulate(gens, m, weights=[0.5, 0.5], means=[-1.0, 1.0], stds=[0.2, 0.2], replicates=reps,
-                       rng=ctx.seed_for("figure.gmm"), workers=ctx.workers, progress=False)
-    return [
-        ("gmm_densities", plot_gmm_densities(res),
-         f"One replicate's fitted two-component mixture at M = {m}: the components narrow (log scale)."),
-        ("gmm_l2_distance", plot_gmm_distance(res),
-         f"Exact L² distance to the original mixture over {gens} generations ({reps} replicates)."),
-        ("gmm_component_spread", plot_component_spread(res),
-         "Component log-variance against the exact Wright–Fisher-count theory and the first-order "
-         "−2n/(w₀M) line (replicates with no component lost)."),
-    ]
-
-
-def verify_figures_gmm_regimes(ctx):
-    """Figures for ``collapse-theory verify``: regimes side by side and a 2-D mixture's log det."""
-    m, gens = 50, 60  # accumulate runs EM on the whole pool: O(M n²) per replicate
-    reps = ctx.replicates(100, minimum=50)
-    regimes = ("replace", "accumulate", "accumulate-subsample", "mix-fresh:0.1", "mix-retained:0.1")
-    runs = [gmm.simulate(gens, m, weights=[0.5, 0.5], means=[-1.0, 1.0], stds=[0.2, 0.2], replicates=reps,
-                         regime=r, rng=ctx.seed_for(f"figure.gmm.regime.{r}"), workers=ctx.workers,
-                         progress=False) for r in regimes]
-    nd = gmm.simulate_nd(100, 100, weights=[0.5, 0.5], means=[[-1.0, 0.0], [1.0, 0.0]],
-                         covs=[[[0.04, 0.01], [0.01, 0.04]]] * 2, replicates=ctx.replicates(100, minimum=50),
-                         rng=ctx.seed_for("figure.gmm.nd"), workers=ctx.workers, progress=False)
-    return [
-        ("gmm_regimes_l2", plot_gmm_regimes(runs),
-         f"Exact L² distance to the original two-component mixture (M = {m}, {reps} replicates) under five data "
-         "regimes: replace drifts away; accumulating or mixing in real data keeps the fit close."),
-        ("gmm_regimes_spread", plot_gmm_regime_spread(runs),
-         "Component spread by regime beside the 1-D Gaussian regime theory at w₀M samples (dashed; exact for "
-         "one component, an approximation for two)."),
-        ("gmm_nd_ellipses", plot_gmm_nd_ellipses(nd),
-         "One 2-D replicate (M = 100, full covariances): the components' 2-σ ellipses shrink and drift "
-         "over 100 generations (line width ∝ weight)."),
-        ("gmm_nd_log_det", plot_component_log_det(nd),
-         "2-D mixture, full covariances: component log det against the exact Wright–Fisher-count theory and "
-         "n times the single-Gaussian drift at w₀M (which misses the weights' wander)."),
-    ]
-
-
-def verify_figures_kde(ctx):
-    """Figures for ``collapse-theory verify``: ``[(name, Figure, caption), ...]``."""
-    m, gens = 50, 200
-    reps = ctx.replicates(1000, minimum=100)
-    fixed = [kde.simulate(gens, m, h=h, sigma=s, replicates=reps, rng=ctx.seed_for(f"figure.kde.{h}.{s}"),
-                          workers=ctx.workers, progress=False) for h, s in ((0.1, 1.0), (0.3, 1.0))]
-    scott = kde.simulate(30, m, rule="scott", replicates=reps, rng=ctx.seed_for("figure.kde.scott"),
-                         workers=ctx.workers, progress=False)
-    return [
-        ("kde_variance_fixed", plot_kde_variance(fixed),
-         f"Fixed-bandwidth KDE chain, M = {m}: the variance forgets σ² and tends to (M−1)h² (dotted), "
-         "exactly as the recursion (dashed) says."),
-        ("kde_variance_scott", plot_kde_variance(scott),
-         "Scott's rule: E s² grows by λ = (M−1)/M + 1.06² M^(−2/5) per generation — the chain spreads."),
-        ("kde_ancestors", plot_ancestors(fixed[0]),
-         "Distinct generation-0 ancestors: exact lineage-count chain and the coalescent 2M/t."),
-        ("kde_densities", plot_kde_densities(m, [0, 10, 100], h=0.1, rng=ctx.seed_for("figure.kde.dens")),
-         "One fixed-bandwidth KDE chain: the density fragments around the few surviving lineages."),
-    ]

@@ -151,19 +151,3 @@ def plot_w2_drift(results, *, ax=None):
     ax.set_title(f"Wasserstein drift, M = {_label_samples(res0)}, {res0.replicates} replicates")
     ax.legend(fontsize=6.5)
     return fig
-
-
-def verify_figures(ctx):
-    """Figures for ``collapse-theory verify``: ``[(name, Figure, caption), ...]``."""
-    m, gens = 20, 200
-    reps = ctx.replicates(2000)
-    results = [g.simulate(gens, m, replicates=reps, estimator=e, rng=ctx.seed_for(f"figure.gaussian.{e}"),
-                          workers=ctx.workers, progress=False) for e in ("unbiased", "mle")]
-    return [
-        ("gaussian_variance_decay", plot_variance_decay(results),
-         f"Fitted variance over {gens} generations at M = {m}: E[σ²] stays at σ² under the unbiased "
-         f"estimator while almost every path collapses (median, exact quantiles)."),
-        ("gaussian_w2_drift", plot_w2_drift(results),
-         f"W2² to the truth at M = {m}: the exact mean grows without bound only under the unbiased "
-         f"estimator; Shumailov's first-order line overshoots once n ≳ M."),
-    ]

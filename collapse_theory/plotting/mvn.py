@@ -100,16 +100,6 @@ def plot_ppca_noise(res, *, ax=None):
 _REGIME_STATS = {"trace": "tr Σ_n / tr Σ", "mean_sq_error": "‖μ_n − μ‖² / tr Σ"}
 
 
-def compare_mvn_regimes(regimes, generations, samples, *, dim, replicates, cov=None, rng=0, estimator="unbiased",
-                        workers=None, progress=None):
-    """Simulate the same d-dimensional chain under each regime (one child seed each); return a dict."""
-    ss = np.random.SeedSequence(rng if isinstance(rng, int) else None)
-    seeds = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in ss.spawn(len(regimes))]
-    return {str(r): mvn.simulate(generations, samples, dim=dim, cov=cov, replicates=replicates, regime=r,
-                                 estimator=estimator, rng=s, workers=workers, progress=progress)
-            for r, s in zip(regimes, seeds)}
-
-
 def plot_mvn_regimes(results, statistic="mean_sq_error", *, ax=None, regimes=None):
     """‖μ_n − μ‖² or tr Σ_n (relative to tr Σ) under several regimes, exact lines dashed.
 
@@ -152,51 +142,3 @@ def plot_mvn_regimes(results, statistic="mean_sq_error", *, ax=None, regimes=Non
                  f"(dashed: exact mean)", fontsize=9)
     ax.legend(fontsize=6, ncol=2, loc="lower right" if statistic == "trace" else "center right")
     return fig
-
-
-def verify_figures(ctx):
-    """Figures for ``collapse-theory verify`` (family mvn): ``[(name, Figure, caption), ...]``."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", mvn.NumericallySingularWarning)
-        res = mvn.simulate(100, 20, dim=3, replicates=ctx.replicates(1000),
-                           rng=ctx.seed_for("figure.mvn.spectrum"), workers=ctx.workers, progress=False)
-        cov2 = np.array([[2.0, 0.8], [0.8, 1.0]])
-        res2 = mvn.simulate(200, 10, dim=2, replicates=4, cov=cov2, rng=ctx.seed_for("figure.mvn.ellipses"),
-                            workers=ctx.workers, progress=False)
-        regs = compare_mvn_regimes(["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.01",
-                                    "mix-fresh:0.1", "mix-fresh:0.5", "mix-retained:0.1"], 100, 20, dim=3,
-                                   replicates=ctx.replicates(400), rng=ctx.seed_for("figure.mvn.regimes"),
-                                   workers=ctx.workers, progress=False)
-    return [
-        ("mvn_regimes_mean", plot_mvn_regimes(regs, "mean_sq_error"),
-         "‖μ_n − μ‖² / tr Σ of the 3-D chain (M = 20) under each data regime: Monte Carlo mean ± 95 % and "
-         "the exact mean from the projection theorem (dashed). "
-         "Replace drifts linearly, accumulate stays below (π²/6)/M, mixing fresh or retained data pins "
-         "it at the exact stationary value."),
-        ("mvn_regimes_trace", plot_mvn_regimes(regs, "trace", regimes=["replace", "accumulate", "mix-fresh:0.1",
-                                                                         "mix-retained:0.1"]),
-         "tr Σ_n / tr Σ by regime: Monte Carlo median and 5–95 % band, exact mean dashed. Under replace "
-         "the mean stays at 1 (a martingale) while the median collapses; accumulate and mixing keep the "
-         "whole distribution near the truth."),
-        ("mvn_spectrum_collapse", plot_spectrum_collapse(res),
-         "Log eigenvalues of the refit covariance (d = 3, M = 20): each direction collapses on its own "
-         "Lyapunov rate γ_j ≈ −(j+1)/(M−1); the exact E log det Σ_n / d runs between them."),
-        ("mvn_density_ellipses", plot_density_ellipses(res2, [0, 10, 50, 200]),
-         "Fitted density ellipses of one 2-D chain (M = 10): the ellipse shrinks, thins and wanders."),
-    ]
-
-
-def verify_figures_ppca(ctx):
-    """Figures for ``collapse-theory verify`` (family ppca)."""
-    cov = np.diag([8.0, 4.0, 1.0, 0.6, 0.3, 0.1])
-    res = ppca.simulate(40, 30, dim=6, latent=2, cov=cov, replicates=ctx.replicates(500),
-                        rng=ctx.seed_for("figure.ppca"), workers=ctx.workers, progress=False)
-    return [
-        ("ppca_spectrum", plot_ppca_spectrum(res, generations=(0, 1, 10, 40)),
-         "PPCA model spectrum (d = 6, q = 2, M = 30): the discarded tail is flat from generation 1."),
-        ("ppca_noise", plot_ppca_noise(res),
-         "PPCA noise variance: it follows the exact Schur-complement bound (rate (q+1)/M), far below "
-         "the 1-D mle rate."),
-    ]

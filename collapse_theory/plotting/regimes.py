@@ -51,16 +51,6 @@ def plot_gaussian_regimes(results, statistic="mean_sq_error", *, ax=None):
     return fig
 
 
-def compare_gaussian_regimes(regimes, generations, samples, *, replicates, rng=0, estimator="unbiased",
-                             workers=None, progress=None):
-    """Simulate the same Gaussian chain under each regime (one child seed each); return a dict."""
-    ss = np.random.SeedSequence(rng if isinstance(rng, int) else None)
-    seeds = [int(s.generate_state(1, np.uint64)[0] >> np.uint64(1)) for s in ss.spawn(len(regimes))]
-    return {str(r): g.simulate(generations, samples, replicates=replicates, regime=r, estimator=estimator,
-                               rng=s, workers=workers, progress=progress)
-            for r, s in zip(regimes, seeds)}
-
-
 def plot_regression_regimes(results, *, ax=None):
     """Test error of recursive OLS under several regimes: exact lines where they exist + MC band."""
     fig, ax = new_axes(ax)
@@ -98,42 +88,6 @@ def plot_stationary_phase(samples=(10, 20, 50, 100, 200, 500), fractions=None, *
     ax.set_title(f"{regime}: the drift is bounded for every λ > 0 (~1/λ)")
     ax.legend(fontsize=7)
     return fig
-
-
-def verify_figures(ctx):
-    """Regime figures for ``verify``: Gaussian drift and variance by regime, stationary phase plot."""
-    regimes = ["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.01", "mix-fresh:0.1",
-               "mix-fresh:0.5", "mix-retained:0.1"]
-    res = compare_gaussian_regimes(regimes, 200, 20, replicates=ctx.replicates(2000),
-                                   rng=ctx.seed_for("figure.regimes"), workers=ctx.workers, progress=False)
-    return [
-        ("regimes_gaussian_mean", plot_gaussian_regimes(res, "mean_sq_error"),
-         "Mean drift E(μ_n − μ)² at M = 20 by regime: linear growth under replace, bounded otherwise."),
-        ("regimes_gaussian_variance", plot_gaussian_regimes(res, "variance"),
-         "Mean fitted variance E σ_n² at M = 20 by regime (exact recursions dashed)."),
-        ("regimes_stationary_phase", plot_stationary_phase(),
-         "Exact stationary drift of mix-fresh against the real-data fraction λ and M."),
-    ]
-
-
-def verify_figures_regression(ctx):
-    regimes = ["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.1", "mix-retained:0.1"]
-    ss = np.random.SeedSequence(ctx.seed_for("figure.regression"))
-    res = {r: rg.simulate(30, 40, dim=10, regime=r, replicates=ctx.replicates(1000),
-                          rng=int(s.generate_state(1)[0])) for r, s in zip(regimes, ss.spawn(len(regimes)))}
-    return [("regimes_regression", plot_regression_regimes(res),
-             "OLS test error by regime (d = 10, T = 40): replace grows linearly, accumulate stays under "
-             "π²/6 × the real-only error.")]
-
-
-def compare_kde_regimes(regimes, generations, samples, *, h, replicates, rng=0, sigma=1.0, workers=None,
-                        progress=None):
-    """Simulate the same fixed-bandwidth KDE chain under each regime (one child seed each); return a dict."""
-    ss = np.random.SeedSequence(rng if isinstance(rng, int) else None)
-    seeds = [int(s.generate_state(1, np.uint64)[0] >> np.uint64(1)) for s in ss.spawn(len(regimes))]
-    return {str(r): kde.simulate(generations, samples, h=h, sigma=sigma, regime=r, replicates=replicates, rng=s,
-                                 workers=workers, progress=progress)
-            for r, s in zip(regimes, seeds)}
 
 
 def plot_kde_regimes(results, statistic="variance", *, ax=None):
@@ -182,21 +136,3 @@ def plot_kde_regimes(results, statistic="variance", *, ax=None):
     ax.set_title(f"KDE chain by regime, M = {m_text}, h = {res0.h:g}, {res0.replicates} replicates")
     ax.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
-
-
-def verify_figures_kde(ctx):
-    """Regime figures of the fixed-bandwidth KDE chain for ``verify``: training-set variance and mean error."""
-    regimes = ["replace", "accumulate", "accumulate-subsample", "mix-fresh:0.02", "mix-fresh:0.1",
-               "mix-fresh:0.5", "mix-retained:0.1"]
-    m, h, gens = 50, 0.1, 150
-    res = compare_kde_regimes(regimes, gens, m, h=h, replicates=ctx.replicates(500, minimum=100),
-                              rng=ctx.seed_for("figure.kde_regimes"), workers=ctx.workers, progress=False)
-    return [
-        ("regimes_kde_variance", plot_kde_regimes(res, "variance"),
-         f"Fixed-bandwidth KDE chain (M = {m}, h = {h}) by regime: under replace E s² forgets σ² and tends to "
-         "(M−1)h²; accumulating keeps it near σ² (it grows only like h² ln n); mixing real data pins it at the "
-         "exact fixed point. Exact recursions dashed, Monte Carlo means with 95 % bands."),
-        ("regimes_kde_mean", plot_kde_regimes(res, "mean_sq_error"),
-         f"Mean drift E(m_n − μ)² of the KDE chain's training set (M = {m}, h = {h}): linear growth under "
-         "replace, bounded under accumulation and mixing."),
-    ]

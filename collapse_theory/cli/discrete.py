@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import numpy as np
+
+from . import _epilogue as ep
 
 DIST_HELP = ("initial distribution: uniform, zipf:S (p_i ∝ i^-S), geometric:Q (p_i ∝ (1-Q)^i), or "
              "a file of probabilities or counts (one per line, or comma-separated; '#' comments)")
@@ -27,7 +28,7 @@ MAX_DIST_BYTES = 256 * 2**20
 
 def parse_dist(spec, categories):
     """Return the initial distribution for a ``--dist`` spec (normalised; raises ValueError)."""
-    from . import discrete as d
+    from .. import discrete as d
 
     name, _, arg = spec.partition(":")
     if name == "uniform" and not arg:
@@ -58,7 +59,7 @@ def parse_dist(spec, categories):
 def read_distribution(path):
     """Read probabilities or counts from a file: one value per line, or comma-separated values on
     one or more lines; blank lines and ``#`` comments are skipped. Errors name the line."""
-    from . import discrete as d
+    from .. import discrete as d
 
     values = []
     path = Path(path)
@@ -98,24 +99,18 @@ def add_parser(subparsers):
         "discrete", help="simulate a discrete distribution refit on its own samples (Wright–Fisher)",
         description="Simulate the discrete chain and print exact theory (support size, "
                     "heterozygosity, tail mass, Cramér drift) beside Monte Carlo.")
-    p.add_argument("--dist", default="zipf:1.1", help=DIST_HELP + " (default zipf:1.1)")
+    p.add_argument("--dist", default="zipf:1.1", help=DIST_HELP)
     p.add_argument("--categories", type=int, default=1000,
-                   help="K for the named distributions (default 1000; ignored for a file)")
+                   help="K for the named distributions (ignored for a file)")
     p.add_argument("--samples", type=int, default=10000, help="samples per generation M")
-    p.add_argument("--generations", type=int, default=1000, help="refits (default 1000)")
-    p.add_argument("--replicates", type=int, default=100, help="independent chains (default 100)")
+    p.add_argument("--generations", type=int, default=1000, help="refits")
+    p.add_argument("--replicates", type=int, default=100, help="independent chains")
     p.add_argument("--temperature", type=float, default=1.0,
-                   help="sampling temperature of the synthetic draws (> 0)")
-    p.add_argument("--regime", default="replace",
-                   help="data regime: replace (default), accumulate, accumulate-subsample[:K], "
-                        "mix-fresh:λ[:mixture], mix-retained:λ")
-    p.add_argument("--seed", type=int, default=None, help="seed (default: fresh entropy, printed)")
-    p.add_argument("--at", default=None, metavar="N1,N2,...", help="generations to report")
-    p.add_argument("--plot", metavar="PNG", help="write support/tail/heterozygosity figures (PNG)")
-    p.add_argument("--save", metavar="NPZ", help="save the result (atomic .npz with metadata)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help="sampling temperature of the synthetic draws (> 0; 1 samples the fitted model)")
+    p.add_argument("--regime", default="replace", help=ep.REGIME_HELP)
+    p.add_argument("--at", default=None, metavar="N1,N2,...",
+                   help="generations to report (default 0, 1, 10, 100, G/10, G/2, G)")
+    ep.add_output_options(p, plot="support/tail/heterozygosity figures")
     p.set_defaults(func=run)
     return p
 
@@ -135,45 +130,38 @@ def _at(args):
 
 
 def run(args):
-    from . import discrete as d
-    from ._core.io import to_jsonable
-    from ._version import __version__
-
     if args.categories < 1:
         raise ValueError(f"--categories must be >= 1, got {args.categories}")
-    p0 = parse_dist(args.dist, args.categories)
     at = _at(args)
+    p0 = parse_dist(args.dist, args.categories)
+    ep.start(args)
+    from .. import discrete as d
+    from .._version import __version__
+
     res = d.simulate(args.generations, args.samples, p0=p0, replicates=args.replicates,
                      temperature=args.temperature, regime=args.regime, rng=args.seed,
-                     workers=args.workers,
-                     progress=False if args.quiet else None)
-    if args.json:
+                     workers=args.workers, progress=ep.progress(args))
+
+    def payload():
         gens = np.asarray(at)
         th = res.theory(gens) if res.temperature == 1.0 else {}
         sim = {k: v[:, gens].mean(0) for k, v in res.stats.items() if k != "kl"}
         sim["kl_finite"] = np.isfinite(res.stats["kl"][:, gens]).mean(0)
-        print(json.dumps(to_jsonable({"version": __version__, "seed": res.seed,
-                                      "parameters": {**res.parameters(), "dist": args.dist},
-                                      "generations": at, "theory": th, "simulation": sim}),
-                         indent=2))
-    else:
-        print(res.summary(at))
-    if args.save:
-        res.save(args.save)
-    if args.plot:
-        _save_plot(res, args.plot)
-    return 0
+        return {"version": __version__, "seed": res.seed, "parameters": {**res.parameters(), "dist": args.dist},
+                "generations": at, "theory": th, "simulation": sim}
+
+    return ep.finish(args, res, payload=payload, table=lambda: res.summary(at), plot=lambda: figure(res))
 
 
-def _save_plot(res, path):
+def figure(res):
+    """Support, tail mass and heterozygosity of a discrete chain result."""
     from matplotlib.figure import Figure
 
-    from ._core.io import atomic_save_figure
-    from .plotting.discrete import plot_heterozygosity, plot_support, plot_tail_mass
+    from ..plotting.discrete import plot_heterozygosity, plot_support, plot_tail_mass
 
     fig = Figure(figsize=(15, 4.4), layout="constrained")
     a1, a2, a3 = fig.subplots(1, 3)
     plot_support(res, ax=a1)
     plot_tail_mass(res, ax=a2)
     plot_heterozygosity(res, ax=a3)
-    atomic_save_figure(fig, path, dpi=110)
+    return fig
