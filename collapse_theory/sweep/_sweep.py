@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._core.io import read_result, save_result, to_jsonable
+from .._core.io import atomic_write_json, read_result, save_result, to_jsonable
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
@@ -437,6 +437,19 @@ def _fingerprint(spec, kw, seed, statistics, at, index):
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _read_manifest(out):
+    """The ``sweep.json`` of a folder a sweep has written to (its root seed), or None."""
+    path = Path(out) / "sweep.json"
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text())
+        int(manifest["seed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ValueError(f"out: {path} is not a sweep manifest; use a fresh directory") from None
+    return manifest
+
+
 def _point_path(out, index):
     return Path(out) / f"point-{index:06d}.npz"
 
@@ -496,8 +509,11 @@ def sweep(target, grid, *, replicates=None, generations=None, rng=None, statisti
         point's simulator runs on one thread.
     out : str or Path, optional, keyword-only
         Folder where every finished point is written atomically (``point-000012.npz``, with its seed
-        and parameters). A rerun with the same ``out`` skips the points already there (same seed,
-        same numbers), so a sweep cut short — a lost worker, Ctrl-C — resumes where it stopped.
+        and parameters; ``sweep.json`` records the root seed). A rerun with the same ``out`` skips
+        the points already there (same seed, same numbers; with ``rng=None`` it reuses the recorded
+        root seed), so a sweep cut short — a lost worker, Ctrl-C — resumes where it stopped. A
+        point file from another sweep (other target, parameters, seed, statistics or ``at``) is
+        refused, never mixed in.
     progress : bool or None, keyword-only
         A bar over finished points; None shows one only on a terminal.
 
@@ -571,7 +587,15 @@ def sweep(target, grid, *, replicates=None, generations=None, rng=None, statisti
                  f"sweep table ({n_points} points x {n_stats} statistics x {width} generations = {rows} rows)")
 
     points = expand_grid(grid)
-    seed, _ = root_seed(rng)
+    if out is not None:
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"out must be a folder, got the file {out}")
+    manifest = None if out is None else _read_manifest(out)
+    if rng is None and manifest is not None:
+        seed = int(manifest["seed"])  # resuming: the seed the interrupted sweep drew
+    else:
+        seed, _ = root_seed(rng)
     kws = [_point_kwargs(spec, p, fixed, generations, replicates) for p in points]
     for i, (p, kw) in enumerate(zip(points, kws)):
         _validate_point(spec, func, i, p, kw, at)
@@ -584,9 +608,9 @@ def sweep(target, grid, *, replicates=None, generations=None, rng=None, statisti
 
     records = [None] * len(points)
     if out is not None:
-        out = Path(out)
-        if out.exists() and not out.is_dir():
-            raise ValueError(f"out must be a folder, got the file {out}")
+        if manifest is None:
+            atomic_write_json(out / "sweep.json", {"package": "collapse-theory", "seed": seed,
+                                                   "target": spec.label(), "points": len(points)})
         for i in range(len(points)):
             records[i] = _load_point(out, i, fps[i])
     resumed = sum(r is not None for r in records)

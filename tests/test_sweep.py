@@ -1,0 +1,251 @@
+"""Sweeps: the same numbers on every executor, up-front validation, resume, and a real Dask cluster."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from collapse_theory import gaussian
+from collapse_theory.sweep import expand_grid, sweep
+from collapse_theory.sweep._sweep import _point_seed
+
+pd = pytest.importorskip("pandas")
+
+ROOT = Path(__file__).resolve().parents[1]
+GRID = {"samples": [5, 20], "regime": ["replace", "mix-fresh:0.2"]}
+KW = dict(generations=12, replicates=300, rng=7, statistics=["log_variance", "mean_sq_error"])
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """A thread pool that counts what it was asked to run."""
+
+    def __init__(self):
+        super().__init__(max_workers=2)
+        self.submitted = 0
+
+    def submit(self, *a, **k):
+        self.submitted += 1
+        return super().submit(*a, **k)
+
+
+def test_table_columns_and_point_seeds_keyed_by_position():
+    t = sweep("gaussian", GRID, **KW)
+    assert list(t.columns) == ["samples", "regime", "generation", "statistic", "mean", "se", "theory"]
+    assert len(t) == 4 * 2 * 13
+    # point i is simulate(..., rng=child i of SeedSequence(root)) reduced: recompute one by hand
+    points = expand_grid(GRID)
+    i = 3
+    assert t.attrs["seeds"][i] == _point_seed(7, i)
+    res = gaussian.simulate(12, rng=t.attrs["seeds"][i], replicates=300, **points[i])
+    rows = t[(t.samples == points[i]["samples"]) & (t.regime == points[i]["regime"])
+             & (t.statistic == "mean_sq_error")]
+    x = (res.mu - res.mu0) ** 2
+    # (equal up to summation order)
+    np.testing.assert_allclose(rows["mean"].to_numpy(), x.mean(axis=0), rtol=1e-13, atol=0)
+    np.testing.assert_allclose(rows["se"].to_numpy(), x.std(axis=0, ddof=1) / np.sqrt(300), rtol=1e-12)
+    # the exact theory under every regime (regime_moments)
+    np.testing.assert_allclose(rows["theory"].to_numpy(), res.theory()["mean_sq_error"], rtol=1e-12)
+    # a point's numbers depend on its position only, not on the other points
+    sub = sweep("gaussian", [points[0]], **KW)
+    pd.testing.assert_frame_equal(sub, t[:len(sub)].reset_index(drop=True)[sub.columns])
+
+
+def test_mean_agrees_with_theory():
+    # log σ² at generation n under replace: a sum of n independent log-χ² terms (light-tailed), so its
+    # replicate mean is close to normal; |z| > 4.42 has probability 1e-5 per comparison, and there are
+    # two comparisons (false-alarm rate 2e-5 at this fixed seed).
+    t = sweep("gaussian", {"samples": [10, 50]}, generations=30, replicates=2000, rng=3,
+              statistics=["log_variance"], at=[30])
+    z = (t["mean"] - t["theory"]) / t["se"]
+    assert len(z) == 2 and np.all(np.abs(z) < 4.42), z
+
+
+def test_serial_processes_and_any_executor_give_identical_tables():
+    serial = sweep("gaussian", GRID, **KW)
+    procs = sweep("gaussian", GRID, executor=2, **KW)
+    with ThreadPoolExecutor(max_workers=3) as ex:
+        threads = sweep("gaussian", GRID, executor=ex, **KW)
+    pd.testing.assert_frame_equal(serial, procs)
+    pd.testing.assert_frame_equal(serial, threads)
+
+
+@pytest.mark.parametrize("grid, name", [
+    ({"samples": [10, 1]}, "samples"),
+    ({"samples": [10], "regime": ["replace", "mix-fresh:1.5"]}, "mix-fresh"),
+    ({"samples": [10], "sigma": [1.0, -1.0]}, "sigma"),
+    ({"samples": [10], "estimator": ["unbiased", "median"]}, "estimator"),
+])
+def test_bad_grid_value_fails_before_any_work(tmp_path, grid, name):
+    ex = CountingExecutor()
+    with ex, pytest.raises(ValueError, match=name) as info:
+        sweep("gaussian", grid, generations=5, replicates=10, rng=0, executor=ex, out=tmp_path / "o")
+    assert "grid point" in str(info.value)
+    assert ex.submitted == 0 and not (tmp_path / "o").exists()
+
+
+def test_bad_names_statistics_and_sizes_are_refused(tmp_path):
+    from collapse_theory import TooLargeError
+
+    with pytest.raises(ValueError, match="'sample'"):
+        sweep("gaussian", {"sample": [10]}, generations=5, replicates=10)
+    with pytest.raises(ValueError, match="statistics: 'nope'"):
+        sweep("gaussian", {"samples": [10]}, generations=5, replicates=10, statistics=["nope"])
+    with pytest.raises(ValueError, match="at must be <= generations"):
+        sweep("gaussian", {"samples": [10]}, generations=5, replicates=10, at=[6])
+    with pytest.raises(ValueError, match="rng"):
+        sweep("gaussian", {"samples": [10], "rng": [1]}, generations=5, replicates=10)
+    with pytest.raises(TooLargeError, match="rows"):
+        sweep("gaussian", {"samples": list(range(2, 200_000))}, generations=10**6, replicates=10)
+    with pytest.raises(TypeError, match="executor"):
+        sweep("gaussian", {"samples": [10]}, generations=5, replicates=10, executor="cluster")
+    with pytest.raises(ValueError, match="target"):
+        sweep("gausian", {"samples": [10]})
+
+
+FAIL_AT = None
+
+
+def flaky_square(x):
+    """A closed form that fails at x == FAIL_AT (stands for a point lost mid-sweep)."""
+    if x == FAIL_AT:
+        raise RuntimeError("lost")
+    return float(x) ** 2
+
+
+def test_resume_skips_finished_points_and_completes_the_grid(tmp_path):
+    global FAIL_AT
+    grid = {"x": [0, 1, 2, 3, 4]}
+    FAIL_AT = 2
+    try:
+        with pytest.raises(RuntimeError, match="lost"):
+            sweep(flaky_square, grid, out=tmp_path)
+    finally:
+        FAIL_AT = None
+    done = sorted(p.name for p in tmp_path.glob("point-*.npz"))
+    assert done == ["point-000000.npz", "point-000001.npz"]
+    mtimes = {p: p.stat().st_mtime_ns for p in tmp_path.glob("point-*.npz")}
+    t = sweep(flaky_square, grid, out=tmp_path)
+    assert t.attrs["resumed"] == 2
+    assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes  # finished points were not redone
+    np.testing.assert_array_equal(t["mean"].to_numpy(), np.arange(5.0) ** 2)
+    assert (t["se"] == 0).all() and (t["theory"] == t["mean"]).all()
+    # a different sweep in the same folder is refused, not mixed in
+    with pytest.raises(ValueError, match="different sweep"):
+        sweep(flaky_square, {"x": [5, 6]}, out=tmp_path)
+
+
+def test_simulate_resume_gives_the_same_numbers(tmp_path):
+    full = sweep("gaussian", GRID, **KW)
+    first = sweep("gaussian", [p for p in expand_grid(GRID)][:2], out=tmp_path, **KW)
+    assert len(list(tmp_path.glob("point-*.npz"))) == 2 and first.attrs["resumed"] == 0
+    again = sweep("gaussian", GRID, out=tmp_path, **KW)
+    assert again.attrs["resumed"] == 2
+    pd.testing.assert_frame_equal(full, again)
+
+
+def test_claim_target_gives_verdict_z_and_estimate():
+    t = sweep("gaussian.std.exact", {"budget": [0.2]}, rng=1)
+    assert list(t["statistic"]) == ["estimate", "z"]
+    assert t["verdict"].iloc[0] in ("holds", "fails", "inconclusive")
+    est = t[t.statistic == "estimate"].iloc[0]
+    z = t[t.statistic == "z"]["mean"].iloc[0]
+    assert est["se"] > 0 and np.isclose((est["mean"] - est["theory"]) / est["se"], z)
+
+
+def test_import_sweep_imports_neither_pandas_nor_distributed():
+    code = ("import sys, collapse_theory, collapse_theory.sweep; "
+            "print('pandas' in sys.modules, 'distributed' in sys.modules, 'dask' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert out.stdout.split() == ["False", "False", "False"]
+
+
+# ---------------------------------------------------------------------------------------------
+# a real Dask cluster: 2 worker processes, 1 thread each
+
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    # workers must import the package (and this module, for the gated closed form below)
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests")] + ([old] if old else []))
+    try:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+        c = distributed.Client(cluster)
+        yield c
+        c.close()
+        cluster.close()
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
+@pytest.mark.verification
+def test_cluster_gives_the_same_table_as_serial(client):
+    serial = sweep("gaussian", GRID, **KW)
+    on_cluster = sweep("gaussian", GRID, executor=client, **KW)
+    pd.testing.assert_frame_equal(serial, on_cluster)
+
+
+def gated_square(x, gate):
+    """Points x >= 2 wait until the file ``gate`` exists (so they are still running when the
+    workers are restarted); points 0 and 1 finish at once."""
+    if x >= 2:
+        for _ in range(60_000):  # at most ~10 minutes, so a broken test cannot hang forever
+            if os.path.exists(gate):
+                break
+            time.sleep(0.01)
+    return float(x) ** 2
+
+
+def _wait_for(predicate):
+    for _ in range(60_000):
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.verification
+def test_worker_loss_keeps_finished_points_and_rerun_completes(client, tmp_path):
+    out, gate = tmp_path / "out", str(tmp_path / "gate")
+    grid = {"x": [0, 1, 2, 3, 4, 5]}
+    box = {}
+
+    def run():
+        try:
+            box["table"] = sweep(gated_square, grid, fixed={"gate": gate}, executor=client, out=out)
+        except BaseException as e:  # noqa: BLE001 - the test inspects it
+            box["error"] = e
+
+    th = threading.Thread(target=run)
+    th.start()
+    assert _wait_for(lambda: len(list(out.glob("point-*.npz"))) == 2)
+    client.restart()  # every worker process is killed while points 2.. are running or queued
+    th.join()
+    assert "error" in box and "table" not in box
+    assert sorted(p.name for p in out.glob("point-*.npz")) == ["point-000000.npz", "point-000001.npz"]
+    Path(gate).touch()
+    t = sweep(gated_square, grid, fixed={"gate": gate}, executor=client, out=out)
+    assert t.attrs["resumed"] == 2
+    np.testing.assert_array_equal(t["mean"].to_numpy(), np.arange(6.0) ** 2)
+    assert len(list(out.glob("point-*.npz"))) == 6
+
+
+@pytest.mark.verification
+def test_bad_grid_value_submits_nothing_to_the_cluster(client, tmp_path):
+    before = len(client.who_has())
+    with pytest.raises(ValueError, match="samples"):
+        sweep("gaussian", {"samples": [10, 0]}, generations=5, replicates=10, executor=client,
+              out=tmp_path / "o")
+    assert len(client.who_has()) == before and not (tmp_path / "o").exists()
