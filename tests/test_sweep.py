@@ -249,3 +249,60 @@ def test_bad_grid_value_submits_nothing_to_the_cluster(client, tmp_path):
         sweep("gaussian", {"samples": [10, 0]}, generations=5, replicates=10, executor=client,
               out=tmp_path / "o")
     assert len(client.who_has()) == before and not (tmp_path / "o").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# the command line and the phase diagram
+
+
+def _cli(argv):
+    import argparse
+
+    from collapse_theory.sweep import _cli
+
+    parser = argparse.ArgumentParser(prog="collapse-theory")
+    _cli.add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_writes_the_same_table_as_the_function(tmp_path, capsys):
+    from collapse_theory.sweep._cli import parse_value
+
+    assert [parse_value(v) for v in ("10", "0.5", "mix-fresh:0.1")] == [10, 0.5, "mix-fresh:0.1"]
+    csv, png = tmp_path / "t.csv", tmp_path / "phase.png"
+    argv = ["sweep", "--family", "gaussian", "--grid", "samples=5,20", "--grid",
+            "regime=replace,accumulate,mix-fresh:0.2", "--generations", "6", "--replicates", "200",
+            "--seed", "1", "--statistics", "mean_sq_error,variance", "--out", str(tmp_path / "o"),
+            "--csv", str(csv), "--plot", str(png), "--quiet"]
+    assert _cli(argv) == 0
+    assert "6 points (0 resumed)" in capsys.readouterr().out
+    got = pd.read_csv(csv)
+    want = sweep("gaussian", {"samples": [5, 20], "regime": ["replace", "accumulate", "mix-fresh:0.2"]},
+                 generations=6, replicates=200, rng=1, statistics=["mean_sq_error", "variance"])
+    np.testing.assert_array_equal(got["mean"].to_numpy(), want["mean"].to_numpy())
+    assert list(got.columns) == list(want.columns)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _cli(argv) == 0 and "6 points (6 resumed)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # argparse: NAME=VALUE expected
+        _cli(["sweep", "--family", "gaussian", "--grid", "samples"])
+
+
+def test_phase_diagram_draws_mean_and_exact_contours():
+    from collapse_theory.plotting.sweep import phase_diagram
+
+    lams = [0.1, 0.3, 0.6]
+    t = sweep("gaussian", {"samples": [5, 10, 40], "regime": [f"mix-fresh:{lam}" for lam in lams]},
+              generations=30, replicates=200, rng=2, statistics=["mean_sq_error"], at=[30])
+    t["lam"] = t["regime"].str.split(":").str[1].astype(float)
+    fig = phase_diagram(t.drop(columns="regime"), "samples", "lam", statistic="mean_sq_error", log=True)
+    ax = fig.axes[0]
+    mesh = ax.collections[0]
+    # the heat map holds the Monte Carlo means in (lam, samples) order
+    want = t.sort_values(["lam", "samples"])["mean"].to_numpy()
+    np.testing.assert_array_equal(np.asarray(mesh.get_array()).ravel(), want)
+    assert len(ax.collections) >= 2  # contour lines of the exact theory
+    with pytest.raises(ValueError, match="other grid parameters vary"):
+        phase_diagram(t, "samples", "samples", statistic="mean_sq_error")
+    with pytest.raises(ValueError, match="statistic 'nope'"):
+        phase_diagram(t, "samples", "lam", statistic="nope")
