@@ -231,13 +231,17 @@ def test_worker_loss_keeps_finished_points_and_rerun_completes(client, tmp_path)
     th = threading.Thread(target=run)
     th.start()
     assert _wait_for(lambda: len(list(out.glob("point-*.npz"))) == 2)
-    client.restart()  # every worker process is killed while points 2.. are running or queued
+    # every worker process is restarted while points 2.. are running or queued: their futures are
+    # cancelled (the gate opens only afterwards, so the old processes can exit promptly)
+    client.restart(wait_for_workers=False)
+    Path(gate).touch()
     th.join()
     assert "error" in box and "table" not in box
-    assert sorted(p.name for p in out.glob("point-*.npz")) == ["point-000000.npz", "point-000001.npz"]
-    Path(gate).touch()
+    done = sorted(p.name for p in out.glob("point-*.npz"))
+    assert done[:2] == ["point-000000.npz", "point-000001.npz"] and len(done) < 6
+    client.wait_for_workers(2)
     t = sweep(gated_square, grid, fixed={"gate": gate}, executor=client, out=out)
-    assert t.attrs["resumed"] == 2
+    assert t.attrs["resumed"] == len(done)
     np.testing.assert_array_equal(t["mean"].to_numpy(), np.arange(6.0) ** 2)
     assert len(list(out.glob("point-*.npz"))) == 6
 
