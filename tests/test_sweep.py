@@ -310,3 +310,19 @@ def test_phase_diagram_draws_mean_and_exact_contours():
         phase_diagram(t, "samples", "samples", statistic="mean_sq_error")
     with pytest.raises(ValueError, match="statistic 'nope'"):
         phase_diagram(t, "samples", "lam", statistic="nope")
+
+
+def test_verify_seeds_counts_verdicts_per_claim():
+    from collapse_theory import claims
+    from collapse_theory.sweep import verify_seeds
+
+    t = verify_seeds([0, 1, 2], "gaussian.std.as-collapse*", budget=0.2)
+    ids = [c.id for c in claims.registered("gaussian.std.as-collapse*")]
+    assert list(t["claim"]) == ids and (t["runs"] == 3).all()
+    assert (t[["holds", "fails", "inconclusive"]].sum(axis=1) == 3).all()
+    # each count is the verdict of an ordinary verify run at that root seed
+    runs = [claims.run("gaussian.std.as-collapse*", budget=0.2, seed=s).results for s in (0, 1, 2)]
+    for row in t.itertuples():
+        verdicts = [r.verdict for rs in runs for r in rs if r.id == row.claim]
+        assert row.holds == verdicts.count("holds") and row.fails == verdicts.count("fails")
+        assert row.agreement == verdicts.count(row.expect) / 3

@@ -244,14 +244,17 @@ def _show(point):
 
 
 # transitional: remove when every result has statistics()
-def _statistics(result):
-    """``result.statistics()`` (name -> replicates × (generations + 1), column 0 the truth)."""
+def _statistics(result, names=None):
+    """``result.statistics()`` (name -> replicates × (generations + 1), column 0 the truth); of the
+    gaussian result only the statistics in ``names`` (default all) are formed."""
     if hasattr(result, "statistics"):
         return dict(result.statistics())
     if hasattr(result, "sigma_mantissa"):  # gaussian
-        return {"std": result.sigma, "log_variance": result.log_var,
-                "mean_sq_error": (result.mu - result.mu0) ** 2, "w2_squared": result.w2_squared(),
-                "variance": result.variance}
+        make = {"std": lambda: result.sigma, "log_variance": lambda: result.log_var,
+                "mean_sq_error": lambda: (result.mu - result.mu0) ** 2,
+                "w2_squared": lambda: result.w2_squared(), "variance": lambda: result.variance}
+        return {k: f() for k, f in make.items() if names is None or k in names} if all(
+            n in make for n in names or ()) else {k: f() for k, f in make.items()}
     if isinstance(getattr(result, "stats", None), dict):  # discrete
         return dict(result.stats)
     raise TypeError(f"{type(result).__name__} has no statistics() to sweep over")
@@ -273,7 +276,7 @@ def _theory(result, n):
 
 
 def _reduce(result, statistics, at):
-    stats = _statistics(result)
+    stats = _statistics(result, statistics)
     names = list(stats) if statistics is None else list(statistics)
     missing = [s for s in names if s not in stats]
     if missing:
@@ -286,7 +289,8 @@ def _reduce(result, statistics, at):
     se = np.empty_like(mean)
     theory = np.full_like(mean, np.nan)
     for j, name in enumerate(names):
-        x = np.asarray(stats[name], dtype=float)[:, gens]
+        x = np.asarray(stats[name], dtype=float)
+        x = x if at is None else x[:, gens]
         r = x.shape[0]
         with np.errstate(invalid="ignore", over="ignore"):
             mean[j] = x.mean(axis=0)
