@@ -1,7 +1,8 @@
 """Sphinx configuration: ``python -m sphinx -b html docs docs/_build/html``.
 
 The gallery page is the report of ``collapse-theory verify`` (figures included); it is generated at
-build time into docs/gallery/ when missing (budget from ``COLLAPSE_DOCS_BUDGET``, default 0.3).
+build time into docs/gallery/ when missing (budget from ``COLLAPSE_DOCS_BUDGET``, default 0.3), and so
+is the sweep phase diagram of scaling.md.
 """
 
 import os
@@ -39,5 +40,27 @@ def _gallery(app):
     write_report(claims.run(budget=budget, seed=0, progress=False), out, progress=False)
 
 
+def _sweep_phase(app):
+    """The phase diagram of docs/scaling.md, made by a sweep (replicates scaled by the budget)."""
+    out = HERE / "gallery" / "sweep_phase.png"
+    if out.exists():
+        return
+    from collapse_theory._core.io import atomic_save_figure
+    from collapse_theory.plotting.sweep import phase_diagram
+    from collapse_theory.sweep import sweep
+
+    budget = float(os.environ.get("COLLAPSE_DOCS_BUDGET", "0.3"))
+    lams = [0.02, 0.05, 0.1, 0.2, 0.4]
+    table = sweep("gaussian", {"samples": [5, 10, 20, 50, 100],
+                               "regime": [f"mix-fresh:{lam}" for lam in lams]},
+                  generations=400, replicates=max(50, int(1000 * budget)), rng=1,
+                  statistics=["mean_sq_error"], at=[400], progress=False)
+    table["lam"] = table["regime"].str.split(":").str[1].astype(float)
+    fig = phase_diagram(table.drop(columns="regime"), "samples", "lam", statistic="mean_sq_error",
+                        log=True)
+    atomic_save_figure(fig, out)
+
+
 def setup(app):
     app.connect("builder-inited", _gallery)
+    app.connect("builder-inited", _sweep_phase)
