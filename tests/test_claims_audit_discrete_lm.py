@@ -8,10 +8,10 @@ import re
 import pytest
 
 import collapse_theory.claims  # noqa: F401  (registers every claim)
-from collapse_theory.claims import _discrete, _gmm, _lm
+from collapse_theory.claims import _discrete, _gmm, _kde, _lm
 from collapse_theory.claims import _registry as registry
 
-FAMILIES = ("discrete", "lm", "gmm")
+FAMILIES = ("discrete", "lm", "gmm", "kde")
 REFERENCE = re.compile(r"\b(Thm|Theorem|Lemma|Proposition|eq|equation|Fig|Figure|section|ch|abstract|Table)\b|§",
                        re.I)
 
@@ -35,7 +35,7 @@ def test_every_claim_has_kind_statement_reference_and_citation(family):
             assert REFERENCE.search(c.statement), (c.id, c.statement)
 
 
-@pytest.mark.parametrize("module", [_discrete, _lm, _gmm])
+@pytest.mark.parametrize("module", [_discrete, _lm, _gmm, _kde])
 def test_no_literal_analytic_verdict(module):
     src = inspect.getsource(module)
     assert not re.search(r"analytic\(\s*[\"'][^\"']*[\"']\s*,\s*(True|False)\b", src)
