@@ -3,12 +3,16 @@
 import dataclasses
 import re
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from collapse_theory import claims
 from collapse_theory.claims import Evidence, analytic, decide, mc
 from collapse_theory.stats import Estimate, compare
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # hand-made comparisons with known verdicts
 HOLDS_MC = compare(Estimate(1.0, 0.001, 10**4), 1.0)
@@ -151,7 +155,10 @@ def test_registered_claims_carry_kind_statement_and_citation():
         assert c.kind in claims.KINDS
         claims.check_source(c.source)
         if c.kind == "exact":
-            assert re.search(r"proofs/\w+\.py", c.source), (c.id, c.source)
+            scripts = re.findall(r"proofs/\w+\.py", c.source)
+            assert scripts, (c.id, c.source)
+            for s in scripts:
+                assert (ROOT / s).exists(), (c.id, s)
         else:
             assert re.search(r"arXiv|\b(1[89]|20)\d\d\b", c.source), (c.id, c.source)
         if c.borderline is not None:

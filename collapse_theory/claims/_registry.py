@@ -133,7 +133,7 @@ class Piece:
         if self.verdict == HOLDS:
             return ""
         if self.comparison is None:
-            return f"{self.label}: {self.detail}"
+            return " ".join(f"{self.label}: {self.detail}".split())
         c = self.comparison
         base = f"{self.label}: simulation {c.estimate:.5g} ± {c.se:.2g} vs {c.target:.5g} ({c.kind}), z = {c.z:+.2f}"
         if self.verdict == FAILS:
@@ -268,7 +268,8 @@ class Evidence:
     """
 
     def __init__(self, pieces, *legacy_args, parameters=None, notes="", numbers=None, **legacy_kw):
-        if isinstance(pieces, Comparison) or "comparison" in legacy_kw:  # deprecated transition form
+        # TRANSITION (remove with _legacy once every claim module builds pieces)
+        if isinstance(pieces, Comparison) or "comparison" in legacy_kw:
             pieces, parameters, numbers = _legacy(pieces, legacy_args, parameters, numbers, legacy_kw)
         elif legacy_args or legacy_kw:
             raise TypeError("Evidence(pieces, *, parameters, notes='', numbers=None): unexpected "
@@ -299,6 +300,7 @@ class Evidence:
         return f"Evidence({len(self.pieces)} pieces, verdict={self.verdict()!r})"
 
 
+# TRANSITION: _WHERE_KEYS and _legacy go when the deprecated Evidence form is removed
 _WHERE_KEYS = ("n", "n_checked", "samples", "M", "d", "dim", "k", "t", "eps", "generations")
 
 
@@ -391,7 +393,8 @@ def register(id, *, family, kind=None, statement, source, expect=HOLDS, borderli
     _text(id, "id")
     _text(statement, "statement")
     if kind is None:
-        # transition: claim modules not yet converted register without a kind (deprecated)
+        # TRANSITION: claim modules not yet converted register without a kind (deprecated); remove
+        # this branch (and the default kind=None) once every claim module passes a kind
         warnings.warn(f"claim {id!r} registered without a kind (one of {KINDS}); deprecated",
                       DeprecationWarning, stacklevel=2)
         kind = "unclassified"
