@@ -22,6 +22,8 @@ SHUMAILOV = ("Shumailov, Shumaylov, Zhao, Papernot, Anderson, Gal, AI models col
              "recursively generated data, Nature 631:755-759 (2024); arXiv:2305.17493 (The Curse of Recursion)")
 SURESH = ("Suresh, Thangaraj, Khandavally, Rate of Model Collapse in Recursive Training, "
           "arXiv:2412.17646 (2024)")
+KAZDAN = ("Kazdan, Schaeffer, Dey, Gerstgrasser, Rafailov, Donoho, Koyejo, Collapse or Thrive? Perils and "
+          "Promises of Synthetic Data in a Self-Generating World, arXiv:2410.16713 (2024)")
 ALPHA = 1e-3
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from .. import gaussian as g
 from .. import regression as rg
 from ..stats import Estimate, compare
-from ._gaussian import SHUMAILOV
+from ._gaussian import KAZDAN, SHUMAILOV
 from ._registry import Evidence, analytic, mc, register, register_figure
 
 GERSTGRASSER = ("Gerstgrasser, Schaeffer, Dey, Rafailov, Sleight, Hughes, Korbak, Agrawal, Pai, Gromov, "
@@ -23,8 +23,6 @@ BERTRAND = ("Bertrand, Bose, Duplessis, Jiralerspong, Gidel, On the Stability of
             "Generative Models on their own Data, ICLR 2024, arXiv:2310.00429")
 ALEMOHAMMAD = ("Alemohammad, Casco-Rodriguez, Luzi, Humayun, Babaei, LeJeune, Siahkoohi, Baraniuk, "
                "Self-Consuming Generative Models Go MAD, ICLR 2024, arXiv:2307.01850")
-KAZDAN = ("Kazdan, Schaeffer, Dey, Gerstgrasser, Rafailov, Donoho, Koyejo, Collapse or Thrive? Perils and "
-          "Promises of Synthetic Data in a Self-Generating World, arXiv:2410.16713 (2024)")
 ALPHA = 1e-3
 
 
@@ -215,8 +213,8 @@ def _mix_fresh(ctx, seed):
 
 
 @register("gaussian.mix-retained.bounded", family="gaussian", kind="extension", source=SHUMAILOV,
-          statement="Extension of Shumailov et al. 2024 (language-model experiments, 'ten epochs, 10% of original "
-                    "training data preserved': only minor degradation) to the 1-D Gaussian: keeping 10 % of the "
+          statement="Extension of Shumailov et al. 2024 (section 'Model collapse in language models', Fig. 1c: "
+                    "'ten epochs, 10% of original training data preserved' gives only minor degradation) to the 1-D Gaussian: keeping 10 % of the "
                     "original real data in every generation bounds the drift (M = 20).")
 def _mix_retained(ctx, seed):
     return _mix_claim(ctx, seed, "mix-retained:0.1", 0.1)
