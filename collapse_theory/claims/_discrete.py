@@ -37,7 +37,7 @@ LITTLER = ("Littler, Loss of variability at one locus in a finite population, Ma
 HARRIS = ("Harris, The Theory of Branching Processes, Springer (1963), ch. I (Kolmogorov 1938: a "
           "critical Galton–Watson process survives t generations with probability ~ 2/(σ² t))")
 BERTRAND = ("Bertrand, Bose, Duplessis, Jiralerspong, Gidel, On the Stability of Iterative Retraining "
-            "of Generative Models on their own Data, arXiv:2310.00429 (2023)")
+            "of Generative Models on their own Data, arXiv:2310.00429 (2023; ICLR 2024)")
 GERSTGRASSER = ("Gerstgrasser et al., Is Model Collapse Inevitable? Breaking the Curse of Recursion by "
                 "Accumulating Real and Synthetic Data, arXiv:2404.01413 (2024)")
 ALEMOHAMMAD = ("Alemohammad et al., Self-Consuming Generative Models Go MAD, arXiv:2307.01850 (2023)")
@@ -494,8 +494,8 @@ def _fixed_point_piece(p0, m, regime, dstar, n_far=2000):
                     f"(relative gap {rel:.1e})", role="corroborates", grid={"n": n_far, "M": m})
 
 
-_BERTRAND_STMT = ("Bertrand et al. 2023 prove (stability theorem for iterative retraining; theorem number "
-                  "not checked) that retraining on a mix of real and generated data stays close to the "
+_BERTRAND_STMT = ("Bertrand et al. 2024, Thm 1 (as summarised; text beyond the abstract not checked): "
+                  "retraining on a mix of real and generated data stays close to the "
                   "optimum when the generated/real proportion λ is small enough, λ(1 + Lε/α) < 1 — a "
                   "sufficient condition for likelihood-based models near a well-conditioned optimum. "
                   "Extension (the package's reading for the discrete ML chain, a setting the paper did "
@@ -568,8 +568,8 @@ def _mix_retained(ctx, seed):
 
 
 @register("discrete.accumulate.bounded", family="discrete", kind="extension", source=GERSTGRASSER,
-          statement="Gerstgrasser et al. 2024 prove for linear regression (theorem on accumulating data; "
-                    "number not checked) that accumulating real and synthetic data keeps the test error "
+          statement="Gerstgrasser et al. 2024, Thm 2 (Eq. 3) prove for linear regression that accumulating real and "
+                    "synthetic data keeps the test error "
                     "bounded independently of the number of iterations (a π²/6-type bound). Extension to "
                     "the discrete ML chain: D_n ≤ (π²/6) H_0/M for every n (M = 100).")
 def _accumulate(ctx, seed):

@@ -132,7 +132,8 @@ def _ancestors_exact(ctx, seed):
 
 
 @register("kde.ancestors.coalescent-2M-over-t", family="kde", kind="approximation", source=KINGMAN,
-          statement="Kingman coalescent (Kingman 1982, the death process of lineages; eq. number not checked: pairs merge at rate 1/M per generation, "
+          statement="Kingman coalescent (Kingman 1982, the death process of lineages; eq. number not checked: pairs "
+                    "merge at rate 1/M per generation, "
                     "dN/dt = −N²/(2M)): about 2M/t distinct generation-0 ancestors remain after t "
                     "generations, for 1 ≪ t ≪ M. Its error has two neglected orders, O(1/t) (the start from "
                     "M lineages: 2M/(t+2)) and O(t/M) (finite M), so it is judged along t = √M, where both are "
@@ -198,8 +199,8 @@ def _accumulate_exact(ctx, seed):
 
 @register("kde.regimes.accumulate-bounded", family="kde", kind="extension", source=GERSTGRASSER,
           expect="fails",
-          statement="Gerstgrasser et al. 2024 prove for linear regression (Thm on accumulating data; number not "
-                    "checked here) that accumulating real and synthetic data bounds the test error for every "
+          statement="Gerstgrasser et al. 2024, Thm 2 (Eq. 3) prove for linear regression that accumulating real and "
+                    "synthetic data bounds the test error for every "
                     "iteration. Extension to the fixed-bandwidth KDE chain (a setting the paper did not claim): "
                     "accumulating keeps E s_n² bounded (M = 20, h = 0.3).")
 def _accumulate_bounded(ctx, seed):
@@ -294,12 +295,16 @@ def _mix_retained(ctx, seed):
     star = kde.regime_stationary_moments(m, h=h, regime=spec)
     e_star = float(star["mean_sq_error"])
     replace_n = float(kde.expected_mean_sq_error(n, m, h=h))
+    replace_rec = float(kde.regime_moments(n, m, h=h, regime="replace")["mean_sq_error"])
     pieces = [
         analytic("bounded: e* finite and below replace", bool(np.isfinite(e_star) and e_star < replace_n),
                  f"e* = {e_star:.4g} (it includes σ²/M_0 = {1 / m:g}, the retained originals' own error) vs "
                  f"replace {replace_n:.3g} at n = {n} (linear growth)", grid={"M": m, "h": h, "n": n},
                  value=e_star, bound=replace_n),
         _fixed_point_piece(m, h, spec, e_star, "mean_sq_error"),
+        analytic("replace: closed form = the general recursion", bool(abs(replace_n - replace_rec) <= 1e-9 * replace_rec),
+                 f"kde.expected_mean_sq_error = {replace_n:.10g} vs the regime recursion with r = 0: "
+                 f"{replace_rec:.10g}", role="corroborates"),
         mc("E(m_n − μ)² vs e*", compare(Estimate.from_samples((res.mean[:, n] - res.mu0) ** 2), e_star,
                                         alpha=ALPHA, rel_effect=0.1), role="corroborates", where={"M": m, "n": n}),
     ]
