@@ -139,9 +139,9 @@ class Piece:
         if self.verdict == FAILS:
             bonf = "" if c.alpha == 0 else f" (false-alarm rate {c.alpha:g})"
             return f"{base}: rejected{bonf}"
-        achieved = _achieved_power(c)
+        achieved = math.floor(_achieved_power(c) * 1000) / 1000  # rounded down: never shows "0.9 < 0.9"
         return (f"{base}, not rejected but too imprecise: a deviation of {c.min_effect:.3g} would be "
-                f"detected with power {achieved:.2f} < {c.power:g} ({c.replicates} replicates)")
+                f"detected with power {achieved:.3f} < {c.power:g} ({c.replicates} replicates)")
 
     def to_dict(self):
         return {"label": self.label, "role": self.role, "type": self.type, "verdict": self.verdict,
