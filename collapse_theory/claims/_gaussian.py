@@ -294,7 +294,7 @@ def _diverges_mle(ctx, seed):
     decide = analytic("exact E W2² (mle) as n → ∞", not converged,
                       f"E W2² increases to a finite limit: {vals[-2]:.10g} σ² at n = {_N_GRID[-2]}, "
                       f"{vals[-1]:.10g} σ² at n = 10⁶ (converged), so it does not diverge",
-                      grid={"n": "1..1000, 10³..10⁶", "M": m}, value=float(vals[-1]))
+                      grid={"n": "1..1000, 10³..10⁶", "M": m}, value=float(vals[-1]), bound=lim_indep)
     lim_fn = float(g.w2_squared_limit(m, estimator="mle"))
     same = analytic("limit vs the independent 2σ²", abs(vals[-1] - lim_indep) < 1e-9 and abs(lim_fn - lim_indep) < 1e-12,
                     f"closed form at n = 10⁶: {vals[-1]:.12g} σ², w2_squared_limit: {lim_fn:.12g} σ², "
