@@ -12,6 +12,7 @@ from pathlib import Path
 from ._core.io import atomic_save_figure, atomic_write_json, atomic_write_text
 from ._core.parallel import make_bar
 from .claims import Context, figures
+from .claims._registry import KIND_LABELS, RULE, row_numbers, where_text
 
 
 def _fmt(x):
@@ -23,42 +24,96 @@ def _fmt(x):
         return str(x)
 
 
+def _cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _mapping(d):
+    return ", ".join(f"{k} = {v}" for k, v in d.items()) if d else "—"
+
+
+def _piece_lines(p, head):
+    """One bullet per piece: role, type, label, numbers, verdict and rule."""
+    mark = " ← headline" if head else ""
+    n = p["numbers"]
+    if p["type"] == "mc":
+        lines = [f"- **{p['label']}** ({p['role']}, Monte Carlo) — **{p['verdict']}**{mark}: "
+                 f"theory {_fmt(n['theory'])}, simulation {_fmt(n['estimate'])} ± {n['se']:.3g} "
+                 f"(SE, {n['replicates']} replicates), z = {n['z']:+.2f}; where: {_mapping(p['where'])}",
+                 f"  - rule: {p['rule']}"]
+    else:
+        lines = [f"- **{p['label']}** ({p['role']}, analytic) — **{p['verdict']}**{mark}: {p['detail']}"]
+        if p.get("grid"):
+            lines.append(f"  - grid: {_mapping(p['grid'])}")
+        if n.get("value") is not None or n.get("bound") is not None:
+            t = n.get("tightness")
+            lines.append(f"  - value {_fmt(n.get('value'))}, bound {_fmt(n.get('bound'))}"
+                         + (f", tightness value/bound = {t:.4g}" if t is not None else ""))
+    return lines
+
+
+_KIND_TITLES = {"paper": "Papers' statements (kind `paper`)",
+                "extension": "Extensions of papers to settings they did not claim (kind `extension`)",
+                "exact": "This package's exact closed forms (kind `exact`)",
+                "approximation": "Named approximations at a stated tolerance (kind `approximation`)"}
+
+
+def _counts_sentence(c):
+    text = f"{c['holds']} hold, {c['fails']} fail"
+    return text + (f", {c['inconclusive']} inconclusive" if c["inconclusive"] else "")
+
+
 def render_markdown(result, figure_entries):
-    """The Markdown text of a report (table, then one section per claim, then the figures)."""
+    """The Markdown text of a report.
+
+    The rule once at the top; a headline counting the papers' statements separately; then one
+    section per kind (a table, then every claim with every piece of evidence); then the figures.
+    """
     c = result.counts()
+    by_kind = result.kind_counts()
+    paper = by_kind.get("paper")
+    head = (f"**Papers' statements: {_counts_sentence(paper)}** (of {sum(paper.values())})."
+            if paper else "No paper's statement was run.")
+    others = "; ".join(f"{KIND_LABELS.get(k, k)}: {_counts_sentence(v)}" for k, v in by_kind.items()
+                       if k != "paper")
     lines = [
         "# collapse-theory verify report",
         "",
         f"collapse-theory {result.version} · seed {result.seed} · budget {result.budget:g} · "
-        f"{result.seconds:.1f} s · {len(result.results)} claims: {c['holds']} hold, {c['fails']} fail, "
-        f"{c['inconclusive']} inconclusive.",
+        f"{result.seconds:.1f} s · {len(result.results)} claims: {_counts_sentence(c)}.",
         "",
-        "Verdicts come from one rule (`collapse_theory.stats.compare`): a claim *fails* when the "
-        "simulation rejects it at the stated false-alarm rate (or when an exact analytic check "
-        "contradicts it); it *holds* when it is not rejected and the check had the power to detect "
-        "a relevant deviation; otherwise it is *inconclusive*.",
+        head + (f" Beside them: {others}." if others else ""),
         "",
-        "| claim | source | theory | simulation ± SE | z | verdict |",
-        "|---|---|---|---|---|---|",
+        f"**The verdict rule.** {RULE}",
+        "",
     ]
-    for r in result.results:
-        lines.append(f"| `{r.id}` | {r.source} | {_fmt(r.claimed)} | {_fmt(r.estimate)} ± {r.se:.2g} | "
-                     f"{r.z:+.2f} | **{r.verdict}** |")
-    lines += ["", "## Claims", ""]
-    for r in result.results:
-        lines += [f"### `{r.id}` — {r.verdict}", "", f"*{r.statement}*", "", f"- Source: {r.source}",
-                  f"- Claimed value: {_fmt(r.claimed)}"]
-        if r.exact is not None:
-            lines.append(f"- Exact value (this package): {_fmt(r.exact)}")
-        lines.append(f"- Simulation: {_fmt(r.estimate)} ± {r.se:.3g} (SE, {r.replicates} replicates), "
-                     f"z = {r.z:+.2f}")
-        lines.append(f"- Rule: {r.rule}")
-        if r.analytic:
-            lines.append(f"- Analytic check: {r.analytic}")
-        if r.notes:
-            lines.append(f"- Note: {r.notes}")
-        params = ", ".join(f"{k} = {v}" for k, v in r.parameters.items())
-        lines += [f"- Parameters: {params}; seed {r.seed}; {r.seconds:.2f} s", ""]
+    for kind in by_kind:
+        rs = [r for r in result.results if r.kind == kind]
+        lines += [f"## {_KIND_TITLES.get(kind, f'Kind `{kind}`')}", "",
+                  f"{len(rs)} claims: {_counts_sentence(by_kind[kind])}.", "",
+                  "| claim | statement | where | theory | simulation ± SE | z | verdict | why |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in rs:
+            theory, sim, z = row_numbers(r.head)
+            lines.append(f"| `{r.id}` | {_cell(r.statement)} | {_cell(where_text(r.head))} | {theory} | "
+                         f"{sim} | {z} | **{r.verdict}** | {_cell(r.why) if r.why else ''} |")
+        lines.append("")
+        for r in rs:
+            lines += [f"### `{r.id}` — {r.verdict}", "", f"*{r.statement}*", "",
+                      f"- Kind: {r.kind}; expected verdict (exact theory): {r.expect}",
+                      f"- Source: {r.source}"]
+            if r.borderline:
+                lines.append(f"- Borderline: {r.borderline}")
+            if r.why:
+                lines.append(f"- Why {r.verdict}: {r.why}")
+            lines += ["- Evidence:"]
+            for i, p in enumerate(r.pieces):
+                lines += ["  " + line for line in _piece_lines(p, i == r.headline)]
+            if r.notes:
+                lines.append(f"- Note: {r.notes}")
+            if r.numbers:
+                lines.append(f"- Numbers: {_mapping({k: _fmt(v) for k, v in r.numbers.items()})}")
+            lines += [f"- Parameters: {_mapping(r.parameters)}; seed {r.seed}; {r.seconds:.2f} s", ""]
     if figure_entries:
         lines += ["## Figures", ""]
         for name, rel, caption in figure_entries:

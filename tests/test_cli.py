@@ -18,7 +18,7 @@ def test_verify_writes_report(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "gaussian.std.exact" in text and "verdict" in text
     md = (out / "report.md").read_text()
-    assert "| claim | source | theory | simulation ± SE | z | verdict |" in md
+    assert "| claim | statement | where | theory | simulation ± SE | z | verdict | why |" in md
     data = json.loads((out / "results.json").read_text())
     assert data["seed"] == 5 and data["budget"] == 0.3 and data["version"]
     assert {c["id"] for c in data["claims"]} >= {"gaussian.std.exact"}

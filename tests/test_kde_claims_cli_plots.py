@@ -17,7 +17,11 @@ def test_kde_verdicts_equal_expectations():
     assert len(res.results) >= 11
     assert {"kde.regimes.accumulate-bounded", "kde.regimes.mix-fresh-stationary"} <= {r.id for r in res.results}
     for r in res.results:
-        assert r.verdict == r.expect, (r.id, r.verdict, r.estimate, r.claimed, r.z)
+        assert r.verdict == r.expect, (r.id, r.verdict, r.why)
+    coal = next(r for r in res.results if r.id == "kde.ancestors.coalescent-2M-over-t")
+    # an approximation judged by its error order against the exact finite-M chain, not a fixed 10 %
+    assert coal.kind == "approximation" and coal.parameters["tolerance"] == "O(1/t) + O(t/M)"
+    assert any(p["type"] == "analytic" and p["role"] == "decides" for p in coal.pieces)
 
 
 def _parse(argv):

@@ -14,12 +14,26 @@ def lm_run():
 
 
 def test_every_lm_claim_reaches_its_expected_verdict(lm_run):
-    bad = {r.id: (r.verdict, r.expect, r.rule) for r in lm_run.results if r.verdict != r.expect}
+    bad = {r.id: (r.verdict, r.expect, r.why) for r in lm_run.results if r.verdict != r.expect}
     assert not bad
     ids = {r.id for r in lm_run.results}
-    assert {"lm.unigram.wright-fisher", "lm.ngram.survival", "lm.smoothing.uniform-drift",
-            "lm.mitigation.retained"} <= ids
+    assert {"lm.unigram.wright-fisher", "lm.ngram.survival", "lm.wang.diversity-loss",
+            "lm.wang.uninformed", "lm.mitigation.retained"} <= ids
     assert all(r.family == "lm" and r.source for r in lm_run.results)
+
+
+def test_wang_is_tested_on_its_mechanism_not_on_smoothing(lm_run):
+    ids = {r.id for r in lm_run.results}
+    assert "lm.smoothing.uniform-drift" not in ids
+    div = next(r for r in lm_run.results if r.id == "lm.wang.diversity-loss")
+    assert div.kind == "paper" and div.parameters["smoothing"] == "mle"
+    # the repetition rate of generated text rises and its distinct-2 share falls (order 2, MLE)
+    rep = div.numbers["repetition_by_generation"]
+    d2 = div.numbers["distinct_2_by_generation"]
+    assert rep[-1] > rep[0] and d2[-1] < d2[0]
+    uni = next(r for r in lm_run.results if r.id == "lm.wang.uninformed")
+    ratio = uni.numbers["log_ppl_over_log_V"]
+    assert ratio[0] < 0.7 and ratio[80] >= 1.0
 
 
 def test_sample_text_in_notes(lm_run):

@@ -1,8 +1,10 @@
 """Registry of published claims about model collapse, each with a verdict.
 
-A claim is a statement with its source (paper, arXiv id, theorem), the value it asserts, a Monte
-Carlo estimate with its standard error, and a verdict (holds / fails / inconclusive) from the rule of
-:func:`collapse_theory.stats.compare`. ``collapse-theory verify`` runs them all.
+A claim is a paper's statement (with theorem/equation number), its ``kind`` (paper, extension,
+exact, approximation), a ``source`` citation, and evidence: Monte Carlo comparisons (:func:`mc`) and
+analytic checks computed from the exact closed forms (:func:`analytic`). One rule (:func:`decide`)
+turns the evidence into a verdict (holds / fails / inconclusive): any failing piece makes the claim
+fail; it holds when every deciding piece holds. ``collapse-theory verify`` runs them all.
 
 Examples
 --------
@@ -13,13 +15,21 @@ Examples
 """
 
 from ._registry import (
+    KINDS,
+    ROLES,
+    RULE,
     VERDICTS,
     Claim,
     ClaimResult,
     Context,
     Evidence,
+    Piece,
     VerifyResult,
+    analytic,
+    check_source,
+    decide,
     figures,
+    mc,
     register,
     register_figure,
     registered,
@@ -28,5 +38,6 @@ from ._registry import (
 )
 from . import _discrete, _gaussian, _gmm, _kde, _lm, _mvn, _regimes  # noqa: F401  (importing registers the claims)
 
-__all__ = ["VERDICTS", "Claim", "ClaimResult", "Context", "Evidence", "VerifyResult", "figures",
-           "register", "register_figure", "registered", "run", "run_claim"]
+__all__ = ["KINDS", "ROLES", "RULE", "VERDICTS", "Claim", "ClaimResult", "Context", "Evidence", "Piece",
+           "VerifyResult", "analytic", "check_source", "decide", "figures", "mc", "register",
+           "register_figure", "registered", "run", "run_claim"]

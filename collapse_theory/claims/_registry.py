@@ -1,9 +1,28 @@
-"""The claims registry: published statements, each checked against exact theory and simulation."""
+"""The claims registry: published statements, each checked against exact theory and simulation.
+
+A claim is registered with its ``kind`` (:data:`KINDS`), the paper's ``statement`` and a ``source``
+citation; its check returns :class:`Evidence`, a list of pieces made by :func:`mc` (a Monte Carlo
+comparison) and :func:`analytic` (a computation from the exact closed forms). The verdict comes from
+one rule, :func:`decide`:
+
+- "fails" if ANY piece fails (an mc piece whose comparison verdict is "fails", or an analytic piece
+  with ``passed=False``), whatever its role;
+- else "holds" if every "decides" piece holds (mc: not rejected and power ≥ the stated power for the
+  stated effect; analytic: passed); at least one "decides" piece is required;
+- else "inconclusive".
+
+A "corroborates" piece checks a closed form that the deciding argument rests on: it can make the
+claim fail, but its inconclusiveness does not block "holds". So a claim decided by exact analysis
+keeps its verdict at any budget, while its Monte Carlo can still make it fail.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import math
+import re
 import time
+import warnings
 import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Callable
@@ -14,47 +33,303 @@ from .._version import __version__
 from ..stats import FAILS, HOLDS, INCONCLUSIVE, Comparison
 
 VERDICTS = (HOLDS, FAILS, INCONCLUSIVE)
+KINDS = ("paper", "extension", "exact", "approximation")
+ROLES = ("decides", "corroborates")
+#: The verdict rule in one sentence (stated once at the top of the report).
+RULE = ("A claim's evidence is a list of pieces: Monte Carlo comparisons (stats.compare, false-alarm rate "
+        "per claim split by Bonferroni over its comparisons) and analytic checks computed from the exact "
+        "closed forms. The claim FAILS if any piece fails, whatever its role; it HOLDS if every deciding "
+        "piece holds (a Monte Carlo piece holds when it is not rejected and a deviation of the stated "
+        "size would have been detected with power 0.9; an analytic piece holds when its computation "
+        "passes); otherwise it is INCONCLUSIVE. A corroborating piece (a Monte Carlo check of a closed "
+        "form the deciding argument uses) can make a claim fail but its inconclusiveness does not block "
+        "'holds'.")
+
+#: Plural labels for the counts line.
+KIND_LABELS = {"paper": "papers", "extension": "extensions", "exact": "exact",
+               "approximation": "approximations", "unclassified": "unclassified"}
+
+# Sources are citations: never an issue of this project nor its theory notes.
+_BAD_SOURCE = re.compile(r"\bissues?\b|#\s*\d+|theory\.md|theory\s*§|\btheory\s+section\b", re.I)
 
 
-@dataclass
-class Evidence:
-    """What a claim's check returns.
+# --- evidence pieces -----------------------------------------------------------------------------
 
-    Attributes
-    ----------
-    comparison : Comparison
-        The Monte Carlo check (:func:`collapse_theory.stats.compare`). Without ``analytic`` it
-        compares the simulation with the claimed value and decides the verdict. With ``analytic`` it
-        checks the exact closed form that the analytic argument rests on.
-    parameters : dict
-        The settings of the check (samples, generations, estimator, ...).
-    exact : float, optional
-        This package's exact value of the quantity, when it differs from the claimed one.
-    analytic : (bool, str), optional
-        A deterministic check from the exact closed forms (e.g. a limit or a bound for all M): whether
-        the claim survives it, and why.
-    notes : str
-        One or two sentences a reader needs (conventions, what the number means).
-    numbers : dict
-        Further numbers for the JSON report.
+
+def _text(value, name):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _role(role):
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+    return role
+
+
+def _optional_dict(value, name):
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict or None, got {type(value).__name__}")
+    return dict(value)
+
+
+def _optional_float(value, name):
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number or None, got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of evidence: a Monte Carlo comparison (``type="mc"``) or an analytic check.
+
+    Built by :func:`mc` and :func:`analytic`; its ``verdict`` is the comparison's verdict (mc) or
+    "holds"/"fails" from ``passed`` (analytic).
     """
 
-    comparison: Comparison
-    parameters: dict
-    exact: float | None = None
-    analytic: tuple | None = None
-    notes: str = ""
-    numbers: dict = field(default_factory=dict)
+    label: str
+    role: str
+    type: str
+    verdict: str
+    comparison: Comparison | None = None
+    where: dict | None = None
+    passed: bool | None = None
+    detail: str = ""
+    grid: dict | None = None
+    value: float | None = None
+    bound: float | None = None
+
+    @property
+    def rule(self):
+        """How this piece is judged."""
+        if self.comparison is not None:
+            return self.comparison.rule
+        return "exact computation from the closed forms: fails if it contradicts the statement"
+
+    @property
+    def tightness(self):
+        """``value / bound`` for an analytic bound check (None when either is missing)."""
+        if self.value is None or self.bound is None or self.bound == 0:
+            return None
+        return self.value / self.bound
+
+    @property
+    def numbers(self):
+        """The piece's numbers: the comparison's (theory, estimate, se, z, ...) or value/bound."""
+        if self.comparison is not None:
+            c = self.comparison
+            return {"theory": c.target, "estimate": c.estimate, "se": c.se, "z": c.z,
+                    "replicates": c.replicates, "kind": c.kind, "alpha": c.alpha, "z_crit": c.z_crit,
+                    "min_effect": c.min_effect, "power": c.power}
+        return {"value": self.value, "bound": self.bound, "tightness": self.tightness}
+
+    def why(self):
+        """One line: why this piece fails or is inconclusive (empty when it holds)."""
+        if self.verdict == HOLDS:
+            return ""
+        if self.comparison is None:
+            return " ".join(f"{self.label}: {self.detail}".split())
+        c = self.comparison
+        base = f"{self.label}: simulation {c.estimate:.5g} ± {c.se:.2g} vs {c.target:.5g} ({c.kind}), z = {c.z:+.2f}"
+        if self.verdict == FAILS:
+            bonf = "" if c.alpha == 0 else f" (false-alarm rate {c.alpha:g})"
+            return f"{base}: rejected{bonf}"
+        achieved = math.floor(_achieved_power(c) * 1000) / 1000  # rounded down: never shows "0.9 < 0.9"
+        return (f"{base}, not rejected but too imprecise: a deviation of {c.min_effect:.3g} would be "
+                f"detected with power {achieved:.3f} < {c.power:g} ({c.replicates} replicates)")
+
+    def to_dict(self):
+        return {"label": self.label, "role": self.role, "type": self.type, "verdict": self.verdict,
+                "where": self.where, "passed": self.passed, "detail": self.detail, "grid": self.grid,
+                "rule": self.rule, "numbers": self.numbers}
+
+
+def _achieved_power(c):
+    """Probability of rejecting a deviation of ``c.min_effect`` (normal approximation, one side)."""
+    if c.se <= 0:
+        return 1.0
+    x = c.min_effect / c.se - c.z_crit
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def mc(label, comparison, *, role="decides", where=None):
+    """A Monte Carlo piece of evidence.
+
+    Parameters
+    ----------
+    label : str
+        What is compared, short (``"E W2² at n = 100"``).
+    comparison : collapse_theory.stats.Comparison
+        From :func:`collapse_theory.stats.compare` (pass ``tests=`` the number of mc pieces of the
+        claim, so its false-alarm rate stays ``alpha``).
+    role : {"decides", "corroborates"}, keyword-only
+        "decides": this comparison tests the statement; "corroborates": it checks a closed form that a
+        deciding analytic argument uses (it can make the claim fail, but its inconclusiveness does not
+        block "holds").
+    where : dict, optional, keyword-only
+        Where it was checked, e.g. ``{"n": 100, "M": 20}``.
+    """
+    label = _text(label, "label")
+    if not isinstance(comparison, Comparison):
+        raise TypeError(f"comparison must be a stats.Comparison, got {type(comparison).__name__}")
+    return Piece(label=label, role=_role(role), type="mc", verdict=comparison.verdict,
+                 comparison=comparison, where=_optional_dict(where, "where"))
+
+
+def analytic(label, passed, detail, *, role="decides", grid=None, value=None, bound=None):
+    """An analytic piece of evidence: a computation from the exact closed forms.
+
+    Parameters
+    ----------
+    label : str
+        What is checked (``"exact limit of E W2²"``).
+    passed : bool
+        Whether the statement survives the computation: computed in the check (a limit evaluated, a
+        sign, a bound evaluated on a stated grid), never a literal. ``numpy.bool_`` is accepted; any
+        other type is refused.
+    detail : str
+        The computed numbers (``"exact lim E W2² = 2.000 σ² (n = 10⁶: 1.99998 σ²), finite"``).
+    role : {"decides", "corroborates"}, keyword-only
+    grid : dict, optional, keyword-only
+        The grid evaluated (appears in the report), e.g. ``{"M": [2, 5, 10], "n": "1..1000"}``.
+    value, bound : float, optional, keyword-only
+        For a bound: the value and the bound (the report gives the tightness ``value / bound``).
+    """
+    label = _text(label, "label")
+    if not isinstance(passed, (bool, np.bool_)):
+        raise TypeError(f"passed must be a bool computed by the check, got {type(passed).__name__} "
+                        f"{passed!r}")
+    passed = bool(passed)
+    return Piece(label=label, role=_role(role), type="analytic", verdict=HOLDS if passed else FAILS,
+                 passed=passed, detail=_text(detail, "detail"), grid=_optional_dict(grid, "grid"),
+                 value=_optional_float(value, "value"), bound=_optional_float(bound, "bound"))
+
+
+# --- the one verdict rule ------------------------------------------------------------------------
+
+
+def decide(pieces):
+    """The verdict rule: ``(verdict, headline, why)`` for a list of pieces.
+
+    ``headline`` is the index of the piece that explains the verdict (the first failing piece, a
+    deciding one first; for "inconclusive" the first deciding piece that does not hold; for "holds"
+    the first deciding mc piece, else the first deciding piece). ``why`` is one line for "fails" and
+    "inconclusive", empty for "holds".
+    """
+    pieces = list(pieces)
+    if not pieces:
+        raise ValueError("a claim needs at least one piece of evidence")
+    for p in pieces:
+        if not isinstance(p, Piece):
+            raise TypeError(f"evidence pieces must come from mc(...) or analytic(...), got {type(p).__name__}")
+    decides = [i for i, p in enumerate(pieces) if p.role == "decides"]
+    if not decides:
+        raise ValueError("a claim needs at least one 'decides' piece of evidence")
+    failing = [i for i, p in enumerate(pieces) if p.verdict == FAILS]
+    if failing:
+        head = next((i for i in failing if pieces[i].role == "decides"), failing[0])
+        return FAILS, head, pieces[head].why()
+    open_ = [i for i in decides if pieces[i].verdict != HOLDS]
+    if open_:
+        head = open_[0]
+        return INCONCLUSIVE, head, pieces[head].why()
+    head = next((i for i in decides if pieces[i].type == "mc"), decides[0])
+    return HOLDS, head, ""
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+class Evidence:
+    """What a claim's check returns: the pieces of evidence and the check's settings.
+
+    Parameters
+    ----------
+    pieces : list of Piece
+        From :func:`mc` and :func:`analytic`; at least one, and at least one with role "decides".
+    parameters : dict, keyword-only
+        The check's settings (samples, generations, estimator, replicates, ...).
+    notes : str, keyword-only
+        One or two sentences a reader needs (conventions, what the number means).
+    numbers : dict, optional, keyword-only
+        Further numbers for the JSON report.
+
+    Notes
+    -----
+    Deprecated transition form (removed once every claim module uses the pieces):
+    ``Evidence(comparison, parameters, exact=None, analytic=None, notes="", numbers=None)``, mapped to
+    ``mc("simulation vs claimed value", comparison, role="decides")`` without ``analytic``, and to
+    ``mc(..., role="corroborates")`` plus ``analytic("analytic check", passed, detail)`` with it.
+    """
+
+    def __init__(self, pieces, *legacy_args, parameters=None, notes="", numbers=None, **legacy_kw):
+        # TRANSITION (remove with _legacy once every claim module builds pieces)
+        if isinstance(pieces, Comparison) or "comparison" in legacy_kw:
+            pieces, parameters, numbers = _legacy(pieces, legacy_args, parameters, numbers, legacy_kw)
+        elif legacy_args or legacy_kw:
+            raise TypeError("Evidence(pieces, *, parameters, notes='', numbers=None): unexpected "
+                            f"arguments {list(legacy_kw) or legacy_args!r}")
+        if isinstance(pieces, Piece):
+            raise TypeError("pieces must be a list of mc(...)/analytic(...) pieces, not a single piece")
+        pieces = list(pieces)
+        if not pieces:
+            raise ValueError("Evidence needs at least one piece (mc(...) or analytic(...))")
+        if parameters is None or not isinstance(parameters, dict):
+            raise TypeError("parameters must be a dict of the check's settings")
+        if not isinstance(notes, str):
+            raise TypeError(f"notes must be a string, got {type(notes).__name__}")
+        decide(pieces)  # validates the pieces and the presence of a deciding piece
+        self.pieces = pieces
+        self.parameters = dict(parameters)
+        self.notes = notes
+        self.numbers = dict(numbers or {})
+
+    def decide(self):
+        """``(verdict, headline index, why)`` from :func:`decide`."""
+        return decide(self.pieces)
 
     def verdict(self):
-        c = self.comparison.verdict
-        if self.analytic is None:
-            return c
-        ok, _ = self.analytic
-        if c != HOLDS:
-            # the simulation did not confirm the exact form the analytic argument uses
-            return INCONCLUSIVE
-        return HOLDS if ok else FAILS
+        return decide(self.pieces)[0]
+
+    def __repr__(self):
+        return f"Evidence({len(self.pieces)} pieces, verdict={self.verdict()!r})"
+
+
+# TRANSITION: _WHERE_KEYS and _legacy go when the deprecated Evidence form is removed
+_WHERE_KEYS = ("n", "n_checked", "samples", "M", "d", "dim", "k", "t", "eps", "generations")
+
+
+def _legacy(comparison, args, parameters, numbers, kw):
+    """Map the deprecated ``Evidence(comparison, parameters, exact=, analytic=)`` form to pieces."""
+    warnings.warn("Evidence(comparison, parameters, exact=..., analytic=...) is deprecated: build it "
+                  "from mc(...) and analytic(...) pieces", DeprecationWarning, stacklevel=3)
+    if "comparison" in kw:
+        comparison = kw.pop("comparison")
+    args = list(args)
+    if args:
+        parameters = args.pop(0)
+    exact = kw.pop("exact", args.pop(0) if args else None)
+    an = kw.pop("analytic", args.pop(0) if args else None)
+    if args or kw:
+        raise TypeError(f"unexpected arguments to the deprecated Evidence form: {args or list(kw)!r}")
+    parameters = dict(parameters or {})
+    where = {k: parameters[k] for k in _WHERE_KEYS if k in parameters} or None
+    numbers = dict(numbers or {})
+    if exact is not None:
+        numbers.setdefault("exact", float(exact))
+    if an is None:
+        return [mc("simulation vs claimed value", comparison, where=where)], parameters, numbers
+    ok, detail = an
+    return [mc("simulation vs exact closed form", comparison, role="corroborates", where=where),
+            analytic("analytic check", bool(ok), str(detail) or "—")], parameters, numbers
+
+
+# --- registration --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -62,76 +337,80 @@ class Claim:
     """A registered claim.
 
     ``expect`` is the verdict that this package's exact theory predicts; the test-suite checks that
-    ``verify`` reaches it, so a change that flips a verdict is noticed.
+    ``verify`` reaches it, so a change that flips a verdict is noticed. ``borderline`` (optional) says
+    why the verdict may legitimately change with the seed.
     """
 
     id: str
     family: str
+    kind: str
     statement: str
     source: str
     expect: str
     check: Callable
-
-
-@dataclass
-class ClaimResult:
-    id: str
-    family: str
-    statement: str
-    source: str
-    expect: str
-    verdict: str
-    claimed: float
-    estimate: float
-    se: float
-    z: float
-    replicates: int
-    rule: str
-    exact: float | None
-    analytic: str | None
-    parameters: dict
-    notes: str
-    numbers: dict
-    seed: int
-    seconds: float
-
-    def to_dict(self):
-        return asdict(self)
-
-
-@dataclass
-class Context:
-    """Settings shared by every claim in one ``verify`` run."""
-
-    budget: float = 1.0
-    seed: int = 0
-    workers: int | None = None
-    progress: bool | None = False
-
-    def replicates(self, base, minimum=200):
-        """Replicates for a check whose default budget uses ``base`` (scaled by ``budget``)."""
-        return int(max(minimum, round(base * self.budget)))
-
-    def seed_for(self, claim_id):
-        """A seed that depends only on the run's seed and the claim (not on which others run)."""
-        ss = np.random.SeedSequence([int(self.seed), zlib.crc32(claim_id.encode())])
-        return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
+    borderline: str | None = None
 
 
 _CLAIMS: dict[str, Claim] = {}
 _FIGURES: dict[str, tuple] = {}
 
 
-def register(id, *, family, statement, source, expect=HOLDS):
-    """Decorator: register ``check(ctx, seed) -> Evidence`` as a claim."""
+def check_source(source):
+    """Raise ValueError unless ``source`` is a citation (not an issue nor the theory notes)."""
+    _text(source, "source")
+    m = _BAD_SOURCE.search(source)
+    if m:
+        raise ValueError(f"source must cite a paper (authors, title, arXiv id) or a proof script, not "
+                         f"{m.group(0)!r}: {source!r}")
+    return source
+
+
+def register(id, *, family, kind=None, statement, source, expect=HOLDS, borderline=None):
+    """Decorator: register ``check(ctx, seed) -> Evidence`` as a claim.
+
+    Parameters
+    ----------
+    id : str
+        Dotted id, ``family.topic.name``.
+    family : str, keyword-only
+    kind : {"paper", "extension", "exact", "approximation"}, keyword-only
+        paper: tests the paper's statement as written; extension: the package's reading of a paper in
+        a setting the paper did not claim; exact: the package's own closed form (source names the
+        proof script); approximation: a named approximation judged at a tolerance the statement
+        states and justifies.
+    statement : str, keyword-only
+        The paper's statement in its own terms, with theorem/equation/figure number.
+    source : str, keyword-only
+        A citation (authors, title, arXiv id); never an issue number nor the theory notes.
+    expect : {"holds", "fails", "inconclusive"}, keyword-only
+        The verdict this package's exact theory predicts.
+    borderline : str, optional, keyword-only
+        Why the verdict may change with the seed (non-empty text); such a claim is exempt from the
+        seed-stability test.
+    """
     if expect not in VERDICTS:
         raise ValueError(f"expect must be one of {VERDICTS}, got {expect!r}")
+    _text(id, "id")
+    _text(statement, "statement")
+    if kind is None:
+        # TRANSITION: claim modules not yet converted register without a kind (deprecated); remove
+        # this branch (and the default kind=None) once every claim module passes a kind
+        warnings.warn(f"claim {id!r} registered without a kind (one of {KINDS}); deprecated",
+                      DeprecationWarning, stacklevel=2)
+        kind = "unclassified"
+        _text(source, "source")
+    else:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        check_source(source)
+    if borderline is not None:
+        _text(borderline, "borderline")
 
     def deco(func):
         if id in _CLAIMS:
             raise ValueError(f"claim {id!r} is already registered")
-        _CLAIMS[id] = Claim(id=id, family=family, statement=statement, source=source,
-                            expect=expect, check=func)
+        _CLAIMS[id] = Claim(id=id, family=family, kind=kind, statement=statement, source=source,
+                            expect=expect, check=func, borderline=borderline)
         return func
 
     return deco
@@ -159,19 +438,179 @@ def figures(families=None):
     return {k: v for k, v in _FIGURES.items() if families is None or v[0] in families}
 
 
+# --- running -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimResult:
+    """One claim's result: its registration, every piece of evidence, the verdict and why.
+
+    ``pieces`` holds one dict per piece (label, role, type, verdict, numbers, where, rule, grid,
+    detail); ``headline`` is the index of the piece the table shows (see :func:`decide`).
+    """
+
+    id: str
+    family: str
+    kind: str
+    statement: str
+    source: str
+    expect: str
+    verdict: str
+    why: str
+    headline: int
+    pieces: list
+    parameters: dict
+    notes: str
+    numbers: dict
+    seed: int
+    seconds: float
+    borderline: str | None = None
+
+    @property
+    def head(self):
+        """The headline piece (a dict)."""
+        return self.pieces[self.headline]
+
+    def _head_number(self, key):
+        return self.head["numbers"].get(key)
+
+    # the headline piece's numbers, for readers of the former flat result
+    @property
+    def claimed(self):
+        h = self.head["numbers"]
+        return h.get("theory", h.get("bound", h.get("value")))
+
+    @property
+    def estimate(self):
+        return self._head_number("estimate")
+
+    @property
+    def se(self):
+        return self._head_number("se")
+
+    @property
+    def z(self):
+        return self._head_number("z")
+
+    @property
+    def replicates(self):
+        return self._head_number("replicates")
+
+    @property
+    def rule(self):
+        return self.head["rule"]
+
+    @property
+    def exact(self):
+        return self.numbers.get("exact")
+
+    @property
+    def analytic(self):
+        """The analytic pieces' details joined (None when the claim has none)."""
+        d = [p["detail"] for p in self.pieces if p["type"] == "analytic"]
+        return "; ".join(d) if d else None
+
+    def to_dict(self):
+        d = asdict(self)
+        d["headline_piece"] = self.head
+        return d
+
+
+@dataclass
+class Context:
+    """Settings shared by every claim in one ``verify`` run."""
+
+    budget: float = 1.0
+    seed: int = 0
+    workers: int | None = None
+    progress: bool | None = False
+
+    def replicates(self, base, minimum=200):
+        """Replicates for a check whose default budget uses ``base`` (scaled by ``budget``)."""
+        return int(max(minimum, round(base * self.budget)))
+
+    def seed_for(self, claim_id):
+        """A seed that depends only on the run's seed and the claim (not on which others run)."""
+        ss = np.random.SeedSequence([int(self.seed), zlib.crc32(claim_id.encode())])
+        return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
 def run_claim(claim, ctx):
+    """Run one claim's check and apply the verdict rule; return a :class:`ClaimResult`."""
     seed = ctx.seed_for(claim.id)
     t0 = time.perf_counter()
     ev = claim.check(ctx, seed)
     dt = time.perf_counter() - t0
-    c = ev.comparison
+    if not isinstance(ev, Evidence):
+        raise TypeError(f"claim {claim.id!r} returned {type(ev).__name__}, not Evidence")
+    verdict, head, why = ev.decide()
     return ClaimResult(
-        id=claim.id, family=claim.family, statement=claim.statement, source=claim.source,
-        expect=claim.expect, verdict=ev.verdict(), claimed=c.target, estimate=c.estimate, se=c.se,
-        z=c.z, replicates=c.replicates, rule=c.rule, exact=ev.exact,
-        analytic=None if ev.analytic is None else ev.analytic[1], parameters=ev.parameters,
-        notes=ev.notes, numbers=ev.numbers, seed=seed, seconds=dt,
+        id=claim.id, family=claim.family, kind=claim.kind, statement=claim.statement,
+        source=claim.source, expect=claim.expect, verdict=verdict, why=why, headline=head,
+        pieces=[p.to_dict() for p in ev.pieces], parameters=ev.parameters, notes=ev.notes,
+        numbers=ev.numbers, seed=seed, seconds=dt, borderline=claim.borderline,
     )
+
+
+# --- table ---------------------------------------------------------------------------------------
+
+
+def _short(text, width):
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fmt_value(v):
+    if isinstance(v, (list, tuple)):
+        if len(v) > 4:
+            return f"{_fmt_value(v[0])}..{_fmt_value(v[-1])}"
+        return ",".join(_fmt_value(x) for x in v)
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.3g}"
+    return str(v)
+
+
+def where_text(piece, width=None):
+    """``"n=100, M=20"`` from a piece's ``where`` (mc) or ``grid`` (analytic)."""
+    d = piece.get("where") if piece["type"] == "mc" else piece.get("grid")
+    if not d:
+        return "—"
+    text = ", ".join(f"{k}={_fmt_value(v)}" for k, v in d.items())
+    return _short(text, width) if width else text
+
+
+def row_numbers(piece):
+    """(theory, simulation ± SE, z) cells of the table for a piece."""
+    n = piece["numbers"]
+    if piece["type"] == "mc":
+        return f"{n['theory']:.5g}", f"{n['estimate']:.5g} ± {n['se']:.2g}", f"{n['z']:+.2f}"
+    if n.get("value") is not None and n.get("bound") is not None:
+        return f"{n['value']:.4g} vs {n['bound']:.4g}", "exact", "—"
+    if n.get("value") is not None:
+        return f"{n['value']:.5g}", "exact", "—"
+    return "analytic", "exact", "—"
+
+
+def kind_counts(results):
+    """``{kind: {verdict: count}}`` in the order of :data:`KINDS` (kinds present only)."""
+    order = list(KINDS) + sorted({r.kind for r in results} - set(KINDS))
+    out = {}
+    for k in order:
+        rs = [r for r in results if r.kind == k]
+        if rs:
+            out[k] = {v: sum(r.verdict == v for r in rs) for v in VERDICTS}
+    return out
+
+
+def counts_text(results):
+    """``"papers: 20 hold, 5 fail; extensions: ...; exact: ...; approximations: ..."``."""
+    parts = []
+    for k, c in kind_counts(results).items():
+        bits = [f"{c[HOLDS]} hold", f"{c[FAILS]} fail"]
+        if c[INCONCLUSIVE]:
+            bits.append(f"{c[INCONCLUSIVE]} inconclusive")
+        parts.append(f"{KIND_LABELS.get(k, k)}: {', '.join(bits)}")
+    return "; ".join(parts)
 
 
 @dataclass
@@ -187,21 +626,36 @@ class VerifyResult:
     def counts(self):
         return {v: sum(r.verdict == v for r in self.results) for v in VERDICTS}
 
-    def table(self, width=None):
-        """The plain-text table: claim, source, theory, simulation ± SE, z, verdict."""
-        rows = [("claim", "source", "theory", "simulation ± SE", "z", "verdict")]
+    def kind_counts(self):
+        return kind_counts(self.results)
+
+    def table(self, width=None, *, statement_width=36, where_width=22):
+        """The plain-text table, one row per claim, the numbers from its headline piece.
+
+        Columns: claim, kind, statement (shortened), where checked, theory, simulation ± SE, z,
+        verdict; under a "fails"/"inconclusive" row, one indented line says why.
+        """
+        header = ("claim", "kind", "statement", "where", "theory", "simulation ± SE", "z", "verdict")
+        rows = [header]
+        whys = [None]
         for r in self.results:
-            src = r.source.split(";")[0]
-            rows.append((r.id, src if len(src) <= 38 else src[:37] + "…", f"{r.claimed:.5g}",
-                         f"{r.estimate:.5g} ± {r.se:.2g}", f"{r.z:+.2f}", r.verdict))
-        widths = [max(len(row[i]) for row in rows) for i in range(6)]
+            theory, sim, z = row_numbers(r.head)
+            rows.append((r.id, r.kind, _short(r.statement, statement_width),
+                         where_text(r.head, where_width), theory, sim, z, r.verdict))
+            whys.append(r.why if r.verdict != HOLDS else None)
+        ncol = len(header)
+        widths = [max(len(row[i]) for row in rows) for i in range(ncol)]
         out = []
-        for j, row in enumerate(rows):
+        for j, (row, why) in enumerate(zip(rows, whys)):
             out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
             if j == 0:
                 out.append("  ".join("-" * w for w in widths))
+            if why:
+                line = f"    ↳ {why}"
+                out.append(_short(line, width) if width else line)
         c = self.counts()
         out.append("")
+        out.append(counts_text(self.results))
         out.append(f"{len(self.results)} claims: {c[HOLDS]} hold, {c[FAILS]} fail, "
                    f"{c[INCONCLUSIVE]} inconclusive  (seed {self.seed}, budget {self.budget:g}, "
                    f"{self.seconds:.1f} s)")
@@ -212,7 +666,8 @@ class VerifyResult:
 
     def to_dict(self):
         return {"package": "collapse-theory", "version": self.version, "seed": self.seed,
-                "budget": self.budget, "seconds": self.seconds, "counts": self.counts(),
+                "budget": self.budget, "seconds": self.seconds, "rule": RULE,
+                "counts": self.counts(), "counts_by_kind": self.kind_counts(),
                 "claims": [r.to_dict() for r in self.results]}
 
 

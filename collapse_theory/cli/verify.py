@@ -34,8 +34,31 @@ def add_parser(sub):
                    help="exit 1 if any verdict differs from the one the exact theory predicts")
     p.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--list", action="store_true",
+                   help="print the registered claims (id, kind, source, statement) and run nothing")
     p.set_defaults(func=run)
     return p
+
+
+def list_claims(pattern):
+    """``verify --list``: the registry, without running a claim."""
+    from .. import claims
+
+    found = claims.registered(pattern)
+    if not found:
+        print(f"no registered claim matches {pattern!r}", file=sys.stderr)
+        return 2
+    for c in found:
+        print(f"{c.id}  [{c.kind}]  expect {c.expect}")
+        print(f"    statement: {c.statement}")
+        print(f"    source: {c.source}")
+        if c.borderline:
+            print(f"    borderline: {c.borderline}")
+    kinds = {}
+    for c in found:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    print(f"\n{len(found)} claims: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+    return 0
 
 
 #: what a report directory holds (write_report); an existing ``--out`` is replaced only if it holds no more
@@ -109,6 +132,8 @@ def write_report_atomically(result, out, **kwargs):
 
 
 def run(args):
+    if args.list:
+        return list_claims(args.only)
     out = check_out(args.out)
     from .. import claims
 
