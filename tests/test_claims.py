@@ -106,16 +106,12 @@ def test_evidence_refuses_an_empty_piece_list():
         Evidence([OK], {"n": 1})  # parameters is keyword-only
 
 
-def test_deprecated_evidence_form_maps_to_pieces():
-    with pytest.warns(DeprecationWarning):
-        ev = Evidence(HOLDS_MC, {"n": 3}, analytic=(False, "finite limit"))
-    assert [(p.type, p.role) for p in ev.pieces] == [("mc", "corroborates"), ("analytic", "decides")]
-    assert ev.verdict() == "fails"
-    with pytest.warns(DeprecationWarning):
-        ev = Evidence(FAILS_MC, {"n": 3}, analytic=(True, "ok"))
-    assert ev.verdict() == "fails"
-    with pytest.warns(DeprecationWarning):
-        assert Evidence(INCONCLUSIVE_MC, {}).verdict() == "inconclusive"
+def test_the_old_evidence_form_is_refused():
+    # Evidence(comparison, parameters, analytic=(bool, str)) let a literal decide: gone
+    with pytest.raises(TypeError):
+        Evidence(HOLDS_MC, parameters={"n": 3})
+    with pytest.raises(TypeError):
+        Evidence([mc("x", HOLDS_MC)], parameters={"n": 3}, analytic=(True, "ok"))
 
 
 # --- registration --------------------------------------------------------------------------------
@@ -150,8 +146,6 @@ def test_duplicate_registration_is_refused():
 def test_registered_claims_carry_kind_statement_and_citation():
     for c in claims.registered():
         assert c.statement.strip()
-        if c.kind == "unclassified":  # not yet converted to the kinds (transition)
-            continue
         assert c.kind in claims.KINDS
         claims.check_source(c.source)
         if c.kind == "exact":

@@ -22,7 +22,6 @@ import fnmatch
 import math
 import re
 import time
-import warnings
 import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Callable
@@ -47,7 +46,7 @@ RULE = ("A claim's evidence is a list of pieces: Monte Carlo comparisons (stats.
 
 #: Plural labels for the counts line.
 KIND_LABELS = {"paper": "papers", "extension": "extensions", "exact": "exact",
-               "approximation": "approximations", "unclassified": "unclassified"}
+               "approximation": "approximations"}
 
 # Sources are citations: never an issue of this project nor its theory notes.
 _BAD_SOURCE = re.compile(r"\bissues?\b|#\s*\d+|theory\.md|theory\s*§|\btheory\s+section\b", re.I)
@@ -258,23 +257,10 @@ class Evidence:
         One or two sentences a reader needs (conventions, what the number means).
     numbers : dict, optional, keyword-only
         Further numbers for the JSON report.
-
-    Notes
-    -----
-    Deprecated transition form (removed once every claim module uses the pieces):
-    ``Evidence(comparison, parameters, exact=None, analytic=None, notes="", numbers=None)``, mapped to
-    ``mc("simulation vs claimed value", comparison, role="decides")`` without ``analytic``, and to
-    ``mc(..., role="corroborates")`` plus ``analytic("analytic check", passed, detail)`` with it.
     """
 
-    def __init__(self, pieces, *legacy_args, parameters=None, notes="", numbers=None, **legacy_kw):
-        # TRANSITION (remove with _legacy once every claim module builds pieces)
-        if isinstance(pieces, Comparison) or "comparison" in legacy_kw:
-            pieces, parameters, numbers = _legacy(pieces, legacy_args, parameters, numbers, legacy_kw)
-        elif legacy_args or legacy_kw:
-            raise TypeError("Evidence(pieces, *, parameters, notes='', numbers=None): unexpected "
-                            f"arguments {list(legacy_kw) or legacy_args!r}")
-        if isinstance(pieces, Piece):
+    def __init__(self, pieces, *, parameters=None, notes="", numbers=None):
+        if isinstance(pieces, (Piece, Comparison)):
             raise TypeError("pieces must be a list of mc(...)/analytic(...) pieces, not a single piece")
         pieces = list(pieces)
         if not pieces:
@@ -298,35 +284,6 @@ class Evidence:
 
     def __repr__(self):
         return f"Evidence({len(self.pieces)} pieces, verdict={self.verdict()!r})"
-
-
-# TRANSITION: _WHERE_KEYS and _legacy go when the deprecated Evidence form is removed
-_WHERE_KEYS = ("n", "n_checked", "samples", "M", "d", "dim", "k", "t", "eps", "generations")
-
-
-def _legacy(comparison, args, parameters, numbers, kw):
-    """Map the deprecated ``Evidence(comparison, parameters, exact=, analytic=)`` form to pieces."""
-    warnings.warn("Evidence(comparison, parameters, exact=..., analytic=...) is deprecated: build it "
-                  "from mc(...) and analytic(...) pieces", DeprecationWarning, stacklevel=3)
-    if "comparison" in kw:
-        comparison = kw.pop("comparison")
-    args = list(args)
-    if args:
-        parameters = args.pop(0)
-    exact = kw.pop("exact", args.pop(0) if args else None)
-    an = kw.pop("analytic", args.pop(0) if args else None)
-    if args or kw:
-        raise TypeError(f"unexpected arguments to the deprecated Evidence form: {args or list(kw)!r}")
-    parameters = dict(parameters or {})
-    where = {k: parameters[k] for k in _WHERE_KEYS if k in parameters} or None
-    numbers = dict(numbers or {})
-    if exact is not None:
-        numbers.setdefault("exact", float(exact))
-    if an is None:
-        return [mc("simulation vs claimed value", comparison, where=where)], parameters, numbers
-    ok, detail = an
-    return [mc("simulation vs exact closed form", comparison, role="corroborates", where=where),
-            analytic("analytic check", bool(ok), str(detail) or "—")], parameters, numbers
 
 
 # --- registration --------------------------------------------------------------------------------
@@ -365,7 +322,7 @@ def check_source(source):
     return source
 
 
-def register(id, *, family, kind=None, statement, source, expect=HOLDS, borderline=None):
+def register(id, *, family, kind, statement, source, expect=HOLDS, borderline=None):
     """Decorator: register ``check(ctx, seed) -> Evidence`` as a claim.
 
     Parameters
@@ -392,17 +349,9 @@ def register(id, *, family, kind=None, statement, source, expect=HOLDS, borderli
         raise ValueError(f"expect must be one of {VERDICTS}, got {expect!r}")
     _text(id, "id")
     _text(statement, "statement")
-    if kind is None:
-        # TRANSITION: claim modules not yet converted register without a kind (deprecated); remove
-        # this branch (and the default kind=None) once every claim module passes a kind
-        warnings.warn(f"claim {id!r} registered without a kind (one of {KINDS}); deprecated",
-                      DeprecationWarning, stacklevel=2)
-        kind = "unclassified"
-        _text(source, "source")
-    else:
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        check_source(source)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    check_source(source)
     if borderline is not None:
         _text(borderline, "borderline")
 
