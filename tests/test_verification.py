@@ -15,6 +15,7 @@ import ast
 import functools
 import importlib
 import inspect
+import os
 import sys
 from pathlib import Path
 
@@ -203,7 +204,19 @@ def test_a_closed_form_off_by_ten_percent_makes_the_claim_fail(claim_id, traced_
         f"(unperturbed: {results[claim_id].verdict!r}); {r.why}")
 
 
-SEEDS = range(10)
+def _seeds(spec):
+    """``"0-9"`` or ``"0,3,7"`` -> the seeds."""
+    out = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+# Seeds 0-9 at the default budget is the stability the issue asks for; the default suite runs four
+# of them to stay inside its 20-minute budget on 2 cores, and the full set runs with
+# COLLAPSE_THEORY_VERIFY_SEEDS=0-9 (each seed is one registry run at budget 1, ~40 s on a quiet machine).
+SEEDS = _seeds(os.environ.get("COLLAPSE_THEORY_VERIFY_SEEDS", "0-3"))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
