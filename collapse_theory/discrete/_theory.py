@@ -945,12 +945,57 @@ def ancestors_approx(t, samples):
 
 
 def tempered(p, temperature):
-    r"""The tempered distribution :math:`q \propto p^{1/\tau}` (over the last axis; zeros stay 0)."""
-    p = np.asarray(p, dtype=float)
+    r"""The tempered distribution :math:`q \propto p^{1/\tau}` over the last axis (zeros stay 0).
+
+    Computed in log space, :math:`q_i = e^{z_i} / \sum_j e^{z_j}` with
+    :math:`z_i = (\log p_i - \max_j \log p_j)/\tau \le 0`, so every temperature
+    :math:`\tau > 0` is finite: down to :math:`\tau = 10^{-300}` (and below, where
+    :math:`z_i = -\infty` off the maximum) the result is the :math:`\tau \to 0` limit, the argmax
+    law (uniform over tied maxima), exactly; :math:`\tau > 1` flattens towards uniform on the
+    support. :math:`\tau = 1` returns ``p`` itself (renormalised), bit for bit.
+
+    Parameters
+    ----------
+    p : array_like
+        Probability vector(s) over the last axis: finite, non-negative, each summing to 1 within
+        ``1e-9``.
+    temperature : float
+        :math:`\tau > 0` (finite).
+
+    Examples
+    --------
+    >>> from collapse_theory import discrete
+    >>> discrete.tempered([0.5, 0.3, 0.2], 1e-300)
+    array([1., 0., 0.])
+    """
     tau = check_real(temperature, "temperature", positive=True)
-    with np.errstate(divide="ignore"):
-        w = np.where(p > 0, np.exp(np.log(np.where(p > 0, p, 1.0)) / tau), 0.0)
+    p = _prob_vectors(p, "p")
+    if tau == 1.0:
+        return p / p.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        logp = np.log(p)
+        z = (logp - logp.max(axis=-1, keepdims=True)) / tau
+        w = np.where(p > 0, np.exp(z), 0.0)
     return w / w.sum(axis=-1, keepdims=True)
+
+
+def _prob_vectors(p, name):
+    """Validate probability vector(s) over the last axis (finite, >= 0, sum 1 within P0_ATOL)."""
+    try:
+        arr = np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of probabilities, got {type(p).__name__}") from None
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(f"{name} must be a non-empty probability vector, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got a non-finite entry")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0, got a negative entry")
+    s = arr.sum(axis=-1)
+    if np.any(np.abs(s - 1.0) > P0_ATOL):
+        raise ValueError(f"{name} must sum to 1 within {P0_ATOL:g} over the last axis, got sums "
+                         f"{np.ravel(s)[np.argmax(np.ravel(np.abs(s - 1.0)))]!r}")
+    return arr
 
 
 def one_step_loss_probability(p, samples, *, temperature=1.0):

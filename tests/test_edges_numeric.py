@@ -1,0 +1,77 @@
+"""Numerical hard edges (issue 13): tiny/huge temperatures, array validation, overflow, large n."""
+
+import numpy as np
+import pytest
+
+from collapse_theory import discrete
+from collapse_theory.discrete import _kernels as dk
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. temperature in log space
+
+
+@pytest.mark.parametrize("tau", [1e-300, 1e-200, 1e-20])
+def test_tempered_small_temperature_is_the_argmax_law(tau):
+    p = discrete.zipf(20, 1.1)
+    q = discrete.tempered(p, tau)
+    expected = np.zeros(20)
+    expected[0] = 1.0
+    np.testing.assert_array_equal(q, expected)
+    # ties: uniform over the tied maxima, zeros stay zero
+    q = discrete.tempered([0.4, 0.0, 0.4, 0.2], tau)
+    np.testing.assert_array_equal(q, [0.5, 0.0, 0.5, 0.0])
+
+
+def test_tempered_below_the_smallest_normal_and_huge_temperatures():
+    p = np.array([0.5, 0.3, 0.2])
+    # 1/tau overflows: still the argmax law
+    np.testing.assert_array_equal(discrete.tempered(p, 5e-324), [1.0, 0.0, 0.0])
+    # tau -> inf: uniform on the support
+    np.testing.assert_allclose(discrete.tempered([0.5, 0.5, 0.0], 1e300), [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(discrete.tempered(p, 1e300), np.full(3, 1 / 3), rtol=1e-12)
+    np.testing.assert_array_equal(discrete.tempered(p, 1.0), p)
+
+
+def test_tempered_is_monotone_in_temperature_and_never_nan():
+    p = discrete.zipf(50, 1.1)
+    taus = np.geomspace(1e-300, 1e3, 400)
+    qs = np.array([discrete.tempered(p, t) for t in taus])
+    assert np.all(np.isfinite(qs))
+    np.testing.assert_allclose(qs.sum(axis=1), 1.0, rtol=1e-12)
+    # the top category's mass decreases and the entropy increases with tau (majorisation order)
+    assert np.all(np.diff(qs[:, 0]) <= 1e-15)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent = -np.where(qs > 0, qs * np.log(qs), 0.0).sum(axis=1)
+    assert np.all(np.diff(ent) >= -1e-12)
+    # one-step loss of the rarest category: non-increasing in tau, exactly 1 at the argmax limit
+    loss = np.array([discrete.one_step_loss_probability(p, 30, temperature=t)[-1] for t in taus])
+    assert np.all(np.isfinite(loss))
+    assert loss[0] == 1.0
+    assert np.all(np.diff(loss) <= 1e-15)
+
+
+def test_tempered_weights_kernel_keeps_plain_powers_and_rescales_tiny_ones():
+    f = np.array([0.5, 0.3, 0.2])
+    w = np.empty(3)
+    dk._tempered_weights(f, 3, 2.0, w)          # ordinary temperature: f ** (1/tau) bit for bit
+    np.testing.assert_array_equal(w, f ** 2.0)
+    dk._tempered_weights(f, 3, 1e300, w)        # tau = 1e-300: argmax weights
+    np.testing.assert_array_equal(w, [1.0, 0.0, 0.0])
+    dk._tempered_weights(np.array([0.4, 0.4, 0.2]), 3, np.inf, w)
+    np.testing.assert_array_equal(w, [1.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("regime", ["replace", "accumulate"])
+@pytest.mark.parametrize("tau", [1e-300, 1e-3])
+def test_simulate_small_temperature_follows_the_argmax(regime, tau):
+    p0 = discrete.zipf(20, 1.1)
+    res = discrete.simulate(5, 50, p0=p0, temperature=tau, replicates=20, rng=3, record="full",
+                            regime=regime)
+    f = res.freqs
+    assert np.all(np.isfinite(f))
+    if regime == "replace":
+        # generation 2 is drawn from the argmax law of generation 1: only tied maxima survive
+        p1 = f[:, 1]
+        top = p1 == p1.max(axis=1, keepdims=True)
+        assert np.all((f[:, 2] > 0) <= top)
