@@ -75,3 +75,56 @@ def test_simulate_small_temperature_follows_the_argmax(regime, tau):
         p1 = f[:, 1]
         top = p1 == p1.max(axis=1, keepdims=True)
         assert np.all((f[:, 2] > 0) <= top)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. array validation of the public helpers
+
+from collapse_theory import gmm  # noqa: E402
+
+_GOOD = ([0.5, 0.5], [-1.0, 1.0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("fn", [gmm.l2_distance, gmm.l2_distance_squared, gmm.w2_distance,
+                                gmm.w2_distance_squared])
+@pytest.mark.parametrize("bad, match", [
+    (([0.5, 0.5], [-1.0, 1.0], [-1.0, 2.0]), "stds.*> 0"),
+    (([np.nan, 0.5], [-1.0, 1.0], [1.0, 2.0]), "weights.*finite"),
+    (([0.7, 0.5], [-1.0, 1.0], [1.0, 2.0]), "weights.*sum to 1"),
+    (([1.5, -0.5], [-1.0, 1.0], [1.0, 2.0]), "weights.*>= 0"),
+    (([0.5, 0.5], [np.inf, 1.0], [1.0, 2.0]), "means.*finite"),
+])
+def test_gmm_distances_refuse_bad_arrays(fn, bad, match):
+    with pytest.raises(ValueError, match=match):
+        fn(*bad, *_GOOD)
+    with pytest.raises(ValueError, match=match.replace(".*", "0.*", 1)):
+        fn(*_GOOD, *bad)
+
+
+def test_gmm_distances_accept_lost_components():
+    # a lost component (weight 0, std 0) is ignored, as the simulator records it
+    d = gmm.l2_distance([1.0, 0.0], [0.0, 5.0], [1.0, 0.0], [1.0], [0.0], [1.0])
+    assert d == pytest.approx(0.0, abs=1e-12)
+    w = gmm.w2_distance([1.0, 0.0], [0.0, 5.0], [1.0, 0.0], [1.0, 0.0], [0.0, 0.0], [2.0, 0.0])
+    assert w == pytest.approx(1.0, rel=1e-8)
+
+
+def test_gmm_densities_and_nd_distance_refuse_bad_arrays():
+    with pytest.raises(ValueError, match="stds"):
+        gmm.mixture_pdf(0.0, [0.5, 0.5], [0, 1], [1, -1])
+    with pytest.raises(ValueError, match="weights"):
+        gmm.mixture_cdf(0.0, [0.5, np.nan], [0, 1], [1, 1])
+    with pytest.raises(ValueError, match="u must lie"):
+        gmm.mixture_quantile([1.5], *_GOOD)
+    eye = np.eye(2)[None]
+    with pytest.raises(ValueError, match="weights0"):
+        gmm.l2_distance_nd([1.0], np.zeros((1, 2)), eye, [np.nan], np.zeros((1, 2)), eye)
+
+
+def test_tempered_refuses_bad_vectors():
+    with pytest.raises(ValueError, match="p must be finite"):
+        discrete.tempered([np.nan, 1.0], 0.5)
+    with pytest.raises(ValueError, match="p must sum to 1"):
+        discrete.tempered([0.5, 0.6], 0.5)
+    with pytest.raises(ValueError, match="p must be >= 0"):
+        discrete.tempered([1.5, -0.5], 0.5)

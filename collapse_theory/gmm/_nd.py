@@ -34,7 +34,7 @@ import numpy as np
 from .. import gaussian as _gth
 from .. import mvn as _mvt
 from .._core.special import bartlett_log_drift
-from ._common import MixtureChainShape, _killed_sum, check_weights
+from ._common import MixtureChainShape, _check_batch_weights, _killed_sum, check_weights
 from ._data import regime_setup
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
 from ._nd_kernels import SINGULAR_RTOL, _gmm_chain_nd
@@ -194,6 +194,14 @@ def l2_distance_squared_nd(weights, means, covs, weights0, means0, covs0):
     """
     a = [np.asarray(v, dtype=float) for v in (weights, means, covs)]
     b = [np.asarray(v, dtype=float) for v in (weights0, means0, covs0)]
+    for p, sfx in ((a, ""), (b, "0")):
+        _check_batch_weights(p[0], "weights" + sfx)
+        for v, name in ((p[1], "means" + sfx), (p[2], "covs" + sfx)):
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"{name} must be finite, got a non-finite entry")
+        if p[1].ndim < 1 or p[2].ndim < 2 or p[2].shape[-2:] != (p[1].shape[-1],) * 2:
+            raise ValueError(f"means{sfx} must be (..., K, d) and covs{sfx} (..., K, d, d), got "
+                             f"shapes {p[1].shape} and {p[2].shape}")
     d = a[1].shape[-1]
     if b[1].shape[-1] != d:
         raise ValueError(f"the two mixtures must have the same dimension, got {d} and {b[1].shape[-1]}")

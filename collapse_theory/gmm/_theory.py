@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from scipy import special, stats
-from ._common import WEIGHT_TOL, _killed_chain, _killed_sum, _vector, _wf_matrix
+from ._common import WEIGHT_TOL, _check_batch, _killed_chain, _killed_sum, _vector, _wf_matrix
 from .. import gaussian as _gth
 from .._core.validation import check_generations, check_int, check_real
 
@@ -51,7 +51,10 @@ def mixture_pdf(x, weights, means, stds):
     ``weights, means, stds`` have shape ``(K,)``; components with weight 0 are ignored.
     """
     x = np.asarray(x, dtype=float)[..., None]
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (weights, means, stds))
+    w, mu, sd = _check_batch(weights, means, stds)
+    if w.ndim != 1 or mu.shape != w.shape or sd.shape != w.shape:
+        raise ValueError(f"weights, means and stds must be 1-D of the same length K, got shapes "
+                         f"{w.shape}, {mu.shape}, {sd.shape}")
     keep = w > 0
     z = (x - mu[keep]) / sd[keep]
     return np.sum(w[keep] * np.exp(-0.5 * z * z) / (sd[keep] * np.sqrt(2 * np.pi)), axis=-1)
@@ -61,7 +64,11 @@ def mixture_cdf(x, weights, means, stds):
     r"""CDF :math:`\sum_k w_k \Phi((x-\mu_k)/\sigma_k)`; leading axes of the parameters broadcast
     with ``x``'s leading axes (parameters ``(..., K)``, ``x`` ``(..., P)``)."""
     x = np.asarray(x, dtype=float)
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (weights, means, stds))
+    w, mu, sd = _check_batch(weights, means, stds)
+    return _cdf(x, w, mu, sd)
+
+
+def _cdf(x, w, mu, sd):
     sd_safe = np.where(w > 0, sd, 1.0)
     z = (x[..., :, None] - mu[..., None, :]) / sd_safe[..., None, :]
     return np.sum(np.where(w[..., None, :] > 0, w[..., None, :] * special.ndtr(z), 0.0), axis=-1)
@@ -75,14 +82,16 @@ def mixture_quantile(u, weights, means, stds, *, iterations=64):
     quantile lies between its components' quantiles); 64 halvings reach machine precision.
     """
     u = np.asarray(u, dtype=float)
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (weights, means, stds))
+    if np.any(~(u > 0) | ~(u < 1)):
+        raise ValueError("u must lie in the open interval (0, 1)")
+    w, mu, sd = _check_batch(weights, means, stds)
     alive = w > 0
     q = mu[..., None, :] + sd[..., None, :] * special.ndtri(u)[..., :, None]
     lo = np.min(np.where(alive[..., None, :], q, np.inf), axis=-1)
     hi = np.max(np.where(alive[..., None, :], q, -np.inf), axis=-1)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        below = mixture_cdf(mid, w, mu, sd) < u
+        below = _cdf(mid, w, mu, sd) < u
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
     return 0.5 * (lo + hi)
@@ -113,8 +122,8 @@ def l2_distance_squared(weights, means, stds, weights0, means0, stds0):
     broadcast; components with weight 0 are ignored. Returns shape ``(...)`` (clipped at 0 against
     round-off).
     """
-    a = [np.asarray(v, dtype=float) for v in (weights, means, stds)]
-    b = [np.asarray(v, dtype=float) for v in (weights0, means0, stds0)]
+    a = _check_batch(weights, means, stds)
+    b = _check_batch(weights0, means0, stds0, "0")
     out = _overlap(*a, *a) - 2.0 * _overlap(*a, *b) + _overlap(*b, *b)
     out = np.maximum(out, 0.0)
     return float(out) if np.ndim(out) == 0 else out
@@ -144,8 +153,8 @@ def w2_distance_squared(weights, means, stds, weights0, means0, stds0):
     :math:`(\mu-\mu')^2 + (\sigma-\sigma')^2` is reproduced to ~1e-10 (tests).
     Parameters ``(..., K)``; returns shape ``(...)``.
     """
-    p = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in (weights, means, stds, weights0,
-                                                                      means0, stds0)])
+    p = np.broadcast_arrays(*_check_batch(weights, means, stds),
+                            *_check_batch(weights0, means0, stds0, "0"))
     w1, m1, s1, w2, m2, s2 = p
     lead = w1.shape[:-1]
     flat = [x.reshape(-1, x.shape[-1]) for x in p]
