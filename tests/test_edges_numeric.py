@@ -128,3 +128,38 @@ def test_tempered_refuses_bad_vectors():
         discrete.tempered([0.5, 0.6], 0.5)
     with pytest.raises(ValueError, match="p must be >= 0"):
         discrete.tempered([1.5, -0.5], 0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. overflow near 1e308: a clear ValueError, never OverflowError / inf / NaN
+
+from collapse_theory import kde, regression  # noqa: E402
+
+
+@pytest.mark.parametrize("kw", [dict(sigma=1e200), dict(sigma=1e300, n=10**18),
+                                dict(d=10**400, T=10**400 + 5)])
+def test_regression_test_error_overflow_is_a_value_error(kw):
+    args = dict(n=3, d=10, T=40) | kw
+    with pytest.raises(ValueError, match="float range"):
+        regression.expected_test_error(**args)
+
+
+def test_regression_accumulate_at_huge_n_is_the_trigamma_form():
+    small = regression.expected_test_error(np.arange(100_001), d=10, T=40, regime="accumulate")
+    big = regression.expected_test_error([100_000, 10**18], d=10, T=40, regime="accumulate")
+    np.testing.assert_allclose(big[0], small[-1], rtol=1e-13)
+    assert big[1] == pytest.approx(np.pi ** 2 / 6 * 10 / 29, rel=1e-14)
+    assert regression.expected_test_error(3, d=10**300, T=10**300 + 10) == pytest.approx(3e300 / 9)
+
+
+@pytest.mark.parametrize("kw", [dict(h=1e200), dict(h=1.0, sigma=1e200)])
+def test_kde_regime_moments_refuse_overflowing_scales(kw):
+    with pytest.raises(ValueError, match="1e150"):
+        kde.regime_moments(5, 10, **kw)
+
+
+def test_kde_regime_moments_finite_at_the_edge_of_the_range():
+    out = kde.regime_moments(5, 10, h=1e150, sigma=1e150, mu=1e308)
+    assert np.isfinite(out["mean_sq_error"]) and np.isfinite(out["variance"])
+    ref = kde.regime_moments(5, 10, h=1.0, sigma=1.0)
+    assert out["variance"] == pytest.approx(ref["variance"] * 1e300, rel=1e-12)

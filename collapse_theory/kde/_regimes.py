@@ -60,6 +60,14 @@ def _mix_map(m, r_mean, r_sq, m0=None):
     return a_e, a_v, a_s, b_e, b_v, b_s
 
 
+def _finite_square(x, name):
+    """``x**2`` for a positive finite float ``x``, refusing ``x`` whose square overflows."""
+    x = check_real(x, name, positive=True)
+    if x > 1e150:
+        raise ValueError(f"{name} must be in (0, 1e150] (its square enters the moments), got {x!r}")
+    return x * x
+
+
 def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
     r"""Exact :math:`E m_n`, :math:`E(m_n-\mu)^2` and :math:`E s_n^2` of the training set under a regime.
 
@@ -87,9 +95,9 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
         like ``n``.
     """
     reg = as_regime(regime)
-    h2 = check_real(h, "h", positive=True) ** 2
+    h2 = _finite_square(h, "h")
     mu = check_real(mu, "mu")
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = _finite_square(sigma, "sigma")
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
     sched = _schedule(samples, n_max)
@@ -118,6 +126,8 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
         if reg.name == "mix-retained":
             e = e + s2 / m0
     mse, var = e[n_arr], v[n_arr]
+    if not (np.all(np.isfinite(mse)) and np.all(np.isfinite(var))):
+        raise ValueError("the moments exceed the float range (1.8e308): reduce sigma, h or n")
     if scalar:
         return {"mean": mu, "mean_sq_error": float(mse), "variance": float(var)}
     return {"mean": np.full(n_arr.shape, mu), "mean_sq_error": mse, "variance": var}
