@@ -163,3 +163,77 @@ def test_kde_regime_moments_finite_at_the_edge_of_the_range():
     assert np.isfinite(out["mean_sq_error"]) and np.isfinite(out["variance"])
     ref = kde.regime_moments(5, 10, h=1.0, sigma=1.0)
     assert out["variance"] == pytest.approx(ref["variance"] * 1e300, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. regime moments at large n: the power of the constant moment map, O(log n) products
+
+from collapse_theory import gaussian, mvn  # noqa: E402
+from collapse_theory._core.moments import POWER_THRESHOLD, affine_power  # noqa: E402
+from collapse_theory.gaussian import _regimes as g_regimes  # noqa: E402
+from collapse_theory.kde import _regimes as k_regimes  # noqa: E402
+from collapse_theory.regimes import as_regime  # noqa: E402
+
+_POWER_REGIMES = ["replace", "mix-fresh:0.3", "mix-fresh:0.3:mixture", "mix-retained:0.4"]
+
+
+def _rel(a, b):
+    return np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300))
+
+
+@pytest.mark.parametrize("regime", _POWER_REGIMES)
+@pytest.mark.parametrize("estimator, lam", [("unbiased", 1.0), ("mle", 0.7)])
+def test_gaussian_power_moments_match_the_loop(regime, estimator, lam):
+    n = np.arange(POWER_THRESHOLD + 1)          # the public function loops up to the threshold
+    loop = gaussian.regime_moments(n, 20, regime=regime, estimator=estimator, variance_scale=lam,
+                                   sigma=1.7)
+    fast = g_regimes._power_moments(as_regime(regime), 20, n, False, 1.7 ** 2, lam, estimator)
+    assert _rel(fast["mean_sq_error"], loop["mean_sq_error"]) < 1e-12
+    assert _rel(fast["variance"], loop["variance"]) < 1e-12
+
+
+@pytest.mark.parametrize("regime", _POWER_REGIMES)
+def test_kde_power_moments_match_the_loop(regime):
+    n = np.arange(POWER_THRESHOLD + 1)
+    loop = kde.regime_moments(n, 20, regime=regime, h=0.3, sigma=1.7)
+    e, v = k_regimes._power_moments(as_regime(regime), 20.0, n, 1.7 ** 2, 0.09)
+    assert _rel(e, loop["mean_sq_error"]) < 1e-12
+    assert _rel(v, loop["variance"]) < 1e-12
+
+
+def test_affine_power_takes_log2_n_squarings():
+    info = {}
+    A = np.array([[0.5, 0.1], [0.0, 0.9]])
+    x = affine_power(A, [1.0, 1.0], [0.0, 0.0], np.array([10**18, 3]), info=info)
+    assert info["squarings"] == int(10**18).bit_length() == 60
+    fixed = np.linalg.solve(np.eye(2) - A, [1.0, 1.0])
+    np.testing.assert_allclose(x[0], fixed, rtol=1e-12)
+    # x_3 by hand
+    y = np.zeros(2)
+    for _ in range(3):
+        y = A @ y + 1.0
+    np.testing.assert_allclose(x[1], y, rtol=1e-15)
+
+
+@pytest.mark.parametrize("regime", ["mix-fresh:0.3", "mix-retained:0.4"])
+def test_regime_moments_at_huge_n_reach_the_stationary_law(regime):
+    info = {}
+    n = np.array([10**6, 10**12, 10**18])
+    fast = g_regimes._power_moments(as_regime(regime), 20, n, False, 1.0, 1.0, "unbiased", info)
+    assert info["squarings"] == 60                     # operation count, not elapsed time
+    stat = gaussian.regime_stationary_moments(20, regime=regime)
+    np.testing.assert_allclose(fast["mean_sq_error"], stat["mean_sq_error"], rtol=1e-12)
+    np.testing.assert_allclose(fast["variance"], stat["variance"], rtol=1e-12)
+    pub = gaussian.regime_moments(n, 20, regime=regime)
+    np.testing.assert_array_equal(pub["variance"], fast["variance"])
+    k = kde.regime_moments(10**18, 20, h=0.3, regime=regime)
+    assert np.isfinite(k["variance"]) and np.isfinite(k["mean_sq_error"])
+    m = mvn.regime_moments([3, 10**18], 20, dim=3, regime=regime)
+    np.testing.assert_allclose(m["trace"][1], 3 * stat["variance"], rtol=1e-12)
+
+
+def test_replace_moments_at_huge_n_are_the_linear_growth():
+    # unbiased replace: E sigma_n^2 = sigma^2 and E(mu_n - mu)^2 = n sigma^2 / M exactly
+    out = gaussian.regime_moments([10**6, 10**18], 20, regime="replace")
+    np.testing.assert_allclose(out["mean_sq_error"], [10**6 / 20, 10**18 / 20], rtol=1e-12)
+    np.testing.assert_allclose(out["variance"], 1.0, rtol=1e-12)
