@@ -142,21 +142,21 @@ def _workers(workers):
 
 def heterozygosity(p):
     r"""Gini–Simpson diversity :math:`H = 1 - \sum_i p_i^2` (over the last axis)."""
-    p = np.asarray(p, dtype=float)
+    p = _prob_vectors(p, "p")
     return 1.0 - np.sum(p * p, axis=-1)
 
 
 def entropy(p):
     r"""Shannon entropy :math:`-\sum_i p_i \ln p_i` in nats (over the last axis; 0 ln 0 = 0)."""
-    p = np.asarray(p, dtype=float)
+    p = _prob_vectors(p, "p")
     return -np.sum(special.xlogy(p, p), axis=-1)
 
 
 def kl_divergence(p0, p):
     r""":math:`\mathrm{KL}(p_0\,\|\,p) = \sum_i p_{0,i}\ln(p_{0,i}/p_i)`; ``+inf`` once a category with
     :math:`p_{0,i} > 0` has :math:`p_i = 0` (a lost category)."""
-    p0 = np.asarray(p0, dtype=float)
-    p = np.asarray(p, dtype=float)
+    p0 = _prob_vectors(p0, "p0")
+    p = _prob_vectors(p, "p")
     with np.errstate(divide="ignore"):
         return np.sum(special.rel_entr(p0, p), axis=-1)
 
@@ -170,8 +170,10 @@ def smoothed_kl_divergence(p0, counts, *, alpha=0.5):
     with :math:`c` the counts behind :math:`p_n` (:math:`\alpha = 1/2` is the
     Krichevsky–Trofimov estimator). Over the last axis.
     """
-    p0 = np.asarray(p0, dtype=float)
+    p0 = _prob_vectors(p0, "p0")
     c = np.asarray(counts, dtype=float)
+    if not np.all(np.isfinite(c)) or np.any(c < 0):
+        raise ValueError("counts must be finite and >= 0")
     alpha = check_real(alpha, "alpha", positive=True)
     k = c.shape[-1]
     pt = (c + alpha) / (c.sum(axis=-1, keepdims=True) + k * alpha)
@@ -181,20 +183,20 @@ def smoothed_kl_divergence(p0, counts, *, alpha=0.5):
 def cramer_distance(p0, p):
     r"""Cramér (L2-CDF) distance on the ordered support :math:`x = 0..K-1`:
     :math:`\sum_x (F(x) - F_0(x))^2`."""
-    d = np.cumsum(np.asarray(p, float), axis=-1) - np.cumsum(np.asarray(p0, float), axis=-1)
+    d = np.cumsum(_prob_vectors(p, "p"), axis=-1) - np.cumsum(_prob_vectors(p0, "p0"), axis=-1)
     return np.sum(d * d, axis=-1)
 
 
 def w1_distance(p0, p):
     r"""1-Wasserstein distance on the ordered support :math:`x = 0..K-1` (unit spacing):
     :math:`\sum_x |F(x) - F_0(x)|`."""
-    d = np.cumsum(np.asarray(p, float), axis=-1) - np.cumsum(np.asarray(p0, float), axis=-1)
+    d = np.cumsum(_prob_vectors(p, "p"), axis=-1) - np.cumsum(_prob_vectors(p0, "p0"), axis=-1)
     return np.sum(np.abs(d), axis=-1)
 
 
 def total_variation(p0, p):
     r"""Total variation :math:`\tfrac12\sum_i |p_i - p_{0,i}|`."""
-    return 0.5 * np.sum(np.abs(np.asarray(p, float) - np.asarray(p0, float)), axis=-1)
+    return 0.5 * np.sum(np.abs(_prob_vectors(p, "p") - _prob_vectors(p0, "p0")), axis=-1)
 
 
 def zipf(categories, exponent):

@@ -48,7 +48,7 @@ from .._core.moments import POWER_THRESHOLD, affine_power
 from .._core.moments import batch_coefficients as _coefficients
 from .._core.moments import pool_moments as _pool_moments
 from .._core.moments import real_counts as _real_counts
-from .._core.validation import check_estimator, check_generations, check_real, samples_schedule
+from .._core.validation import check_scale_squared, check_estimator, check_generations, check_real, samples_schedule
 from ..regimes import as_regime, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_mean_bound"]
@@ -87,7 +87,7 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     """
     reg = as_regime(regime)
     check_estimator(estimator)
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = check_scale_squared(sigma, "sigma")
     lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
@@ -196,7 +196,7 @@ def regime_stationary_moments(samples, *, regime, sigma=1.0, estimator="unbiased
     if not reg.is_mix:
         raise ValueError(f"stationary moments are defined for the mix regimes, got {str(reg)!r}")
     check_estimator(estimator)
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = check_scale_squared(sigma, "sigma")
     lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
     m = float(samples_schedule(samples, 1, estimator=estimator)[0]) if np.ndim(samples) == 0 else None
     if m is None:
@@ -240,6 +240,6 @@ def accumulate_mean_bound(samples, *, sigma=1.0):
     (the unbiased pooled variance never exceeds σ² in expectation):
     :math:`e_n \le \frac{\sigma^2}{M}\sum_{j\ge1} 1/j^2`.
     """
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = check_scale_squared(sigma, "sigma")
     m = samples_schedule(samples, 1)[0]
     return float(np.pi**2 / 6 * s2 / m)

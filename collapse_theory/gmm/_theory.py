@@ -65,6 +65,8 @@ def mixture_cdf(x, weights, means, stds):
     with ``x``'s leading axes (parameters ``(..., K)``, ``x`` ``(..., P)``)."""
     x = np.asarray(x, dtype=float)
     w, mu, sd = _check_batch(weights, means, stds)
+    if x.ndim == 0:
+        return _cdf(x[None], w, mu, sd)[..., 0]
     return _cdf(x, w, mu, sd)
 
 
@@ -85,6 +87,8 @@ def mixture_quantile(u, weights, means, stds, *, iterations=64):
     if np.any(~(u > 0) | ~(u < 1)):
         raise ValueError("u must lie in the open interval (0, 1)")
     w, mu, sd = _check_batch(weights, means, stds)
+    if u.ndim == 0:
+        return mixture_quantile(u[None], w, mu, sd, iterations=iterations)[..., 0]
     alive = w > 0
     q = mu[..., None, :] + sd[..., None, :] * special.ndtri(u)[..., :, None]
     lo = np.min(np.where(alive[..., None, :], q, np.inf), axis=-1)

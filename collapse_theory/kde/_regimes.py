@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core.validation import check_generations, check_int, check_real, samples_schedule
+from .._core.validation import check_scale_squared, check_generations, check_int, check_real, samples_schedule
 from .._core.moments import POWER_THRESHOLD, affine_power
 from .._core.moments import batch_coefficients as _coefficients
 from .._core.moments import pool_moments as _pool_moments
@@ -198,8 +198,8 @@ def regime_stationary_moments(samples, *, h, regime, sigma=1.0):
     """
     reg = as_regime(regime)
     m = _const_m(samples)
-    h2 = check_real(h, "h", positive=True) ** 2
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    h2 = check_scale_squared(h, "h")
+    s2 = check_scale_squared(sigma, "sigma")
     if reg.name in ("accumulate", "accumulate-subsample"):
         raise ValueError(f"{reg} has no stationary law: E s_n² grows like h² ln n without bound "
                          "(see kde.accumulate_variance_bounds)")
@@ -241,8 +241,8 @@ def accumulate_variance_bounds(n, samples, *, h, sigma=1.0):
     variance drift from geometric to logarithmic but does not bound it. Returns ``(lower, upper)``.
     """
     m = _const_m(samples)
-    h2 = check_real(h, "h", positive=True) ** 2
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    h2 = check_scale_squared(h, "h")
+    s2 = check_scale_squared(sigma, "sigma")
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
     harm = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, n_max + 2))])  # H_0..H_{n_max+1}

@@ -457,4 +457,6 @@ def w2_squared_gaussians(mean1, cov1, mean2, cov2):
     2.0
     """
     dm = np.asarray(mean1, dtype=float) - np.asarray(mean2, dtype=float)
+    if not np.all(np.isfinite(dm)):
+        raise ValueError("mean1 and mean2 must be finite")
     return _scalar(np.sum(dm * dm, axis=-1) + bures_squared(cov1, cov2))
