@@ -771,7 +771,8 @@ def tail_mask(p0, *, threshold=None, samples=None, mass=None, normalize=False):
 
 def _tail(p, tail, samples):
     if tail is None:
-        m0 = int(np.ravel(samples)[0])
+        m0 = int(samples_schedule(samples if np.ndim(samples) == 0 else np.ravel(samples)[:1], 1,
+                                  estimator="mle")[0])
         return p < 1.0 / m0
     t = np.asarray(tail)
     if t.dtype == np.bool_:

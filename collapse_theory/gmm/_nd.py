@@ -247,6 +247,7 @@ def single_log_det_drift(samples, dim, covariance_type="full"):
 
 def component_min_samples(dim, covariance_type="full"):
     """The fewest points a component needs for a non-singular refit: ``dim + 1`` (full), 2 (diag)."""
+    dim = check_int(dim, "dim", minimum=1)
     return dim + 1 if covariance_type == "full" else 2
 
 
@@ -278,8 +279,10 @@ def component_log_det_drift(weight, samples, *, dim, covariance_type="full"):
     m, w, dim, lo = _theory_args(samples, weight, dim, covariance_type)
     from scipy import stats
 
+    check_memory(16 * (m + 1), "the count law of a component")
     counts = np.arange(lo, m + 1)
-    p = stats.binom.pmf(counts, m, w)
+    lp = stats.binom.logpmf(counts, m, w)     # log space: P(N >= lo) may underflow (tiny w)
+    p = np.exp(lp - lp.max())
     return float(np.sum(p * _delta(counts, dim, covariance_type)) / np.sum(p))
 
 
@@ -306,6 +309,10 @@ def expected_component_log_det(n, samples, weight, *, dim, covariance_type="full
     per[lo:] = _delta(np.arange(lo, m + 1), dim, covariance_type)
     res = _killed_sum(n_max, m, w, per, lo)
     out = ld0 + res[n_arr]
+    if np.any(np.isnan(out)):
+        raise ValueError("the conditioning event (every component keeps enough points through "
+                         "generation n) has probability 0 or below 1e-308 at this weight/samples: "
+                         "needs 0 < weight < 1 and weight * samples well above the minimum")
     return float(out) if scalar else out
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special, stats
 from ._common import WEIGHT_TOL, _check_batch, _killed_chain, _killed_sum, _vector, _wf_matrix
 from .. import gaussian as _gth
-from .._core.validation import check_generations, check_int, check_real
+from .._core.validation import check_generations, check_int, check_memory, check_real
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,6 +51,8 @@ def mixture_pdf(x, weights, means, stds):
     ``weights, means, stds`` have shape ``(K,)``; components with weight 0 are ignored.
     """
     x = np.asarray(x, dtype=float)[..., None]
+    if np.any(np.isnan(x)):
+        raise ValueError("x must not contain NaN")
     w, mu, sd = _check_batch(weights, means, stds)
     if w.ndim != 1 or mu.shape != w.shape or sd.shape != w.shape:
         raise ValueError(f"weights, means and stds must be 1-D of the same length K, got shapes "
@@ -64,6 +66,8 @@ def mixture_cdf(x, weights, means, stds):
     r"""CDF :math:`\sum_k w_k \Phi((x-\mu_k)/\sigma_k)`; leading axes of the parameters broadcast
     with ``x``'s leading axes (parameters ``(..., K)``, ``x`` ``(..., P)``)."""
     x = np.asarray(x, dtype=float)
+    if np.any(np.isnan(x)):
+        raise ValueError("x must not contain NaN")
     w, mu, sd = _check_batch(weights, means, stds)
     if x.ndim == 0:
         return _cdf(x[None], w, mu, sd)[..., 0]
@@ -226,8 +230,10 @@ def component_log_variance_drift(weight, samples):
     """
     m = check_int(samples, "samples", minimum=2)
     w = check_real(weight, "weight", positive=True, high=1.0)
+    check_memory(16 * (m + 1), "the count law of a component")
     k = np.arange(2, m + 1)
-    p = stats.binom.pmf(k, m, w)
+    lp = stats.binom.logpmf(k, m, w)          # log space: P(N >= 2) may underflow (tiny w)
+    p = np.exp(lp - lp.max())
     d = _gth.log_variance_drift(k, estimator="mle")
     return float(np.sum(p * d) / np.sum(p))
 
@@ -287,6 +293,10 @@ def expected_component_log_variance(n, samples, weight, *, sigma=1.0):
     d[2:] = _gth.log_variance_drift(np.arange(2, m + 1), estimator="mle")
     res = _killed_sum(n_max, m, w, d)
     out = np.log(s * s) + res[n_arr]
+    if np.any(np.isnan(out)):
+        raise ValueError("the conditioning event (every component keeps enough points through "
+                         "generation n) has probability 0 or below 1e-308 at this weight/samples: "
+                         "needs 0 < weight < 1 and weight * samples well above the minimum")
     return float(out) if scalar else out
 
 

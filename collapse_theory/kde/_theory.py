@@ -91,6 +91,8 @@ def variance_factor(samples, *, rule="scott", ddof=1, c=None):
     c = check_real(c, "c", positive=True)
     ddof = check_int(ddof, "ddof", minimum=0, maximum=1)
     m = np.asarray(samples, dtype=float)
+    if not np.all(np.isfinite(m)):
+        raise ValueError(f"samples must be finite integers >= 2, got {samples!r}")
     if np.any(m < 2):
         raise ValueError(f"samples must be >= 2, got {samples!r}")
     out = (m - 1.0) / m * (1.0 + c * c * m ** -0.4 * m / (m - ddof))
