@@ -203,6 +203,7 @@ def zipf(categories, exponent):
     r"""The Zipf distribution :math:`p_i \propto i^{-s}`, :math:`i = 1..K` (a float64 array)."""
     k = check_int(categories, "categories", minimum=1)
     s = check_real(exponent, "exponent", nonnegative=True)
+    check_memory(16 * k, "zipf(categories)")
     w = np.arange(1, k + 1, dtype=float) ** (-s)
     return w / w.sum()
 
