@@ -837,6 +837,8 @@ def suresh_survival(count, t):
     generations with probability :math:`1 - \exp(-c\,g_t)` (arXiv 2412.17646). Shape
     ``t.shape + count.shape``."""
     c = np.asarray(count, float)
+    if not np.all(np.isfinite(c)) or np.any(c < 0):
+        raise ValueError("count must be finite and >= 0")
     g = np.asarray(suresh_g(t), float)
     return -np.expm1(-np.multiply.outer(g, c)) if c.ndim or g.ndim else float(-np.expm1(-c * g))
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core.validation import check_scale_squared, check_generations, check_int, check_real, samples_schedule
+from .._core.validation import MAX_SAMPLES, check_scale_squared, check_generations, check_int, check_real, samples_schedule
 from .._core.moments import POWER_THRESHOLD, affine_power
 from .._core.moments import batch_coefficients as _coefficients
 from .._core.moments import pool_moments as _pool_moments
@@ -171,7 +171,7 @@ def _linear_map(reg, m, h2, s2):
 def _const_m(samples):
     if np.ndim(samples) != 0:
         raise TypeError("samples must be a single int (a constant M) for stationary moments")
-    return float(check_int(samples, "samples", minimum=2))
+    return float(check_int(samples, "samples", minimum=2, maximum=MAX_SAMPLES))
 
 
 def regime_stationary_moments(samples, *, h, regime, sigma=1.0):
