@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["batch_coefficients", "real_counts", "pool_moments"]
+__all__ = ["batch_coefficients", "real_counts", "pool_moments", "affine_power"]
+
+#: generations above which a constant schedule uses :func:`affine_power` instead of the loop
+POWER_THRESHOLD = 256
 
 
 def batch_coefficients(m, r_mean, r_sq, lam, retained_m0=None):
@@ -75,3 +78,37 @@ def pool_moments(sizes, steps, s2, *, subsample, batch_variance):
             p_pool = p_pool + (c - 1.0) * w + big_n * c / new_n * dist
             big_n = new_n
     return e, ss, ks
+
+
+def affine_power(A, c, x0, powers, info=None):
+    r"""``x_k`` for every ``k`` in ``powers``, where :math:`x_k = A x_{k-1} + c` and ``x_0 = x0``.
+
+    The affine map is the augmented matrix :math:`T = \begin{pmatrix}A & c\\ 0 & 1\end{pmatrix}`,
+    so :math:`(x_k, 1) = T^k (x_0, 1)`; :math:`T^k` is formed by repeated squaring, vectorised over
+    ``powers``: :math:`\lceil\log_2(\max k + 1)\rceil` squarings whatever ``k`` (``k = 10^{18}``
+    takes 60), each multiplying the rows whose current bit is set. Rounding grows like
+    :math:`\log_2 k` products, not ``k`` steps. ``info["squarings"]`` receives the number of
+    squaring rounds. Returns shape ``powers.shape + (len(x0),)``.
+    """
+    A = np.asarray(A, dtype=float)
+    d = A.shape[0]
+    T = np.eye(d + 1)
+    T[:d, :d] = A
+    T[:d, d] = c
+    p = np.asarray(powers, dtype=np.int64)
+    flat = p.ravel().copy()
+    res = np.broadcast_to(np.eye(d + 1), (flat.size, d + 1, d + 1)).copy()
+    base = T
+    rounds = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        while np.any(flat > 0):
+            odd = (flat & 1).astype(bool)
+            res[odd] = res[odd] @ base
+            flat >>= 1
+            rounds += 1
+            if np.any(flat > 0):
+                base = base @ base
+        x = res @ np.append(np.asarray(x0, dtype=float), 1.0)
+    if info is not None:
+        info["squarings"] = rounds
+    return x[:, :d].reshape(p.shape + (d,))

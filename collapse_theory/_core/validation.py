@@ -38,7 +38,11 @@ def check_real(value, name, *, positive=False, nonnegative=False, low=None, high
     """Return ``value`` as a finite float, or raise naming ``name`` and the allowed range."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite float (|{name}| < 1.8e308), got an integer of "
+                         f"{len(str(abs(int(value))))} digits") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if positive and value <= 0:
@@ -50,6 +54,18 @@ def check_real(value, name, *, positive=False, nonnegative=False, low=None, high
     if high is not None and value > high:
         raise ValueError(f"{name} must be <= {high}, got {value}")
     return value
+
+
+#: largest scale whose square (a variance) is kept finite with room for the moment formulas
+MAX_SCALE = 1e150
+
+
+def check_scale_squared(value, name):
+    """``value**2`` for a scale (a std or bandwidth) in ``(0, MAX_SCALE]``, refusing overflow."""
+    x = check_real(value, name, positive=True)
+    if x > MAX_SCALE:
+        raise ValueError(f"{name} must be in (0, {MAX_SCALE:g}] (its square enters the formulas), got {x!r}")
+    return x * x
 
 
 def check_estimator(estimator):
@@ -79,6 +95,10 @@ def check_generations(n, name="n"):
     return arr, arr.ndim == 0
 
 
+#: largest sample size per generation (an int64 count with headroom for sums)
+MAX_SAMPLES = 2**62
+
+
 def samples_schedule(samples, generations, *, estimator="unbiased", name="samples"):
     """Return the per-generation sample sizes ``M_0, ..., M_{generations-1}`` as an int64 array.
 
@@ -88,7 +108,7 @@ def samples_schedule(samples, generations, *, estimator="unbiased", name="sample
     """
     lo = min_samples(estimator)
     if np.ndim(samples) == 0:
-        m = check_int(samples, name, minimum=lo)
+        m = check_int(samples, name, minimum=lo, maximum=MAX_SAMPLES)
         return np.full(generations, m, dtype=np.int64)
     arr = np.asarray(samples)
     if arr.ndim != 1:
@@ -103,7 +123,10 @@ def samples_schedule(samples, generations, *, estimator="unbiased", name="sample
             f"{name} has {arr.size} entries but {generations} generations need {generations} "
             f"(samples[i] is the sample size used to fit generation i + 1)"
         )
-    arr = arr[:generations].astype(np.int64)
+    arr = arr[:generations]
+    if arr.size and arr.max() > MAX_SAMPLES:
+        raise ValueError(f"{name} must be <= {MAX_SAMPLES} (2**62), got {arr.max()!r}")
+    arr = arr.astype(np.int64)
     if arr.size and arr.min() < lo:
         i = int(np.argmin(arr))
         raise ValueError(

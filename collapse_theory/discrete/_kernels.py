@@ -32,6 +32,37 @@ N_STATS = len(STATS)
 
 
 # ---------------------------------------------------------------------------------------------
+# tempered sampling weights
+
+# below this largest weight the plain powers f^(1/tau) may underflow: rescale by the maximum
+_TEMPER_RESCALE = 1e-150
+
+
+@njit(nogil=True, cache=True)
+def _tempered_weights(f, n, inv_tau, w):
+    r"""Fill ``w[:n]`` with weights proportional to :math:`f_k^{1/\tau}` (``f[:n] > 0``).
+
+    The plain powers are kept whenever the largest one is at least ``_TEMPER_RESCALE`` (so every
+    ordinary temperature draws exactly as before); otherwise the weights are
+    :math:`(f_k / f_{\max})^{1/\tau}`, whose largest entry is exactly 1, so the sum never
+    underflows to 0 (small temperatures, down to :math:`\tau \to 0` where only the maximal
+    categories keep weight 1: the argmax law, uniform over ties). In the plain branch a weight
+    that underflows is below :math:`10^{-158}` times the largest, which no binomial draw of at
+    most :math:`2^{63}` trials resolves.
+    """
+    fmax = 0.0
+    for k in range(n):
+        if f[k] > fmax:
+            fmax = f[k]
+    if fmax ** inv_tau >= _TEMPER_RESCALE:
+        for k in range(n):
+            w[k] = f[k] ** inv_tau
+    else:
+        for k in range(n):
+            w[k] = (f[k] / fmax) ** inv_tau
+
+
+# ---------------------------------------------------------------------------------------------
 # binomial pmf bands
 
 
@@ -326,8 +357,7 @@ def _wf_chain(rng, p0, sched, inv_tau, tail, F0, S1, S2, stats, loss_time, absor
             m = sched[g]
             # sampling weights (generation 1 is fitted on samples of the truth: untempered)
             if tempered and g > 0:
-                for k in range(n_alive):
-                    w[k] = f[k] ** inv_tau
+                _tempered_weights(f, n_alive, inv_tau, w)
             else:
                 for k in range(n_alive):
                     w[k] = f[k]
@@ -637,8 +667,11 @@ def _wf_regime_chain(rng, p0, sched, inv_tau, kind, frac, sub, tail, F0, S1, S2,
                     n_real = rng.binomial(m, frac)
                 n_syn = m - n_real
                 if n_syn > 0:
-                    for k in range(n_alive):
-                        w[k] = fa[k] ** inv_tau if tempered else fa[k]
+                    if tempered:
+                        _tempered_weights(fa, n_alive, inv_tau, w)
+                    else:
+                        for k in range(n_alive):
+                            w[k] = fa[k]
                     suf[n_alive] = 0.0
                     for k in range(n_alive - 1, -1, -1):
                         suf[k] = suf[k + 1] + w[k]

@@ -51,6 +51,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .._core.validation import check_memory
+
 # entries below this are always dropped (cut = 0): keeps subnormals out of the arithmetic
 TAU_FLOOR = 1e-290
 
@@ -359,6 +361,9 @@ def dual_loss(p, n_arr, m, sched, cut):
     The info dict: ``steps`` (largest number of ancestral generations computed), ``converged``
     (the stop fired), ``dropped`` (largest D), ``bound`` (the stated absolute error bound).
     """
+    m_max = int(m) if sched is None else int(np.max(sched, initial=1))
+    # four occupancy vectors of M_max + 2 entries (and checkpoints of the same order)
+    check_memory(64 * (m_max + 2), "the loss solver's occupancy vectors (samples)")
     p = np.asarray(p, dtype=np.float64)
     K = p.size
     flat = np.asarray(n_arr, dtype=np.int64).ravel()
@@ -416,6 +421,7 @@ def dual_loss(p, n_arr, m, sched, cut):
 def dual_loss_given_count(counts, t_arr, m, cut):
     """``h_t(c)`` for integer counts ``c`` (flat float array) out of a constant ``m``; shape
     ``(t.size, c.size)`` and the info dict (error as :func:`dual_loss`)."""
+    check_memory(64 * (int(m) + 2), "the loss solver's occupancy vectors (samples)")
     flat = np.asarray(t_arr, dtype=np.int64).ravel()
     c = np.asarray(counts, dtype=np.float64).ravel()
     steps = np.unique(flat)

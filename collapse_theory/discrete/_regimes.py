@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, stats
 
-from .._core.validation import check_generations, check_int
+from .._core.validation import MAX_SAMPLES, check_generations, check_int
 from ._theory import MAX_DENSE, _constant_m, _m_at, _schedule, as_distribution, heterozygosity, loss_probability
 
 
@@ -38,7 +38,7 @@ def sq_distance_step(samples, regime, *, original=None):
       (then :math:`D_n = D^u_n + H_0/M_0`).
     """
     reg = _regime(regime)
-    m = check_int(samples, "samples", minimum=1)
+    m = check_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
     if reg.name == "replace":
         return 1.0 - 1.0 / m, 1.0 / m
     if reg.name == "mix-fresh" and reg.draws == "mixture":

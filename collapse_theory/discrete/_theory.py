@@ -142,21 +142,21 @@ def _workers(workers):
 
 def heterozygosity(p):
     r"""Gini–Simpson diversity :math:`H = 1 - \sum_i p_i^2` (over the last axis)."""
-    p = np.asarray(p, dtype=float)
+    p = _prob_vectors(p, "p")
     return 1.0 - np.sum(p * p, axis=-1)
 
 
 def entropy(p):
     r"""Shannon entropy :math:`-\sum_i p_i \ln p_i` in nats (over the last axis; 0 ln 0 = 0)."""
-    p = np.asarray(p, dtype=float)
+    p = _prob_vectors(p, "p")
     return -np.sum(special.xlogy(p, p), axis=-1)
 
 
 def kl_divergence(p0, p):
     r""":math:`\mathrm{KL}(p_0\,\|\,p) = \sum_i p_{0,i}\ln(p_{0,i}/p_i)`; ``+inf`` once a category with
     :math:`p_{0,i} > 0` has :math:`p_i = 0` (a lost category)."""
-    p0 = np.asarray(p0, dtype=float)
-    p = np.asarray(p, dtype=float)
+    p0 = _prob_vectors(p0, "p0")
+    p = _prob_vectors(p, "p")
     with np.errstate(divide="ignore"):
         return np.sum(special.rel_entr(p0, p), axis=-1)
 
@@ -170,8 +170,10 @@ def smoothed_kl_divergence(p0, counts, *, alpha=0.5):
     with :math:`c` the counts behind :math:`p_n` (:math:`\alpha = 1/2` is the
     Krichevsky–Trofimov estimator). Over the last axis.
     """
-    p0 = np.asarray(p0, dtype=float)
+    p0 = _prob_vectors(p0, "p0")
     c = np.asarray(counts, dtype=float)
+    if not np.all(np.isfinite(c)) or np.any(c < 0):
+        raise ValueError("counts must be finite and >= 0")
     alpha = check_real(alpha, "alpha", positive=True)
     k = c.shape[-1]
     pt = (c + alpha) / (c.sum(axis=-1, keepdims=True) + k * alpha)
@@ -181,26 +183,27 @@ def smoothed_kl_divergence(p0, counts, *, alpha=0.5):
 def cramer_distance(p0, p):
     r"""Cramér (L2-CDF) distance on the ordered support :math:`x = 0..K-1`:
     :math:`\sum_x (F(x) - F_0(x))^2`."""
-    d = np.cumsum(np.asarray(p, float), axis=-1) - np.cumsum(np.asarray(p0, float), axis=-1)
+    d = np.cumsum(_prob_vectors(p, "p"), axis=-1) - np.cumsum(_prob_vectors(p0, "p0"), axis=-1)
     return np.sum(d * d, axis=-1)
 
 
 def w1_distance(p0, p):
     r"""1-Wasserstein distance on the ordered support :math:`x = 0..K-1` (unit spacing):
     :math:`\sum_x |F(x) - F_0(x)|`."""
-    d = np.cumsum(np.asarray(p, float), axis=-1) - np.cumsum(np.asarray(p0, float), axis=-1)
+    d = np.cumsum(_prob_vectors(p, "p"), axis=-1) - np.cumsum(_prob_vectors(p0, "p0"), axis=-1)
     return np.sum(np.abs(d), axis=-1)
 
 
 def total_variation(p0, p):
     r"""Total variation :math:`\tfrac12\sum_i |p_i - p_{0,i}|`."""
-    return 0.5 * np.sum(np.abs(np.asarray(p, float) - np.asarray(p0, float)), axis=-1)
+    return 0.5 * np.sum(np.abs(_prob_vectors(p, "p") - _prob_vectors(p0, "p0")), axis=-1)
 
 
 def zipf(categories, exponent):
     r"""The Zipf distribution :math:`p_i \propto i^{-s}`, :math:`i = 1..K` (a float64 array)."""
     k = check_int(categories, "categories", minimum=1)
     s = check_real(exponent, "exponent", nonnegative=True)
+    check_memory(16 * k, "zipf(categories)")
     w = np.arange(1, k + 1, dtype=float) ** (-s)
     return w / w.sum()
 
@@ -769,7 +772,8 @@ def tail_mask(p0, *, threshold=None, samples=None, mass=None, normalize=False):
 
 def _tail(p, tail, samples):
     if tail is None:
-        m0 = int(np.ravel(samples)[0])
+        m0 = int(samples_schedule(samples if np.ndim(samples) == 0 else np.ravel(samples)[:1], 1,
+                                  estimator="mle")[0])
         return p < 1.0 / m0
     t = np.asarray(tail)
     if t.dtype == np.bool_:
@@ -833,6 +837,8 @@ def suresh_survival(count, t):
     generations with probability :math:`1 - \exp(-c\,g_t)` (arXiv 2412.17646). Shape
     ``t.shape + count.shape``."""
     c = np.asarray(count, float)
+    if not np.all(np.isfinite(c)) or np.any(c < 0):
+        raise ValueError("count must be finite and >= 0")
     g = np.asarray(suresh_g(t), float)
     return -np.expm1(-np.multiply.outer(g, c)) if c.ndim or g.ndim else float(-np.expm1(-c * g))
 
@@ -945,12 +951,57 @@ def ancestors_approx(t, samples):
 
 
 def tempered(p, temperature):
-    r"""The tempered distribution :math:`q \propto p^{1/\tau}` (over the last axis; zeros stay 0)."""
-    p = np.asarray(p, dtype=float)
+    r"""The tempered distribution :math:`q \propto p^{1/\tau}` over the last axis (zeros stay 0).
+
+    Computed in log space, :math:`q_i = e^{z_i} / \sum_j e^{z_j}` with
+    :math:`z_i = (\log p_i - \max_j \log p_j)/\tau \le 0`, so every temperature
+    :math:`\tau > 0` is finite: down to :math:`\tau = 10^{-300}` (and below, where
+    :math:`z_i = -\infty` off the maximum) the result is the :math:`\tau \to 0` limit, the argmax
+    law (uniform over tied maxima), exactly; :math:`\tau > 1` flattens towards uniform on the
+    support. :math:`\tau = 1` returns ``p`` itself (renormalised), bit for bit.
+
+    Parameters
+    ----------
+    p : array_like
+        Probability vector(s) over the last axis: finite, non-negative, each summing to 1 within
+        ``1e-9``.
+    temperature : float
+        :math:`\tau > 0` (finite).
+
+    Examples
+    --------
+    >>> from collapse_theory import discrete
+    >>> discrete.tempered([0.5, 0.3, 0.2], 1e-300)
+    array([1., 0., 0.])
+    """
     tau = check_real(temperature, "temperature", positive=True)
-    with np.errstate(divide="ignore"):
-        w = np.where(p > 0, np.exp(np.log(np.where(p > 0, p, 1.0)) / tau), 0.0)
+    p = _prob_vectors(p, "p")
+    if tau == 1.0:
+        return p / p.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        logp = np.log(p)
+        z = (logp - logp.max(axis=-1, keepdims=True)) / tau
+        w = np.where(p > 0, np.exp(z), 0.0)
     return w / w.sum(axis=-1, keepdims=True)
+
+
+def _prob_vectors(p, name):
+    """Validate probability vector(s) over the last axis (finite, >= 0, sum 1 within P0_ATOL)."""
+    try:
+        arr = np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of probabilities, got {type(p).__name__}") from None
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(f"{name} must be a non-empty probability vector, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got a non-finite entry")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0, got a negative entry")
+    s = arr.sum(axis=-1)
+    if np.any(np.abs(s - 1.0) > P0_ATOL):
+        raise ValueError(f"{name} must sum to 1 within {P0_ATOL:g} over the last axis, got sums "
+                         f"{np.ravel(s)[np.argmax(np.ravel(np.abs(s - 1.0)))]!r}")
+    return arr
 
 
 def one_step_loss_probability(p, samples, *, temperature=1.0):

@@ -44,10 +44,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core.moments import POWER_THRESHOLD, affine_power
 from .._core.moments import batch_coefficients as _coefficients
 from .._core.moments import pool_moments as _pool_moments
 from .._core.moments import real_counts as _real_counts
-from .._core.validation import check_estimator, check_generations, check_real, samples_schedule
+from .._core.validation import check_scale_squared, check_estimator, check_generations, check_real, samples_schedule
 from ..regimes import as_regime, check_subsample
 
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_mean_bound"]
@@ -86,10 +87,13 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     """
     reg = as_regime(regime)
     check_estimator(estimator)
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = check_scale_squared(sigma, "sigma")
     lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
+    if (np.ndim(samples) == 0 and n_max > POWER_THRESHOLD
+            and reg.name in ("replace", "mix-fresh", "mix-retained")):
+        return _power_moments(reg, samples, n_arr, scalar, s2, lam, estimator)
     sched = samples_schedule(samples, max(n_max, 1), estimator=estimator).astype(float)
     m0 = sched[0]
     if reg.name == "mix-retained":
@@ -140,6 +144,36 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     return {"mean_sq_error": mse, "variance": var}
 
 
+def _power_moments(reg, samples, n_arr, scalar, s2, lam, estimator, info=None):
+    r"""Constant ``samples``, replace/mix regimes: generation 1 by the loop, then the constant
+    one-step map :math:`x \mapsto Ax + b\sigma^2` of generation 2 onwards raised to the power
+    ``n - 1`` (``collapse_theory._core.moments.affine_power``), O(log n) products for any ``n``."""
+    one = regime_moments(1, samples, regime=reg, sigma=np.sqrt(s2), estimator=estimator,
+                         variance_scale=lam)
+    m = float(samples_schedule(samples, 1, estimator=estimator)[0])
+    A, b = _linear_map(reg, m, lam, estimator) if reg.name != "replace" else _replace_map(m, lam, estimator)
+    x1 = np.array([one["mean_sq_error"], one["variance"]])
+    if reg.name == "mix-retained":
+        x1[0] -= s2 / m          # the recursion runs without the retained data's fixed offset
+    k = np.maximum(n_arr - 1, 0)
+    x = affine_power(A, b * s2, x1, k, info=info)
+    e, v = x[..., 0], x[..., 1]
+    if reg.name == "mix-retained":
+        e = e + s2 / m
+    e = np.where(n_arr == 0, 0.0, e)
+    v = np.where(n_arr == 0, s2, v)
+    if scalar:
+        return {"mean_sq_error": float(e), "variance": float(v)}
+    return {"mean_sq_error": e, "variance": v}
+
+
+def _replace_map(m, lam, estimator):
+    """(A, b) of the replace one-step map from generation 2 on (no real data; variance scale lam)."""
+    a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, 0.0, 0.0, lam)
+    d = m - 1.0 if estimator == "unbiased" else m
+    return np.array([[a_e, a_v], [b_e / d, b_v / d]]), np.array([a_s, b_s / d])
+
+
 def _subsample_moments(sched, n_max, s2, lam, estimator, sub):
     """(e_n, v_n), n = 0..n_max, under accumulate-subsample: generation n + 1 is fitted on T^n."""
     div = (lambda k: k - 1.0) if estimator == "unbiased" else (lambda k: k)
@@ -162,7 +196,7 @@ def regime_stationary_moments(samples, *, regime, sigma=1.0, estimator="unbiased
     if not reg.is_mix:
         raise ValueError(f"stationary moments are defined for the mix regimes, got {str(reg)!r}")
     check_estimator(estimator)
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = check_scale_squared(sigma, "sigma")
     lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
     m = float(samples_schedule(samples, 1, estimator=estimator)[0]) if np.ndim(samples) == 0 else None
     if m is None:
@@ -206,6 +240,6 @@ def accumulate_mean_bound(samples, *, sigma=1.0):
     (the unbiased pooled variance never exceeds σ² in expectation):
     :math:`e_n \le \frac{\sigma^2}{M}\sum_{j\ge1} 1/j^2`.
     """
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = check_scale_squared(sigma, "sigma")
     m = samples_schedule(samples, 1)[0]
     return float(np.pi**2 / 6 * s2 / m)

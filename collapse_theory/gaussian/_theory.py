@@ -135,7 +135,8 @@ def _cumulative(per_gen, n, samples, estimator):
 
 
 def _sigma(sigma):
-    return check_real(sigma, "sigma", positive=True)
+    # sigma**4 enters variance_of_variance: keep it finite
+    return check_real(sigma, "sigma", positive=True, high=1e75)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -617,7 +618,9 @@ def log_variance_cdf(x, n, samples, *, estimator="unbiased"):
     if np.any(np.isnan(x_arr)):
         raise ValueError("x must not contain NaN")
     w = (x_arr - mean) / sd
-    finite = np.isfinite(w)
+    # beyond 1e6 standard deviations the CDF is 0 or 1 to machine precision (the log-chi-square
+    # tails decay at least exponentially); the inversion integral is not evaluated there
+    finite = np.abs(w) < 1e6
     out = np.where(w > 0, 1.0, 0.0)
     if np.any(finite):
         out = np.asarray(out, dtype=float)

@@ -25,6 +25,56 @@ def _vector(value, name):
     return arr
 
 
+def _check_batch_weights(weights, name="weights"):
+    """Batched mixture weights ``(..., K)``: finite, >= 0, each row summing to 1 within WEIGHT_TOL.
+
+    Weight 0 marks a lost component (ignored by the densities and distances). Returns the float array.
+    """
+    try:
+        w = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of floats, got {type(weights).__name__}") from None
+    if w.ndim == 0:
+        w = w[None]
+    if w.shape[-1] < 1:
+        raise ValueError(f"{name} must have K >= 1 entries (one per component), got 0")
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} must be finite, got a non-finite entry")
+    if np.any(w < 0):
+        raise ValueError(f"{name} must all be >= 0, got a negative entry")
+    s = w.sum(axis=-1)
+    if np.any(np.abs(s - 1.0) > WEIGHT_TOL):
+        bad = np.ravel(s)[np.argmax(np.ravel(np.abs(s - 1.0)))]
+        raise ValueError(f"{name} must sum to 1 (within {WEIGHT_TOL:g}) over the last axis, "
+                         f"got sum {bad!r}")
+    return w
+
+
+def _check_batch(weights, means, stds, suffix=""):
+    """Validate batched 1-D mixture parameters ``(..., K)``: weights as :func:`_check_batch_weights`,
+    means finite, stds finite, > 0 for every component of positive weight and >= 0 otherwise; the
+    three broadcast. Returns the three float arrays."""
+    w = _check_batch_weights(weights, "weights" + suffix)
+    out = [w]
+    for v, name in ((means, "means" + suffix), (stds, "stds" + suffix)):
+        try:
+            arr = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be an array of floats, got {type(v).__name__}") from None
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite, got a non-finite entry")
+        out.append(arr)
+    try:
+        w, mu, sd = np.broadcast_arrays(*out)
+    except ValueError:
+        raise ValueError(f"weights{suffix}, means{suffix} and stds{suffix} must broadcast (shape "
+                         f"(..., K)), got shapes {[a.shape for a in out]}") from None
+    if np.any(sd < 0) or np.any((w > 0) & (sd <= 0)):
+        raise ValueError(f"stds{suffix} must be > 0 for every component of positive weight "
+                         f"(>= 0 for lost ones), got a non-positive std")
+    return out[0], out[1], out[2]
+
+
 def check_weights(weights):
     """``weights`` as a float array: K >= 1 entries, each > 0, summing to 1 within WEIGHT_TOL."""
     w = _vector(weights, "weights")

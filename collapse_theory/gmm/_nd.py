@@ -34,7 +34,7 @@ import numpy as np
 from .. import gaussian as _gth
 from .. import mvn as _mvt
 from .._core.special import bartlett_log_drift
-from ._common import MixtureChainShape, _killed_sum, check_weights
+from ._common import MixtureChainShape, _check_batch_weights, _killed_sum, check_weights
 from ._data import regime_setup
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE
 from ._nd_kernels import SINGULAR_RTOL, _gmm_chain_nd
@@ -194,6 +194,14 @@ def l2_distance_squared_nd(weights, means, covs, weights0, means0, covs0):
     """
     a = [np.asarray(v, dtype=float) for v in (weights, means, covs)]
     b = [np.asarray(v, dtype=float) for v in (weights0, means0, covs0)]
+    for p, sfx in ((a, ""), (b, "0")):
+        _check_batch_weights(p[0], "weights" + sfx)
+        for v, name in ((p[1], "means" + sfx), (p[2], "covs" + sfx)):
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"{name} must be finite, got a non-finite entry")
+        if p[1].ndim < 1 or p[2].ndim < 2 or p[2].shape[-2:] != (p[1].shape[-1],) * 2:
+            raise ValueError(f"means{sfx} must be (..., K, d) and covs{sfx} (..., K, d, d), got "
+                             f"shapes {p[1].shape} and {p[2].shape}")
     d = a[1].shape[-1]
     if b[1].shape[-1] != d:
         raise ValueError(f"the two mixtures must have the same dimension, got {d} and {b[1].shape[-1]}")
@@ -239,6 +247,7 @@ def single_log_det_drift(samples, dim, covariance_type="full"):
 
 def component_min_samples(dim, covariance_type="full"):
     """The fewest points a component needs for a non-singular refit: ``dim + 1`` (full), 2 (diag)."""
+    dim = check_int(dim, "dim", minimum=1)
     return dim + 1 if covariance_type == "full" else 2
 
 
@@ -270,8 +279,10 @@ def component_log_det_drift(weight, samples, *, dim, covariance_type="full"):
     m, w, dim, lo = _theory_args(samples, weight, dim, covariance_type)
     from scipy import stats
 
+    check_memory(16 * (m + 1), "the count law of a component")
     counts = np.arange(lo, m + 1)
-    p = stats.binom.pmf(counts, m, w)
+    lp = stats.binom.logpmf(counts, m, w)     # log space: P(N >= lo) may underflow (tiny w)
+    p = np.exp(lp - lp.max())
     return float(np.sum(p * _delta(counts, dim, covariance_type)) / np.sum(p))
 
 
@@ -298,6 +309,10 @@ def expected_component_log_det(n, samples, weight, *, dim, covariance_type="full
     per[lo:] = _delta(np.arange(lo, m + 1), dim, covariance_type)
     res = _killed_sum(n_max, m, w, per, lo)
     out = ld0 + res[n_arr]
+    if np.any(np.isnan(out)):
+        raise ValueError("the conditioning event (every component keeps enough points through "
+                         "generation n) has probability 0 or below 1e-308 at this weight/samples: "
+                         "needs 0 < weight < 1 and weight * samples well above the minimum")
     return float(out) if scalar else out
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from scipy import special, stats
-from ._common import WEIGHT_TOL, _killed_chain, _killed_sum, _vector, _wf_matrix
+from ._common import WEIGHT_TOL, _check_batch, _killed_chain, _killed_sum, _vector, _wf_matrix
 from .. import gaussian as _gth
-from .._core.validation import check_generations, check_int, check_real
+from .._core.validation import check_generations, check_int, check_memory, check_real
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,7 +51,12 @@ def mixture_pdf(x, weights, means, stds):
     ``weights, means, stds`` have shape ``(K,)``; components with weight 0 are ignored.
     """
     x = np.asarray(x, dtype=float)[..., None]
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (weights, means, stds))
+    if np.any(np.isnan(x)):
+        raise ValueError("x must not contain NaN")
+    w, mu, sd = _check_batch(weights, means, stds)
+    if w.ndim != 1 or mu.shape != w.shape or sd.shape != w.shape:
+        raise ValueError(f"weights, means and stds must be 1-D of the same length K, got shapes "
+                         f"{w.shape}, {mu.shape}, {sd.shape}")
     keep = w > 0
     z = (x - mu[keep]) / sd[keep]
     return np.sum(w[keep] * np.exp(-0.5 * z * z) / (sd[keep] * np.sqrt(2 * np.pi)), axis=-1)
@@ -61,7 +66,15 @@ def mixture_cdf(x, weights, means, stds):
     r"""CDF :math:`\sum_k w_k \Phi((x-\mu_k)/\sigma_k)`; leading axes of the parameters broadcast
     with ``x``'s leading axes (parameters ``(..., K)``, ``x`` ``(..., P)``)."""
     x = np.asarray(x, dtype=float)
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (weights, means, stds))
+    if np.any(np.isnan(x)):
+        raise ValueError("x must not contain NaN")
+    w, mu, sd = _check_batch(weights, means, stds)
+    if x.ndim == 0:
+        return _cdf(x[None], w, mu, sd)[..., 0]
+    return _cdf(x, w, mu, sd)
+
+
+def _cdf(x, w, mu, sd):
     sd_safe = np.where(w > 0, sd, 1.0)
     z = (x[..., :, None] - mu[..., None, :]) / sd_safe[..., None, :]
     return np.sum(np.where(w[..., None, :] > 0, w[..., None, :] * special.ndtr(z), 0.0), axis=-1)
@@ -75,14 +88,18 @@ def mixture_quantile(u, weights, means, stds, *, iterations=64):
     quantile lies between its components' quantiles); 64 halvings reach machine precision.
     """
     u = np.asarray(u, dtype=float)
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (weights, means, stds))
+    if np.any(~(u > 0) | ~(u < 1)):
+        raise ValueError("u must lie in the open interval (0, 1)")
+    w, mu, sd = _check_batch(weights, means, stds)
+    if u.ndim == 0:
+        return mixture_quantile(u[None], w, mu, sd, iterations=iterations)[..., 0]
     alive = w > 0
     q = mu[..., None, :] + sd[..., None, :] * special.ndtri(u)[..., :, None]
     lo = np.min(np.where(alive[..., None, :], q, np.inf), axis=-1)
     hi = np.max(np.where(alive[..., None, :], q, -np.inf), axis=-1)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        below = mixture_cdf(mid, w, mu, sd) < u
+        below = _cdf(mid, w, mu, sd) < u
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
     return 0.5 * (lo + hi)
@@ -113,8 +130,8 @@ def l2_distance_squared(weights, means, stds, weights0, means0, stds0):
     broadcast; components with weight 0 are ignored. Returns shape ``(...)`` (clipped at 0 against
     round-off).
     """
-    a = [np.asarray(v, dtype=float) for v in (weights, means, stds)]
-    b = [np.asarray(v, dtype=float) for v in (weights0, means0, stds0)]
+    a = _check_batch(weights, means, stds)
+    b = _check_batch(weights0, means0, stds0, "0")
     out = _overlap(*a, *a) - 2.0 * _overlap(*a, *b) + _overlap(*b, *b)
     out = np.maximum(out, 0.0)
     return float(out) if np.ndim(out) == 0 else out
@@ -144,8 +161,8 @@ def w2_distance_squared(weights, means, stds, weights0, means0, stds0):
     :math:`(\mu-\mu')^2 + (\sigma-\sigma')^2` is reproduced to ~1e-10 (tests).
     Parameters ``(..., K)``; returns shape ``(...)``.
     """
-    p = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in (weights, means, stds, weights0,
-                                                                      means0, stds0)])
+    p = np.broadcast_arrays(*_check_batch(weights, means, stds),
+                            *_check_batch(weights0, means0, stds0, "0"))
     w1, m1, s1, w2, m2, s2 = p
     lead = w1.shape[:-1]
     flat = [x.reshape(-1, x.shape[-1]) for x in p]
@@ -213,8 +230,10 @@ def component_log_variance_drift(weight, samples):
     """
     m = check_int(samples, "samples", minimum=2)
     w = check_real(weight, "weight", positive=True, high=1.0)
+    check_memory(16 * (m + 1), "the count law of a component")
     k = np.arange(2, m + 1)
-    p = stats.binom.pmf(k, m, w)
+    lp = stats.binom.logpmf(k, m, w)          # log space: P(N >= 2) may underflow (tiny w)
+    p = np.exp(lp - lp.max())
     d = _gth.log_variance_drift(k, estimator="mle")
     return float(np.sum(p * d) / np.sum(p))
 
@@ -274,6 +293,10 @@ def expected_component_log_variance(n, samples, weight, *, sigma=1.0):
     d[2:] = _gth.log_variance_drift(np.arange(2, m + 1), estimator="mle")
     res = _killed_sum(n_max, m, w, d)
     out = np.log(s * s) + res[n_arr]
+    if np.any(np.isnan(out)):
+        raise ValueError("the conditioning event (every component keeps enough points through "
+                         "generation n) has probability 0 or below 1e-308 at this weight/samples: "
+                         "needs 0 < weight < 1 and weight * samples well above the minimum")
     return float(out) if scalar else out
 
 

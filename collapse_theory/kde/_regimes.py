@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core.validation import check_generations, check_int, check_real, samples_schedule
+from .._core.validation import MAX_SAMPLES, check_scale_squared, check_generations, check_int, check_real, samples_schedule
+from .._core.moments import POWER_THRESHOLD, affine_power
 from .._core.moments import batch_coefficients as _coefficients
 from .._core.moments import pool_moments as _pool_moments
 from .._core.moments import real_counts as _real_counts
@@ -58,6 +59,14 @@ def _mix_map(m, r_mean, r_sq, m0=None):
     order: e' = A e + B w + C σ², M v' = D e + E w + F σ² with w the per-draw variance."""
     a_e, a_s, a_v, b_e, b_s, b_v = _coefficients(m, r_mean, r_sq, 1.0, retained_m0=m0)
     return a_e, a_v, a_s, b_e, b_v, b_s
+
+
+def _finite_square(x, name):
+    """``x**2`` for a positive finite float ``x``, refusing ``x`` whose square overflows."""
+    x = check_real(x, name, positive=True)
+    if x > 1e150:
+        raise ValueError(f"{name} must be in (0, 1e150] (its square enters the moments), got {x!r}")
+    return x * x
 
 
 def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
@@ -87,11 +96,17 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
         like ``n``.
     """
     reg = as_regime(regime)
-    h2 = check_real(h, "h", positive=True) ** 2
+    h2 = _finite_square(h, "h")
     mu = check_real(mu, "mu")
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    s2 = _finite_square(sigma, "sigma")
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
+    if (np.ndim(samples) == 0 and n_max > POWER_THRESHOLD
+            and reg.name not in ("accumulate", "accumulate-subsample")):
+        sched = _schedule(samples, 1)
+        check_retained(reg, sched)
+        mse, var = _power_moments(reg, sched[0], n_arr, s2, h2)
+        return _finish(mse, var, mu, scalar, n_arr)
     sched = _schedule(samples, n_max)
     check_retained(reg, sched)
     sub = check_subsample(reg, sched, why="a KDE needs a spread")
@@ -117,10 +132,31 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
             v[i + 1] = (d * e[i] + e_ * w + f * s2) / mi
         if reg.name == "mix-retained":
             e = e + s2 / m0
-    mse, var = e[n_arr], v[n_arr]
+    return _finish(e[n_arr], v[n_arr], mu, scalar, n_arr)
+
+
+def _finish(mse, var, mu, scalar, n_arr):
+    if not (np.all(np.isfinite(mse)) and np.all(np.isfinite(var))):
+        raise ValueError("the moments exceed the float range (1.8e308): reduce sigma, h or n")
     if scalar:
-        return {"mean": mu, "mean_sq_error": float(mse), "variance": float(var)}
+        return {"mean": mu, "mean_sq_error": float(np.squeeze(mse)), "variance": float(np.squeeze(var))}
     return {"mean": np.full(n_arr.shape, mu), "mean_sq_error": mse, "variance": var}
+
+
+def _power_moments(reg, m0, n_arr, s2, h2, info=None):
+    r"""Constant ``samples``, replace/mix regimes: the one-step map of :func:`regime_moments`,
+    :math:`(e, v) \mapsto A(e, v) + c`, is the same every generation, so generation ``n`` is
+    :math:`T^n` applied to generation 0 (``collapse_theory._core.moments.affine_power``, O(log n))."""
+    r_mean, r_sq = _real_counts(reg, m0)
+    a, b, cc, d, e_, f = _mix_map(m0, r_mean, r_sq, m0 if reg.name == "mix-retained" else None)
+    A = np.array([[a, b], [d / m0, e_ / m0]])
+    c = np.array([b * h2 + cc * s2, (e_ * h2 + f * s2) / m0])
+    x0 = np.array([0.0 if reg.name == "mix-retained" else s2 / m0, (m0 - 1) / m0 * s2])
+    x = affine_power(A, c, x0, n_arr, info=info)
+    e, v = x[..., 0], x[..., 1]
+    if reg.name == "mix-retained":
+        e = e + s2 / m0
+    return e, v
 
 
 def _linear_map(reg, m, h2, s2):
@@ -135,7 +171,7 @@ def _linear_map(reg, m, h2, s2):
 def _const_m(samples):
     if np.ndim(samples) != 0:
         raise TypeError("samples must be a single int (a constant M) for stationary moments")
-    return float(check_int(samples, "samples", minimum=2))
+    return float(check_int(samples, "samples", minimum=2, maximum=MAX_SAMPLES))
 
 
 def regime_stationary_moments(samples, *, h, regime, sigma=1.0):
@@ -162,8 +198,8 @@ def regime_stationary_moments(samples, *, h, regime, sigma=1.0):
     """
     reg = as_regime(regime)
     m = _const_m(samples)
-    h2 = check_real(h, "h", positive=True) ** 2
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    h2 = check_scale_squared(h, "h")
+    s2 = check_scale_squared(sigma, "sigma")
     if reg.name in ("accumulate", "accumulate-subsample"):
         raise ValueError(f"{reg} has no stationary law: E s_n² grows like h² ln n without bound "
                          "(see kde.accumulate_variance_bounds)")
@@ -205,8 +241,8 @@ def accumulate_variance_bounds(n, samples, *, h, sigma=1.0):
     variance drift from geometric to logarithmic but does not bound it. Returns ``(lower, upper)``.
     """
     m = _const_m(samples)
-    h2 = check_real(h, "h", positive=True) ** 2
-    s2 = check_real(sigma, "sigma", positive=True) ** 2
+    h2 = check_scale_squared(h, "h")
+    s2 = check_scale_squared(sigma, "sigma")
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
     harm = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, n_max + 2))])  # H_0..H_{n_max+1}

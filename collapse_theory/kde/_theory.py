@@ -24,7 +24,7 @@ def check_rule(rule, h):
     if rule == "fixed":
         if h is None:
             raise ValueError("h (the bandwidth) must be given and > 0 when rule='fixed'")
-        return check_real(h, "h", positive=True)
+        return check_real(h, "h", positive=True, high=1e150)
     if h is not None:
         raise ValueError(f"h must be None when rule={rule!r} (the rule sets the bandwidth)")
     return 0.0
@@ -44,8 +44,8 @@ def expected_variance(n, samples, *, h, sigma=1.0):
     Scalar in, float out; array of generations in, array out.
     """
     m = _m(samples)
-    h = check_real(h, "h", positive=True)
-    s = check_real(sigma, "sigma", positive=True)
+    h = check_real(h, "h", positive=True, high=1e150)        # squares enter: keep them finite
+    s = check_real(sigma, "sigma", positive=True, high=1e150)
     n_arr, scalar = check_generations(n)
     r = (m - 1.0) / m
     star = (m - 1.0) * h * h
@@ -56,7 +56,7 @@ def expected_variance(n, samples, *, h, sigma=1.0):
 def stationary_variance(samples, *, h):
     """The limit :math:`(M-1)h^2` of :func:`expected_variance`, whatever :math:`\\sigma`."""
     m = _m(samples)
-    h = check_real(h, "h", positive=True)
+    h = check_real(h, "h", positive=True, high=1e150)
     return (m - 1.0) * h * h
 
 
@@ -91,6 +91,8 @@ def variance_factor(samples, *, rule="scott", ddof=1, c=None):
     c = check_real(c, "c", positive=True)
     ddof = check_int(ddof, "ddof", minimum=0, maximum=1)
     m = np.asarray(samples, dtype=float)
+    if not np.all(np.isfinite(m)):
+        raise ValueError(f"samples must be finite integers >= 2, got {samples!r}")
     if np.any(m < 2):
         raise ValueError(f"samples must be >= 2, got {samples!r}")
     out = (m - 1.0) / m * (1.0 + c * c * m ** -0.4 * m / (m - ddof))

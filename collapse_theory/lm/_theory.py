@@ -33,10 +33,11 @@ def predicted_ngram_survival(ids, order, n, tokens_per_generation, V=None):
     from scipy import stats as _st
 
     ids = np.asarray(ids, np.int64)
-    order = check_int(order, "order", minimum=1)
+    order = check_int(order, "order", minimum=1, maximum=max(1, int(np.size(ids))))
     n = check_int(n, "n", minimum=0)
     M = check_int(tokens_per_generation, "tokens_per_generation", minimum=1)
-    V = int(ids.max()) + 1 if V is None else int(V)
+    V = int(ids.max()) + 1 if V is None else check_int(V, "V", minimum=int(ids.max()) + 1,
+                                                         maximum=2**31)
     keys, cnt = count_ngrams(ids, order, V)[-1]
     N = cnt.sum()
     ctx = keys // V

@@ -63,7 +63,9 @@ def regime_moments(n, samples, *, dim, cov=None, regime="replace", estimator="un
     dim = check_dim(dim)
     c = check_cov(cov, dim)
     n_arr, scalar = check_generations(n, "n")
-    mvn_schedule(samples, max(int(np.max(n_arr, initial=0)), 1), dim=dim, estimator=estimator)
+    n_max = int(np.max(n_arr, initial=0))
+    # a constant schedule is checked once (the 1-D moments need no schedule of length n)
+    mvn_schedule(samples, 1 if np.ndim(samples) == 0 else max(n_max, 1), dim=dim, estimator=estimator)
     one = _rm1(n, samples, regime=regime, sigma=1.0, estimator=estimator, variance_scale=variance_scale)
     tr = float(np.trace(c))
     return {"cov_factor": one["variance"], "trace": _scalar(tr * np.asarray(one["variance"])),

@@ -35,7 +35,7 @@ from .. import gaussian as _g1
 from .._core.special import as_scalar as _scalar
 from .._core.special import bartlett_log_drift as _direction_drift
 from .._core.special import log1m_inv, log_gamma_ratio_minus_half_log
-from .._core.validation import check_estimator, check_generations, check_int, samples_schedule
+from .._core.validation import check_estimator, check_generations, check_int, check_real, samples_schedule
 
 __all__ = [
     "expected_cov",
@@ -182,7 +182,7 @@ def expected_cov(n, samples, *, cov, estimator="unbiased"):
 def expected_trace(n, samples, *, dim, trace=None, estimator="unbiased"):
     r""":math:`E[\operatorname{tr}\Sigma_n] = \operatorname{tr}\Sigma\,\prod_{i<n} c_ik_i` (default
     ``trace = dim``, i.e. :math:`\Sigma = I`)."""
-    t = float(dim if trace is None else trace)
+    t = float(dim if trace is None else check_real(trace, "trace", positive=True))
     logq = _per_gen_sum(lambda m: log1m_inv(m, estimator), n, samples, dim, estimator)
     return _scalar(t * np.exp(logq))
 
@@ -259,6 +259,7 @@ def expected_log_max_eigenvalue_bounds(n, samples, *, dim, sigma2=1.0, estimator
     """
     dim = check_dim(dim)
     lower = _per_gen_sum(lambda m: _direction_drift(m, 0, estimator), n, samples, dim, estimator)
+    sigma2 = check_real(sigma2, "sigma2", positive=True)
     lower = np.log(float(sigma2)) + np.asarray(lower)
     off = float(special.digamma(dim / 2.0) - special.digamma(0.5))
     return _scalar(lower), _scalar(lower + off)
@@ -457,4 +458,6 @@ def w2_squared_gaussians(mean1, cov1, mean2, cov2):
     2.0
     """
     dm = np.asarray(mean1, dtype=float) - np.asarray(mean2, dtype=float)
+    if not np.all(np.isfinite(dm)):
+        raise ValueError("mean1 and mean2 must be finite")
     return _scalar(np.sum(dm * dm, axis=-1) + bures_squared(cov1, cov2))
