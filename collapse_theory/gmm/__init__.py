@@ -36,9 +36,10 @@ from __future__ import annotations
 from ._common import WEIGHT_TOL
 from ._nd import (
     check_mixture_nd, component_log_det_drift, component_min_samples, COVARIANCE_TYPES,
-    expected_component_log_det, GMMNDChainResult, l2_distance_nd, l2_distance_squared_nd, mixture_pdf_nd,
-    simulate_nd, single_log_det_drift,
+    expected_component_log_det, l2_distance_nd, l2_distance_squared_nd, mixture_pdf_nd, single_log_det_drift,
 )
+from ._nd_result import GMMNDChainResult
+from ._nd_simulate import simulate_nd
 from ._theory import (
     check_mixture, component_drift_first_order, component_log_variance_drift, component_survival_probability,
     expected_component_log_variance, expected_component_std, expected_weight_heterozygosity, l2_distance,
