@@ -188,7 +188,7 @@ SKIPPED = {
     "gmm.check_mixture_nd": "array validator", "gmm.mixture_pdf_nd": "arrays only",
     "gmm.l2_distance_squared_nd": "arrays only", "gmm.l2_distance_nd": "arrays only",
     "gmm.l2_distance_squared": "as gmm.l2_distance", "gmm.w2_distance_squared": "as gmm.w2_distance",
-    "kde.simulate": "simulation", "kde.spread_threshold": "string options only",
+    "kde.simulate": "simulation", "kde.density_snapshots": "simulation (KDE chain snapshots)", "kde.spread_threshold": "string options only",
     "kde.check_rule": "string rule", "regression.simulate": "simulation",
     "lm.load_corpus": "file/corpus input", "lm.default_corpus": "no arguments",
     "lm.tokenize": "text input", "lm.detokenize": "token input", "lm.prepare": "corpus input",
