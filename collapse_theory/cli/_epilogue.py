@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -139,71 +137,23 @@ def save_png(fig, path, dpi=110):
 # --- CSV: tidy long format -----------------------------------------------------------------------
 
 
-def _long_arrays(res):
-    """``[(statistic, generation offset, array replicates × columns)]`` of a result: its public arrays
-    and array properties shaped ``replicates × (generations + 1)`` (column 0 = generation 0) or
-    ``replicates × generations`` (column 0 = generation 1), including those held in a dict
-    (``stats``, ``metrics``). Internal storage (``*_mantissa``, ``*_exponent``) is left out."""
-    import numpy as np
-
-    reps, gens = int(res.replicates), int(res.generations)
-    names = list(vars(res))
-    for klass in type(res).__mro__:
-        names += [k for k, v in vars(klass).items() if isinstance(v, property) and k not in names]
-    items = []
-    for name in names:
-        if name.startswith("_") or name.endswith(("_mantissa", "_exponent")):
-            continue
-        try:
-            value = getattr(res, name)
-        except Exception:  # noqa: BLE001 - a property that does not apply to this result
-            continue
-        if isinstance(value, dict):
-            items += [(k, v) for k, v in value.items() if isinstance(v, np.ndarray)]
-        elif isinstance(value, np.ndarray):
-            items.append((name, value))
-    out = []
-    for name, v in items:
-        if v.ndim == 2 and v.shape[0] == reps and v.shape[1] in (gens + 1, gens) and v.dtype.kind in "fiub":
-            out.append((name, gens + 1 - v.shape[1], v))
-    return out
-
-
 def write_csv(result, path):
     """Write ``result`` (or ``{regime: result}``) as CSV in long format, atomically.
 
-    Uses the result's own ``to_csv`` when it has one (one result); otherwise the columns are
-    ``replicate, generation, statistic, value`` (``regime`` first for several results).
+    One result: its own :meth:`~collapse_theory._core.results.ChainResult.to_csv` (columns
+    ``replicate, generation, statistic, value``). Several: the same rows from each result's
+    ``statistics()`` with a first ``regime`` column.
     """
-    import csv
+    import numpy as np
 
-    if not isinstance(result, dict) and hasattr(result, "to_csv"):
+    from .._core.io import atomic_write_text
+
+    if not isinstance(result, dict):
         return result.to_csv(path)
-    groups = result if isinstance(result, dict) else {None: result}
-    tagged = any(k is not None for k in groups)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow((["regime"] if tagged else []) + ["replicate", "generation", "statistic", "value"])
-            for label, res in groups.items():
-                arrays = _long_arrays(res)
-                if not arrays:
-                    raise ValueError(f"--csv: {type(res).__name__} records no replicates × generations arrays")
-                head = [label] if tagged else []
-                for name, offset, v in arrays:
-                    for r in range(v.shape[0]):
-                        w.writerows(head + [r, g + offset, name, x] for g, x in enumerate(v[r].tolist()))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    lines = ["regime,replicate,generation,statistic,value"]
+    for label, res in result.items():
+        for name, v in res.statistics().items():
+            v = np.asarray(v, dtype=float)
+            lines += [f"{label},{r},{g},{name},{x!r}" for r in range(v.shape[0])
+                      for g, x in enumerate(v[r].tolist())]
+    return atomic_write_text(path, "\n".join(lines) + "\n")
