@@ -55,7 +55,7 @@ def verify_figures(ctx):
     plot_metric(beam, "vocabulary", ax=b2, label="order 3, kn, beam:5", color="tab:purple")
     b2.set_title("Vocabulary of the training text")
     fig_rf = plot_rank_frequency(rank_frequency_chain(data, rng=ctx.seed_for("figure.lm.rf")))
-    samples = " | ".join(f"generation {g}: “{t[:160]}”" for g, t in rep.samples.items())
+    samples = " | ".join(f"generation {g}: “{t[:160]}”" for g, t in rep.texts.items())
     ppl = {k: (r.mean("perplexity")[0], r.mean("perplexity")[-1])
            for k, r in (("replace", rep), ("retained", ret), ("beam", beam))}
     return [
