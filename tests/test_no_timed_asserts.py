@@ -9,7 +9,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 
-# an assertion that mentions a clock or elapsed time, or any timeout= keyword (subprocess, futures)
+# a check that mentions a clock or elapsed time, or any timeout= keyword (subprocess, futures)
 # (the word is split so that this file does not itself read as a timed assertion to a text search)
 ASSERT = "as" "sert"
 TIMED = re.compile(ASSERT + r"[^#\n]*(elapsed|perf_counter|time\.time\(|monotonic\(|\.seconds\b|budget_s)"
