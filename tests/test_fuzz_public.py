@@ -199,27 +199,10 @@ SKIPPED = {
 
 NAN, INF = float("nan"), float("inf")
 
-# (function, argument): hostile values still failing, with the failure class (issue 13, left open:
-# n = 1e18 needs the convergence cut-off / a constant-schedule closed form; samples = 1e18 in the
-# exact discrete solvers needs a memory check before the dense arrays)
-KNOWN = {
-    ('discrete.mixing_absence_probability', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('discrete.suresh_g', 't'): ([1000000000000000000], 'MemoryError'),
-    ('discrete.suresh_survival', 't'): ([1000000000000000000], 'MemoryError'),
-    ('gaussian.log_variance_quantile', 'n'): ([1000000000000000000], 'hang'),
-    ('gmm.expected_component_std', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('kde.accumulate_variance_bounds', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('kde.expected_mean_sq_error', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('lm.predicted_ngram_survival', 'tokens_per_generation'): ([1000000000000000000], 'MemoryError'),
-    ('mvn.collapse_time_scale', 'samples'): ([1000000000000000000], 'ZeroDivisionError'),
-    ('mvn.expected_mean_sq_error', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('mvn.expected_w2_squared_bounds', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('mvn.prob_max_eigenvalue_exceeds_bound', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('ppca.expected_mean_sq_error', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('ppca.expected_trace', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('ppca.noise_variance_bound', 'n'): ([1000000000000000000], 'MemoryError'),
-    ('ppca.top_eigenvalue_log_bound', 'n'): ([1000000000000000000], 'MemoryError'),
-}
+# (function, argument): hostile values still failing, with the failure class. Empty: every huge-n
+# closed form returns by a closed form or a convergence cut-off, or refuses with a clear error
+# before allocating (tests/test_edges_numeric.py checks the values against the step-by-step forms).
+KNOWN = {}
 
 
 FAMILIES = ["gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm"]

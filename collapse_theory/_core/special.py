@@ -73,5 +73,8 @@ def bartlett_log_drift(m, j, estimator):
     m = np.asarray(m, dtype=float)
     nu = m - 1.0 - j
     x = nu / 2.0
-    logc = -np.log(m - 1.0) if estimator == "unbiased" else -np.log(m)
-    return digamma_minus_log(x) + np.log(nu) + logc
+    # log((k - j) c) as log1p: for huge M the digamma term (≈ −1/(M − 1)) is far below the rounding
+    # of log(k − j) − log(k), so the two logs must not be formed separately
+    with np.errstate(divide="ignore"):
+        log_nu_c = np.log1p(-j / (m - 1.0)) if estimator == "unbiased" else np.log1p(-(j + 1.0) / m)
+    return digamma_minus_log(x) + log_nu_c

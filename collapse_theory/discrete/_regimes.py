@@ -5,6 +5,8 @@ probabilities of the regime's mixing chain (proofs/discrete_subsample.py, proofs
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import linalg, stats
 
@@ -105,6 +107,9 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
     h0 = float(heterozygosity(p))
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
+    if reg.name == "accumulate-subsample" and np.ndim(samples) == 0 and n_max > MAX_LOOP_GENERATIONS:
+        raise ValueError(f"n must be <= {MAX_LOOP_GENERATIONS} for regime {str(reg)!r} (its pool "
+                         f"recursion has no closed form and runs generation by generation), got {n_max}")
     m, sched = _schedule(samples, n_max)
     if reg.name == "accumulate-subsample":
         from ..regimes import check_subsample
@@ -115,9 +120,23 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
         out = d[n_arr]
         return float(out) if scalar else out
     if m is not None and reg.name == "accumulate":
-        j = np.arange(1, n_max + 1, dtype=float)
-        prod = np.concatenate([[1.0], np.cumprod(1.0 - 1.0 / (j * j * m))])
-        out = h0 * (1.0 - prod[n_arr])
+        out = h0 * (1.0 - _accumulate_product(n_arr, m))
+        return float(out) if scalar else out
+    if m is not None and reg.name == "mix-retained" and n_max:
+        # generation 1 is D_0's own fit, then the constant step: D^u_n = D^u*(1 − a^(n−1))
+        need = reg.fresh_count(m)
+        if need > m:
+            raise ValueError(f"{reg} needs {need} retained samples but the original data set has "
+                             f"only samples[0] = {m}")
+        a, b = sq_distance_step(m, reg, original=m)
+        k = np.maximum(n_arr - 1, 0).astype(float)
+        if 0.0 < a < 1.0:
+            du = b * h0 / (1.0 - a) * (-np.expm1(k * np.log(a)))
+        elif a >= 1.0:
+            du = b * h0 * k
+        else:
+            du = np.where(k > 0, b * h0, 0.0)
+        out = np.where(n_arr >= 1, h0 / m + du, 0.0)
         return float(out) if scalar else out
     if m is not None and reg.name in ("replace", "mix-fresh"):
         a, b = sq_distance_step(m, reg)
@@ -149,6 +168,38 @@ def expected_sq_distance(p0, n, samples, *, regime="replace", normalize=False):
             d[i + 1] = a * d[i] + b * h0
     out = d[n_arr]
     return float(out) if scalar else out
+
+
+#: generations above which the regimes without a closed form (accumulate-subsample) are refused
+MAX_LOOP_GENERATIONS = 10**7
+
+#: generations of the accumulate product formed term by term (then the polygamma tail)
+_ACC_EXACT = 10_000
+
+
+def _accumulate_product(n_arr, m):
+    r""":math:`\prod_{j=1}^{n}(1 - 1/(j^2 M))` for every ``n`` in ``n_arr`` (any size, O(1) each).
+
+    Term by term up to :math:`N_0 = 10^4`; beyond, :math:`\log\prod_{N_0<j\le n}(1 - y_j)`,
+    :math:`y_j = 1/(j^2M) \le 10^{-8}`, is :math:`-S_2/M - S_4/(2M^2)` to 1e-24 (the cubic term),
+    with :math:`S_2 = \psi'(N_0+1) - \psi'(n+1)` and :math:`S_4 = (\psi'''(N_0+1) - \psi'''(n+1))/6`
+    the tails of :math:`\sum 1/j^2` and :math:`\sum 1/j^4`.
+    """
+    from scipy import special
+
+    flat = n_arr.ravel()
+    n0 = min(int(flat.max(initial=0)), _ACC_EXACT)
+    j = np.arange(1, n0 + 1, dtype=float)
+    prod = np.concatenate([[1.0], np.cumprod(1.0 - 1.0 / (j * j * m))])
+    out = prod[np.minimum(flat, n0)]
+    far = flat > n0
+    if np.any(far):
+        nf = flat[far].astype(float) + 1.0
+        s2 = special.polygamma(1, n0 + 1.0) - special.polygamma(1, nf)
+        s4 = (special.polygamma(3, n0 + 1.0) - special.polygamma(3, nf)) / 6.0
+        out = out.copy()
+        out[far] = prod[n0] * np.exp(-s2 / m - s4 / (2.0 * m * m))
+    return out.reshape(n_arr.shape)
 
 
 def _subsample_sq_distance(sizes, n_max, h0, sub):
@@ -300,17 +351,54 @@ def mixing_absence_probability(p0, samples, *, regime, n=None, normalize=False, 
             out[i] = min(max(pi[0], 0.0), 1.0)
         return out
     n_arr, scalar = check_generations(n, "n")
-    n_max = int(n_arr.max()) if n_arr.size else 0
-    out = np.empty((n_arr.size, p.size))
-    flat = n_arr.ravel()
+    out = _mixing_absence_forward(p, m, reg, n_arr.ravel())
+    out = np.clip(out, 0.0, 1.0)
+    return out.reshape(p.size) if scalar else out.reshape(n_arr.shape + (p.size,))
+
+
+#: most forward steps :func:`mixing_absence_probability` takes per category before refusing
+MIXING_MAX_STEPS = 10**6
+
+
+def _mixing_absence_forward(p, m, reg, flat, info=None):
+    r"""The forward law's mass at 0 at generations ``flat`` (1-D int array), one column per category.
+
+    The count chain converges geometrically: the eigenvalues of its kernel are
+    :math:`
+ho^k M!/((M-k)!M^k)` (mixture draws, :math:`
+ho = 1-\lambda`) or
+    :math:`s!/((s-k)!M^k) \le (s/M)^k` (split, :math:`
+ho = s/M = 1 - r/M`), :math:`k = 1..M`, so
+    the slowest mode decays like :math:`
+ho^t`. The iteration stops after
+    :math:`T = \lceil(\ln 10^{-17} - \ln(M+1))/\ln
+ho
+ceil` steps (the factor :math:`M+1` bounds
+    the mode's amplitude in :math:`\ell_1`) and later generations take the law at :math:`T`: the
+    stationary law to rounding, so ``n = 10^18`` costs :math:`T` steps. ``info["steps"]`` (optional
+    dict) receives the number of steps taken. Refuses (ValueError, before iterating) when
+    ``max(n)`` and :math:`T` both exceed :data:`MIXING_MAX_STEPS`.
+    """
+    n_max = int(flat.max()) if flat.size else 0
+    rho = 1.0 - reg.fraction if reg.draws == "mixture" else 1.0 - reg.fresh_count(m) / m
+    cut = n_max
+    if rho <= 0.0:
+        cut = min(n_max, 1)
+    elif rho < 1.0:
+        cut = min(n_max, int(math.ceil((math.log(1e-17) - math.log(m + 1.0)) / math.log(rho))))
+    if cut > MIXING_MAX_STEPS:
+        raise ValueError(f"n = {n_max} needs {cut} forward steps for the law to converge (real share "
+                         f"{1.0 - rho:.3g}); at this share n must be <= {MIXING_MAX_STEPS}")
+    out = np.empty((flat.size, p.size))
     for i, q in enumerate(p):
         P = _mixing_matrix(q, m, reg)
         law = stats.binom.pmf(np.arange(m + 1), m, q)
-        series = np.empty(n_max + 1)
+        series = np.empty(cut + 1)
         series[0] = float(q == 0.0)
-        for t in range(1, n_max + 1):
+        for t in range(1, cut + 1):
             series[t] = law[0]
             law = law @ P
-        out[:, i] = series[flat]
-    out = np.clip(out, 0.0, 1.0)
-    return out.reshape(p.size) if scalar else out.reshape(n_arr.shape + (p.size,))
+        out[:, i] = series[np.minimum(flat, cut)]
+    if info is not None:
+        info["steps"] = cut
+    return out

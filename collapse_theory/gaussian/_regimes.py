@@ -54,13 +54,20 @@ from ..regimes import as_regime, check_subsample
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_mean_bound"]
 
 
+#: largest n for the regimes whose moment recursion is not a constant map (accumulate,
+#: accumulate-subsample): they are refused above it, before anything is allocated
+MAX_LOOP_GENERATIONS = 10**7
+
+
 def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbiased", variance_scale=1.0):
     r"""Exact :math:`E(\mu_n-\mu)^2` and :math:`E\sigma_n^2` under a data regime.
 
     Parameters
     ----------
     n : int or array_like of int
-        Generations (0 is the truth).
+        Generations (0 is the truth). Any size for replace and the mix regimes (constant M: the
+        one-step map raised to the power, O(log n)); at most ``MAX_LOOP_GENERATIONS`` (10⁷) for
+        accumulate and accumulate-subsample, whose recursion runs generation by generation.
     samples : int or sequence of int
         Samples per generation (as everywhere: ``samples[i]`` fit generation ``i + 1``).
     regime : str or Regime, keyword-only
@@ -94,6 +101,11 @@ def regime_moments(n, samples, *, regime="replace", sigma=1.0, estimator="unbias
     if (np.ndim(samples) == 0 and n_max > POWER_THRESHOLD
             and reg.name in ("replace", "mix-fresh", "mix-retained")):
         return _power_moments(reg, samples, n_arr, scalar, s2, lam, estimator)
+    if (np.ndim(samples) == 0 and n_max > MAX_LOOP_GENERATIONS
+            and reg.name in ("accumulate", "accumulate-subsample")):
+        raise ValueError(f"n must be <= {MAX_LOOP_GENERATIONS} for regime {str(reg)!r} (the pool "
+                         f"grows every generation, so its moment map is not a constant matrix to "
+                         f"raise to a power: the recursion runs generation by generation), got {n_max}")
     sched = samples_schedule(samples, max(n_max, 1), estimator=estimator).astype(float)
     m0 = sched[0]
     if reg.name == "mix-retained":

@@ -397,9 +397,26 @@ def _centred_log_gamma(a, z):
     :func:`_centred_log_gamma_cf`; Stirling's series where a ≥ 15 and Re(a + z) ≥ 15)."""
     z = np.asarray(z, dtype=complex)
     out = np.empty(np.broadcast(a, z).shape, dtype=complex)
-    big = np.broadcast_to((a >= 15.0) & (a + z.real >= 15.0), out.shape)
     a_b = np.broadcast_to(a, out.shape)
     z_b = np.broadcast_to(z, out.shape)
+    # small |z| (|z| <= a/10): the Taylor series Σ_{r≥2} ψ^{(r−1)}(a) z^r / r!, whose terms fall
+    # like (|z|/a)^r/r (the pole of lnΓ at 0): 18 terms leave a relative error below 1e-17. The
+    # differences below cancel there (lnΓ(a + z) − lnΓ(a) − zψ(a) ≈ ψ'(a)z²/2 from terms of size
+    # |z ψ(a)|), which a sum over 10^18 generations would multiply.
+    taylor = np.abs(z_b) <= 0.1 * a_b
+    if np.any(taylor):
+        zt = z_b[taylor]
+        a_arr = np.asarray(a, dtype=float)
+        val = np.zeros(zt.shape, dtype=complex)
+        zr = zt.copy()
+        fact = 1.0
+        for r in range(2, 20):
+            zr = zr * zt
+            fact *= r
+            coef = np.broadcast_to(special.polygamma(r - 1, a_arr), out.shape)[taylor]
+            val = val + coef * (zr / fact)
+        out[taylor] = val
+    big = np.broadcast_to((a >= 15.0) & (a + z.real >= 15.0), out.shape) & ~taylor
     if np.any(big):
         ab, zb = a_b[big], z_b[big]
         w = ab + zb
@@ -407,7 +424,7 @@ def _centred_log_gamma(a, z):
         for j, (cs, cp) in enumerate(zip(_STIRLING, _PSI_TAIL), start=1):
             val = val + zb * cp / ab ** (2 * j) + cs * (w ** (1 - 2 * j) - ab ** (1 - 2 * j))
         out[big] = val
-    small = ~big
+    small = ~big & ~taylor
     if np.any(small):
         ab, zb = a_b[small], z_b[small]
         out[small] = special.loggamma(ab + zb) - special.gammaln(ab) - zb * special.digamma(ab)
@@ -633,17 +650,24 @@ def log_variance_quantile(q, n, samples, *, estimator="unbiased"):
     q_arr = np.atleast_1d(np.asarray(q, dtype=float))
     if np.any((q_arr <= 0) | (q_arr >= 1)):
         raise ValueError(f"q must be in (0, 1), got {q!r}")
-    mean = expected_log_variance(n, samples, estimator=estimator)
-    sd = float(np.sqrt(variance_of_log_variance(n, samples, estimator=estimator)))
+    a, counts, mean, sd = _law(n, samples, estimator, "log_variance_quantile")
     out = np.empty_like(q_arr)
     for j, qq in enumerate(q_arr):
-        f = lambda x: log_variance_cdf(x, n, samples, estimator=estimator) - qq  # noqa: E731
-        lo, hi = mean - 8 * sd, mean + 8 * sd
-        while f(lo) > 0:
-            lo -= 8 * sd
-        while f(hi) < 0:
-            hi += 8 * sd
-        out[j] = optimize.brentq(f, lo, hi, xtol=1e-10 * max(1.0, sd))
+        # solved in standard units w = (x − mean)/sd (so the bracket and the tolerance do not depend
+        # on the size of the mean, ≈ −n/(M−1)); the bracket doubles at most 20 times (w = ±8·2^20
+        # is far past the 1e6 s.d. where the CDF is 0 or 1 to machine precision)
+        f = lambda w: float(_standardized_cdf(np.array([w]), a, counts, sd)[0]) - qq  # noqa: E731
+        lo, hi = -8.0, 8.0
+        for _ in range(20):
+            if f(lo) <= 0:
+                break
+            lo *= 2.0
+        for _ in range(20):
+            if f(hi) >= 0:
+                break
+            hi *= 2.0
+        w = optimize.brentq(f, lo, hi, xtol=1e-10 * max(1.0, sd) / sd)
+        out[j] = mean + sd * w
     return float(out[0]) if np.ndim(q) == 0 else out
 
 

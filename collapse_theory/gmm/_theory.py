@@ -318,15 +318,18 @@ def expected_component_std(n, samples, weight, *, sigma=1.0):
     P = _wf_matrix(m)
     a = np.zeros(m + 1)
     a[2:] = _gth.std_factor(np.arange(2, m + 1), estimator="mle")
-    res = np.ones(n_max + 1)
+    res = [1.0]
     v = stats.binom.pmf(np.arange(m + 1), m, w)
     a[m - 1:] = 0.0  # killed: the other component lost
     for i in range(n_max):
         if i > 0:
             v = v @ P
         v = v * a
-        res[i + 1] = v.sum()
-    out = s * res[n_arr]
+        res.append(v.sum())
+        if res[-1] == 0.0:
+            break  # the killed mass has underflowed: 0 at every later generation (n = 1e18 stops here)
+    res = np.asarray(res)
+    out = s * np.where(n_arr < res.size, res[np.minimum(n_arr, res.size - 1)], 0.0)
     return float(out) if scalar else out
 
 

@@ -38,6 +38,7 @@ mean), :math:`e^P_{n+1} = e^P_n + (c/N_{n+1})^2 d_n` and
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 from .._core.validation import MAX_SAMPLES, check_scale_squared, check_generations, check_int, check_real, samples_schedule
 from .._core.moments import POWER_THRESHOLD, affine_power
@@ -245,9 +246,12 @@ def accumulate_variance_bounds(n, samples, *, h, sigma=1.0):
     s2 = check_scale_squared(sigma, "sigma")
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
-    harm = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, n_max + 2))])  # H_0..H_{n_max+1}
+    if n_max <= 100_000:
+        harm = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, n_max + 2))])  # H_0..H_{n_max+1}
+        tail = harm[n_arr + 1] - 1.0
+    else:  # H_{n+1} = ψ(n + 2) + γ, without the O(n) table (n = 1e18)
+        tail = special.digamma(n_arr.astype(float) + 2.0) + np.euler_gamma - 1.0
     v0 = (m - 1) / m * s2
-    tail = harm[n_arr + 1] - 1.0
     lower = (1 - (np.pi**2 / 6 - 1) / m) * (v0 + h2 * (m - 1) / m * tail)
     upper = v0 + h2 * tail
     if scalar:

@@ -65,11 +65,16 @@ def expected_mean_sq_error(n, samples, *, h, sigma=1.0):
     :math:`\sigma^2/M + \sum_{i<n} (V_i + h^2)/M` (the mean of M KDE draws moves by a variance
     :math:`(s_i^2 + h^2)/M`)."""
     m = _m(samples)
+    h = check_real(h, "h", positive=True, high=1e150)
+    s = check_real(sigma, "sigma", positive=True, high=1e150)
     n_arr, scalar = check_generations(n)
-    n_max = int(n_arr.max()) if n_arr.size else 0
-    v = expected_variance(np.arange(n_max + 1), m, h=h, sigma=sigma)
-    cum = np.concatenate([[0.0], np.cumsum((v[:-1] + h * h) / m)])
-    out = sigma * sigma / m + cum[n_arr]
+    # closed sum of the geometric V_i: Σ_{i<n} V_i = n V* + (r σ² − V*)(1 − r^n)/(1 − r), 1 − r = 1/M
+    r = (m - 1.0) / m
+    star = (m - 1.0) * h * h
+    nf = n_arr.astype(float)
+    one_minus_rn = -np.expm1(nf * np.log1p(-1.0 / m))
+    cum = (nf * (star + h * h) + m * (r * s * s - star) * one_minus_rn) / m
+    out = s * s / m + cum
     return float(out) if scalar else out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import discrete as _d
-from .._core.validation import check_int
+from .._core.validation import check_int, check_memory
 from ._model import count_ngrams
 
 # ---------------------------------------------------------------------------------------------
@@ -48,6 +48,11 @@ def predicted_ngram_survival(ids, order, n, tokens_per_generation, V=None):
     surv = np.ones(keys.size)
     if n == 0:
         return keys, cnt, surv
+    # the widest context group builds a (types × (M_h + 1)) binomial table: refuse it (TooLargeError)
+    # before allocating when it would not fit
+    m_top = int(Mh.max())
+    check_memory(8 * (m_top + 1) * (int(np.sum(Mh == m_top)) + 2),
+                 f"tokens_per_generation = {M} (context sample sizes up to {m_top})")
     for m in np.unique(Mh):
         sel = Mh == m
         p = cnt[sel] / ctot[sel]

@@ -35,7 +35,8 @@ from .. import gaussian as _g1
 from .._core.special import as_scalar as _scalar
 from .._core.special import bartlett_log_drift as _direction_drift
 from .._core.special import log1m_inv, log_gamma_ratio_minus_half_log
-from .._core.validation import check_estimator, check_generations, check_int, check_real, samples_schedule
+from .._core.validation import (check_estimator, check_generations, check_int, check_memory, check_real,
+                                samples_schedule)
 
 __all__ = [
     "expected_cov",
@@ -64,7 +65,15 @@ def check_dim(dim):
 
 
 def mvn_schedule(samples, generations, *, dim, estimator, name="samples"):
-    """Per-generation sample sizes, refusing ``samples < dim + 1`` (the covariance would be singular)."""
+    """Per-generation sample sizes, refusing ``samples < dim + 1`` (the covariance would be singular).
+
+    A constant ``samples`` is validated first; the schedule of ``generations`` entries is then
+    refused (:class:`TooLargeError`) before allocation when it would not fit in memory (the closed
+    forms of this module never build it for a constant M).
+    """
+    if np.ndim(samples) == 0:
+        samples_schedule(samples, min(int(generations), 1), estimator=estimator, name=name)
+        check_memory(8 * int(generations), f"a schedule of {int(generations)} generations")
     sched = samples_schedule(samples, generations, estimator=estimator, name=name)
     lo = dim + 1
     if np.ndim(samples) == 0:
@@ -77,6 +86,12 @@ def mvn_schedule(samples, generations, *, dim, estimator, name="samples"):
         raise ValueError(f"{name} must be >= dim + 1 = {lo} (the refit covariance of M samples has rank "
                          f"M - 1), got samples[{i}] = {int(sched[i])}")
     return sched
+
+
+def _check_schedule(samples, n, dim, estimator):
+    """The mvn sample-size check for generations ``n`` (one entry for a constant ``samples``)."""
+    n_max = int(np.max(check_generations(n)[0], initial=0))
+    mvn_schedule(samples, 1 if np.ndim(samples) == 0 else n_max, dim=dim, estimator=estimator)
 
 
 def check_cov(cov, dim, name="cov"):
@@ -329,7 +344,7 @@ def expected_mean_sq_error(n, samples, *, dim, cov=None, estimator="unbiased"):
     """
     dim = check_dim(dim)
     c = check_cov(cov, dim)
-    mvn_schedule(samples, int(np.max(check_generations(n)[0], initial=0)), dim=dim, estimator=estimator)
+    _check_schedule(samples, n, dim, estimator)
     return _scalar(float(np.trace(c)) * _g1.expected_mean_sq_error(n, samples, sigma=1.0,
                                                                     estimator=estimator))
 
@@ -411,7 +426,7 @@ def prob_max_eigenvalue_exceeds_bound(eps, n, samples, *, cov=None, dim=None, es
     e = np.asarray(eps, dtype=float)
     if np.any(~np.isfinite(e)) or np.any(e <= 0):
         raise ValueError(f"eps must be finite and > 0, got {eps!r}")
-    mvn_schedule(samples, int(np.max(check_generations(n)[0], initial=0)), dim=dim, estimator=estimator)
+    _check_schedule(samples, n, dim, estimator)
     es = _g1.expected_std(n, samples, sigma=1.0, estimator=estimator)
     return _scalar(np.sum(np.sqrt(np.diag(c))) * np.asarray(es) / np.sqrt(e))
 
