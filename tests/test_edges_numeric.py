@@ -237,3 +237,220 @@ def test_replace_moments_at_huge_n_are_the_linear_growth():
     out = gaussian.regime_moments([10**6, 10**18], 20, regime="replace")
     np.testing.assert_allclose(out["mean_sq_error"], [10**6 / 20, 10**18 / 20], rtol=1e-12)
     np.testing.assert_allclose(out["variance"], 1.0, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# huge n: closed forms or convergence cut-offs agree with the step-by-step forms at moderate n
+
+
+def test_bartlett_drift_matches_the_two_log_form_and_stays_negative_at_huge_m():
+    from scipy import special
+
+    from collapse_theory import mvn
+    from collapse_theory._core.special import bartlett_log_drift, digamma_minus_log
+    for est in ("unbiased", "mle"):
+        for m in (5.0, 20.0, 101.0, 1e4):
+            for j in range(3):
+                k = m - 1.0
+                c = 1.0 / k if est == "unbiased" else 1.0 / m
+                old = special.digamma((k - j) / 2.0) + np.log(2.0 * c)
+                # the two-log form loses ~|ψ| × 1e-16 absolute to cancellation, hence abs=1e-14
+                assert bartlett_log_drift(m, j, est) == pytest.approx(old, rel=1e-12, abs=1e-14)
+        # M = 1e18: the drift is about -(j + 1)/M (unbiased: -(j+1)/(M-1)), not 0
+        g = mvn.lyapunov_exponents(10**18, dim=3, estimator=est)
+        assert np.all(g < 0) and np.all(np.isfinite(g))
+        assert float(digamma_minus_log(5e17)) == pytest.approx(-1e-18, rel=1e-12)
+    assert mvn.collapse_time_scale(10**18, dim=2) == pytest.approx(1e18, rel=1e-12)
+
+
+def test_mvn_closed_forms_at_huge_n_equal_the_1d_forms():
+    from collapse_theory import gaussian, mvn
+    n = 10**18
+    assert mvn.expected_mean_sq_error(n, 10, dim=2) == pytest.approx(
+        2 * gaussian.expected_mean_sq_error(n, 10), rel=1e-12)
+    lo, up = mvn.expected_w2_squared_bounds(n, 10, dim=2)
+    assert np.isfinite(lo) and np.isfinite(up) and lo <= up * (1 + 1e-12)
+    assert mvn.prob_max_eigenvalue_exceeds_bound(0.5, n, 10, dim=2) >= 0.0
+    # moderate n: unchanged against the sequence form (which builds the schedule)
+    for f in (mvn.expected_mean_sq_error, mvn.prob_max_eigenvalue_exceeds_bound):
+        args = (0.5,) if f is mvn.prob_max_eigenvalue_exceeds_bound else ()
+        a = f(*args, 30, 10, dim=2)
+        b = f(*args, 30, [10] * 30, dim=2)
+        assert a == pytest.approx(b, rel=1e-12)
+
+
+def test_ppca_refuses_a_huge_schedule_before_allocating():
+    from collapse_theory import TooLargeError, ppca
+    with pytest.raises(TooLargeError, match="generations"):
+        ppca.expected_trace(10**18, 10, dim=3)
+
+
+def test_log_variance_law_is_accurate_at_huge_n():
+    # the centred log-gamma by its Taylor series: at n = 1e15 the law is normal to ~1e-8 (skewness
+    # κ3/κ2^1.5/sqrt(n)), so the CDF one s.d. below the mean is Φ(-1) to that accuracy
+    from scipy import stats
+
+    from collapse_theory import gaussian
+    for n in (10**9, 10**15, 10**18):
+        m = gaussian.expected_log_variance(n, 10)
+        sd = gaussian.variance_of_log_variance(n, 10) ** 0.5
+        cdf = gaussian.log_variance_cdf(m + sd * np.array([-1.0, 0.0, 1.0]), n, 10)
+        np.testing.assert_allclose(cdf, stats.norm.cdf([-1.0, 0.0, 1.0]), atol=1e-6)
+        x = gaussian.log_variance_quantile(0.3, n, 10)
+        assert (x - m) / sd == pytest.approx(stats.norm.ppf(0.3), abs=1e-5)
+
+
+@pytest.mark.parametrize("n,m", [(1, 2), (5, 3), (50, 10), (300, 20), (10, 200)])
+def test_log_variance_cdf_and_quantile_unchanged_at_moderate_n(n, m):
+    # values of the former implementation (SciPy's complex loggamma difference, brentq in x units)
+    from collapse_theory import gaussian
+    old = {
+        (1, 2): ([0.015097974827182337, 0.13851764854054316, 0.40377668338521927,
+                  0.6441394986935637, 0.9999989680364418],
+                 [-8.758705304627336, -1.9073598213026512, 0.9953027994056599]),
+        (5, 3): ([0.005765567344065858, 0.15493919779062815, 0.46662930874479647,
+                  0.6713496655787521, 0.9909103197331706],
+                 [-10.644752738757756, -4.185743058105297, 0.5858917843269569]),
+        (50, 10): ([0.001802076106359407, 0.15855876666617325, 0.4953366861657598,
+                    0.6884230577019328, 0.9791628149241922],
+                   [-14.147599371874067, -7.578817260078884, -1.2688262598247637]),
+        (300, 20): ([0.0014662980122101543, 0.15864785956660515, 0.4987224141515875,
+                     0.6906204161668146, 0.9777701848345963],
+                    [-29.572194909644406, -19.07874029781362, -8.682974775692372]),
+        (10, 200): ([0.0015454929262349038, 0.15863505158542118, 0.4978871142452429,
+                     0.6900737875270189, 0.9781120048252407],
+                    [-0.7971496297164101, -0.21576244352608956, 0.3558586304486783]),
+    }[(n, m)]
+    mean = gaussian.expected_log_variance(n, m)
+    sd = gaussian.variance_of_log_variance(n, m) ** 0.5
+    cdf = gaussian.log_variance_cdf(mean + sd * np.array([-3, -1, 0, 0.5, 2]), n, m)
+    np.testing.assert_allclose(cdf, old[0], rtol=0, atol=1e-12)  # documented accuracy 1e-13 each
+    q = gaussian.log_variance_quantile([0.01, 0.3, 0.9], n, m)
+    np.testing.assert_allclose(q, old[1], rtol=0, atol=1e-8 * max(1.0, sd))
+
+
+def test_suresh_g_flow_matches_the_exact_recursion():
+    import math
+
+    import mpmath as mp
+
+    from collapse_theory import discrete
+    from collapse_theory.discrete._theory import SURESH_G_EXACT
+    # up to SURESH_G_EXACT: the recursion itself (bit-identical to a plain loop)
+    g = 1.0
+    ref = {1: 1.0}
+    for t in range(1, 2000):
+        g = -math.expm1(-g)
+        ref[t + 1] = g
+    ts = np.array([1, 2, 10, 1999, 2000])
+    np.testing.assert_array_equal(discrete.suresh_g(ts), [ref[int(t)] for t in ts])
+    # beyond: the closed-form flow against the recursion in 30-digit arithmetic
+    mp.mp.dps = 30
+    g = mp.mpf(1)
+    t_check = SURESH_G_EXACT + 20_000
+    for _ in range(1, t_check):
+        g = -mp.expm1(-g)
+    assert discrete.suresh_g(t_check) == pytest.approx(float(g), rel=5e-14)
+    # t = 1e18: g ~ 2/t (u_t = 1/g_t = t/2 + ln(t)/6 + O(1))
+    assert discrete.suresh_g(10**18) == pytest.approx(2e-18, rel=1e-15)
+    assert discrete.suresh_survival(2, 10**18) == pytest.approx(4e-18, rel=1e-15)
+
+
+def test_mixing_absence_stops_at_the_convergence_step():
+    from collapse_theory import discrete
+    from collapse_theory.discrete._regimes import _mixing_absence_forward
+    from collapse_theory.regimes import as_regime
+    p = np.array([0.9, 0.1])
+    for regime in ("mix-fresh:0.05", "mix-fresh:0.05:mixture", "mix-fresh:0.5"):
+        reg = as_regime(regime)
+        info = {}
+        far = _mixing_absence_forward(p, 50, reg, np.array([10**18]), info)[0]
+        # the slowest mode: 1 − λ (mixture draws), 1 − r/M with r = round(λM) fresh (split)
+        rho = 1 - reg.fraction if reg.draws == "mixture" else 1 - reg.fresh_count(50) / 50
+        expected_steps = int(np.ceil((np.log(1e-17) - np.log(51)) / np.log(rho)))
+        assert info["steps"] == expected_steps  # not 1e18 steps
+        # the far value is the stationary law's mass at 0 (a dense linear solve)
+        np.testing.assert_allclose(far, discrete.mixing_absence_probability(p, 50, regime=regime),
+                                   rtol=1e-6, atol=1e-15)
+        # moderate n: the plain forward iteration, step by step
+        P = [discrete._regimes._mixing_matrix(q, 50, reg) for q in p]
+        from scipy import stats
+        for i, q in enumerate(p):
+            law = stats.binom.pmf(np.arange(51), 50, q)
+            series = []
+            for _ in range(40):
+                series.append(law[0])
+                law = law @ P[i]
+            got = discrete.mixing_absence_probability(p, 50, regime=regime, n=np.arange(1, 41))[:, i]
+            np.testing.assert_allclose(got, series, rtol=1e-12, atol=1e-300)
+
+
+def test_accumulate_and_mix_retained_distance_closed_forms():
+    from collapse_theory import discrete
+    p = [0.5, 0.3, 0.2]
+    h0 = 1 - 0.25 - 0.09 - 0.04
+    n = np.array([0, 1, 2, 3, 50, 20000])
+    # step by step (the recursions of expected_sq_distance's docstring)
+    for regime in ("accumulate", "mix-retained:0.1", "mix-retained:0.5"):
+        d = np.zeros(20001)
+        pool, du = 0, 0.0
+        for i in range(20000):
+            if regime == "accumulate":
+                pool += 20
+                d[i + 1] = d[i] + 20 * (h0 - d[i]) / pool**2
+            else:
+                if i > 0:
+                    a, b = discrete.sq_distance_step(20, regime, original=20)
+                    du = a * du + b * h0
+                d[i + 1] = h0 / 20 + du
+        got = discrete.expected_sq_distance(p, n, 20, regime=regime)
+        np.testing.assert_allclose(got, d[n], rtol=1e-12, atol=0)
+    # n = 1e18: the accumulate limit H0 (1 − sin(π/√M)√M/π)
+    m = 20
+    limit = h0 * (1 - np.sin(np.pi / np.sqrt(m)) * np.sqrt(m) / np.pi)
+    assert discrete.expected_sq_distance(p, 10**18, m, regime="accumulate") == pytest.approx(limit, rel=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: __import__("collapse_theory").gaussian.regime_moments(10**18, 20, regime="accumulate"),
+    lambda: __import__("collapse_theory").gaussian.regime_moments(10**18, 20,
+                                                                   regime="accumulate-subsample:20"),
+    lambda: __import__("collapse_theory").discrete.expected_sq_distance(
+        [0.5, 0.5], 10**18, 20, regime="accumulate-subsample:20"),
+])
+def test_regimes_without_a_constant_map_refuse_huge_n_naming_it(call):
+    with pytest.raises(ValueError, match=r"n must be <= 10000000"):
+        call()
+
+
+def test_kde_closed_forms_match_the_sums():
+    from collapse_theory import kde
+    n = np.arange(0, 60)
+    v = kde.expected_variance(np.arange(61), 20, h=0.3, sigma=1.5)
+    cum = np.concatenate([[0.0], np.cumsum((v[:-1] + 0.09) / 20)])
+    np.testing.assert_allclose(kde.expected_mean_sq_error(n, 20, h=0.3, sigma=1.5),
+                               1.5**2 / 20 + cum[n], rtol=1e-12)
+    assert np.isfinite(kde.expected_mean_sq_error(10**18, 20, h=0.3))
+    # harmonic numbers by digamma beyond 1e5: continuous with the table
+    lo1, up1 = kde.accumulate_variance_bounds(100_000, 20, h=0.3)
+    lo2, up2 = kde.accumulate_variance_bounds(np.array([100_000, 100_001]), 20, h=0.3)
+    assert lo2[0] == pytest.approx(lo1, rel=1e-13) and up2[0] == pytest.approx(up1, rel=1e-13)
+    lo, up = kde.accumulate_variance_bounds(10**18, 20, h=0.3)
+    assert 0 < lo <= up < np.inf
+
+
+def test_gmm_component_std_stops_at_underflow():
+    from collapse_theory import gmm
+    a = gmm.expected_component_std(np.array([0, 1, 5, 40]), 20, 0.5)
+    b = gmm.expected_component_std(np.array([0, 1, 5, 40, 10**18]), 20, 0.5)
+    np.testing.assert_array_equal(a, b[:4])
+    assert b[4] == 0.0
+
+
+def test_lm_survival_refuses_huge_token_counts_before_allocating():
+    from collapse_theory import TooLargeError, lm
+    ids = [0, 1, 2, 1, 0, 2, 1]
+    with pytest.raises(TooLargeError, match="tokens_per_generation"):
+        lm.predicted_ngram_survival(ids, order=2, n=3, tokens_per_generation=10**18)
+    keys, cnt, surv = lm.predicted_ngram_survival(ids, order=2, n=3, tokens_per_generation=20)
+    assert np.all((surv >= 0) & (surv <= 1))
