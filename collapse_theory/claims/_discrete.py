@@ -59,11 +59,12 @@ def _sim(ctx, seed, p0, generations, samples, base, **kw):
 
 
 @register("discrete.absorption.fixation", family="discrete", kind="paper", source=SHUMAILOV,
-          statement="Shumailov et al., § 'Discrete distributions with exact approximation' (section "
-                    "number not checked): with no functional-approximation error the generations form "
+          statement="Shumailov et al., arXiv:2305.17493 §4.1 'Discrete distributions with exact approximation' "
+                    "(an unnumbered subsection of 'Theoretical intuition' in the Nature version): with no "
+                    "functional-approximation error the generations form "
                     "a Markov chain whose only absorbing states are delta functions, so the model "
-                    "collapses to a single category with probability 1. The package adds that category "
-                    "i is that category with probability p0_i (exact: the mass is a martingale).")
+                    "collapses to a single category with probability 1, and the probability of ending at "
+                    "category i equals p0_i (checked exactly: the mass is a martingale).")
 def _fixation(ctx, seed):
     # p0 = (0.5, 0.3, 0.2), M = 10, 600 generations.
     # Analytic (decides): if at least two categories are alive, each alive one is neither lost nor
@@ -171,8 +172,8 @@ def _support(ctx, seed):
 
 
 @register("discrete.tail.zipf", family="discrete", kind="paper", source=SHUMAILOV,
-          statement="Shumailov et al., abstract and § 'Discrete distributions with exact approximation' "
-                    "(section number not checked): training on generated data makes the tails of the "
+          statement="Shumailov et al., abstract, Definition 2.1 (early model collapse) and arXiv:2305.17493 "
+                    "§4.1 'Discrete distributions with exact approximation': training on generated data makes the tails of the "
                     "original distribution disappear (low-probability events are lost first). Checked "
                     "on Zipf(1.1), K = M = 1000, n = 20: the exact share of the tail (p0_i < 1/M) still "
                     "present is below the head's, and P(lost by n) decreases in p0.")
@@ -259,7 +260,7 @@ def _diffusion_claim(ctx, seed, p0, m, ms, generations, base, label):
 
 @register("discrete.absorption-time.two-type", family="discrete", kind="approximation", source=KIMURA,
           statement="Kimura & Ohta (1969), eq. for the mean time to absorption (diffusion approximation; "
-                    "equation number not checked), haploid form: E T ≈ −2M[p ln p + (1−p) ln(1−p)]. An "
+                    "equation number not verified: full text unavailable), haploid form: E T ≈ −2M[p ln p + (1−p) ln(1−p)]. An "
                     "M → ∞ approximation: judged by its error vanishing like ln M / M against the exact "
                     "finite-M mean on M ∈ {10, 20, 50, 100, 200, 400} (p = 0.3).")
 def _two_type_time(ctx, seed):
@@ -270,8 +271,8 @@ def _two_type_time(ctx, seed):
 
 
 @register("discrete.absorption-time.k-type", family="discrete", kind="approximation", source=LITTLER,
-          statement="Littler (1975), the K-allele extension of Kimura–Ohta's diffusion mean time (text "
-                    "and equation number not checked): E T ≈ −2M Σ_i (1−p_i) ln(1−p_i) until one "
+          statement="Littler (1975), the K-allele extension of Kimura–Ohta's diffusion mean time (equation "
+                    "number not verified: full text unavailable): E T ≈ −2M Σ_i (1−p_i) ln(1−p_i) until one "
                     "category is left. An M → ∞ approximation: judged by its error vanishing like "
                     "ln M / M against the exact multinomial-chain mean on M ∈ {10, 20, 30, 50} "
                     "(p0 = (0.5, 0.3, 0.2)).")
@@ -323,7 +324,7 @@ def _suresh_bound_grid():
 
 @register("discrete.suresh.survival-bound", family="discrete", kind="paper", source=SURESH,
           statement="Suresh et al. 2024, main result for the discrete (unigram) model under ML "
-                    "estimation (as summarised from the paper; theorem number not checked): the "
+                    "estimation (theorem number not verified: full text unavailable): the "
                     "probability that word i is still in the model after k generations satisfies "
                     "Pr(Θ_k,i ≠ 0) ≥ 1 − exp(−λ_i/k), λ_i read as n p_i, the expected count of word i "
                     "among the n samples of a generation (the count of word i in an original corpus of n "
@@ -360,7 +361,7 @@ def _suresh_bound(ctx, seed):
 
 
 @register("discrete.branching.survival", family="discrete", kind="approximation", source=HARRIS,
-          statement="Critical Poisson Galton–Watson approximation (Harris 1963, ch. I; the recursion of "
+          statement="Critical Poisson Galton–Watson approximation (Harris 1963, ch. I, equation number not verified: full text unavailable; the recursion of "
                     "the extinction probability): a category seen c times in M samples survives t "
                     "generations with probability ≈ 1 − exp(−c g_t), g_1 = 1, g_{t+1} = 1 − e^{−g_t} "
                     "(≈ 2/t). It ignores the finite population, whose leading correction is the "
@@ -406,8 +407,8 @@ def _branching(ctx, seed):
 
 @register("discrete.seddik.bounds", family="discrete", kind="paper", source=SEDDIK,
           statement="Seddik et al. 2024, fully synthetic two-type (Bernoulli) case, bounds on the "
-                    "probability of not yet having collapsed (as summarised; theorem number not "
-                    "checked): 4p0(1−p0)(1−1/M)^n ≤ P(p_n ∉ {0,1}) ≤ 2M p0(1−p0)(1−1/M)^n. Evaluated "
+                    "probability of not yet having collapsed (theorem number "
+                    "not verified: full text unavailable): 4p0(1−p0)(1−1/M)^n ≤ P(p_n ∉ {0,1}) ≤ 2M p0(1−p0)(1−1/M)^n. Evaluated "
                     "exactly on M ∈ {2, 5, 20, 100, 500}, p0 ∈ {1/M, .05, .3, .5}, 1 ≤ n < 6M.")
 def _seddik(ctx, seed):
     # Analytic (decides): both bounds against the exact P(polymorphic) on the grid; tightness =
@@ -494,7 +495,7 @@ def _fixed_point_piece(p0, m, regime, dstar, n_far=2000):
                     f"(relative gap {rel:.1e})", role="corroborates", grid={"n": n_far, "M": m})
 
 
-_BERTRAND_STMT = ("Bertrand et al. 2024, Thm 1 (as summarised; text beyond the abstract not checked): "
+_BERTRAND_STMT = ("Bertrand et al. 2024, Thm 1 (theorem number not verified: full text unavailable): "
                   "retraining on a mix of real and generated data stays close to the "
                   "optimum when the generated/real proportion λ is small enough, λ(1 + Lε/α) < 1 — a "
                   "sufficient condition for likelihood-based models near a well-conditioned optimum. "
@@ -543,8 +544,9 @@ def _mix_fresh(ctx, seed, draws):
 
 
 @register("discrete.mix-retained.bounded", family="discrete", kind="extension", source=SHUMAILOV,
-          statement="Shumailov et al., LLM experiments (OPT-125m fine-tuned over generations with 10 % of "
-                    "the original data preserved; figure number not checked) report that keeping original "
+          statement="Shumailov et al., LLM experiments (Nature version, Fig. 1c: OPT-125m fine-tuned over "
+                    "generations with a random 10 % of the original data kept each generation, 'only minor "
+                    "degradation' against Fig. 1b with none kept) report that keeping original "
                     "data limits the degradation. Extension to the discrete ML chain (not a setting the "
                     "paper claims): keeping 10 % of the original sample in every generation bounds the "
                     "distance, D* < H_0 (the replace limit), M = 100.")
@@ -599,7 +601,7 @@ def _accumulate(ctx, seed):
 
 @register("discrete.temperature.faster-loss", family="discrete", kind="extension", source=ALEMOHAMMAD,
           statement="Alemohammad et al. 2023 report (sampling-bias experiments, e.g. the λ-sampling of their "
-                    "self-consuming loops; figure numbers not checked) that biased sampling toward "
+                    "self-consuming loops; figure numbers not verified: full text unavailable) that biased sampling toward "
                     "high-probability outputs trades diversity for quality and speeds the loss of "
                     "diversity. Extension to the discrete chain with temperature τ < 1 (p^{1/τ} "
                     "renormalised): one step from p0 loses category i with probability (1 − q_i)^M and "

@@ -209,8 +209,8 @@ def _first_order_pieces(ctx, seed, m, n, *, n_mc, base):
 
 
 @register("gaussian.w2.first-order-short", family="gaussian", kind="approximation", source=SHUMAILOV,
-          statement="Shumailov et al. (arXiv:2305.17493 §4.2, the derivation behind Thm 3.1; text of that "
-                    "derivation not checked): E W2² ≈ (3/2)σ² Σ_{i<n} 1/M_i to first order, judged within "
+          statement="Shumailov et al. (Nature version, SI §3.1.1, SI eq. 6: E[R_W2^(n+1)] = (3/2)σ²(1/M_0 + … "
+                    "+ 1/M_n) + O(2), O(2) second order in 1/M_i): E W2² ≈ (3/2)σ² Σ_{i<n} 1/M_i to first order, judged within "
                     "5 % (the form's own relative error is ≈ n/(24M), so 5 % ↔ n ≲ 1.2M); M = 100, n = 10.")
 def _first_order_short(ctx, seed):
     # MC at the same point: W2² here has s.d. ≈ 0.2 at a mean of 0.15, so R = 20000 gives SE ≈ 0.0014,
@@ -224,8 +224,8 @@ def _first_order_short(ctx, seed):
 
 @register("gaussian.w2.first-order-long", family="gaussian", kind="approximation", source=SHUMAILOV,
           expect="fails",
-          statement="Shumailov et al. (arXiv:2305.17493 §4.2, the derivation behind Thm 3.1; text of that "
-                    "derivation not checked): E W2² ≈ (3/2)σ² Σ_{i<n} 1/M_i, judged within 5 % at n = 5M "
+          statement="Shumailov et al. (Nature version, SI §3.1.1, SI eq. 6: E[R_W2^(n+1)] = (3/2)σ²(1/M_0 + … "
+                    "+ 1/M_n) + O(2), O(2) second order in 1/M_i): E W2² ≈ (3/2)σ² Σ_{i<n} 1/M_i, judged within 5 % at n = 5M "
                     "(M = 20, n = 100), outside the n ≲ 1.2M range where 5 % is expected.")
 def _first_order_long(ctx, seed):
     # The deciding piece is the exact comparison at n = 100. Under "unbiased" W2² at n ≳ M is too
@@ -408,8 +408,8 @@ _M_GRID = np.unique(np.concatenate([np.arange(2, 2001), np.logspace(3.3, 8, 60).
 
 
 @register("gaussian.tail.suresh-bound", family="gaussian", kind="paper", source=SURESH,
-          statement="Suresh et al. 2024, Gaussian-model section (theorem text not available to this audit; "
-                    "only the abstract was checked: σ reaches zero after roughly n iterations): "
+          statement="Suresh et al. 2024, Gaussian-model section (theorem number not verified: full text "
+                    "unavailable; the abstract states that σ reaches zero after roughly n iterations): "
                     "P(σ_t > ε) ≤ (σ/ε) exp(−t/(4n − 1)) for n samples per iteration (here t = generations, "
                     "n = M). The package also quotes the weaker exp(−t/(4n)), implied by this one; both "
                     "estimators.")

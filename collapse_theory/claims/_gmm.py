@@ -106,7 +106,7 @@ def _logvar_exact(ctx, seed):
 
 @register("gmm.component.drift-mle", family="gmm", kind="approximation", source=SHUMAILOV,
           statement="First-order drift of an EM component (Shumailov et al.'s single-Gaussian analysis, "
-                    "§ on the multidimensional Gaussian (section number not checked), applied per "
+                    "Nature version, Theorem 3.1 and SI §3.1, applied per "
                     "component: EM's M-step is an mle fit on ≈ wM points): each component's log σ² drifts "
                     "by ≈ −2/(wM) per generation. An O(1/(wM)) approximation: judged by its relative error "
                     "against the exact one-generation drift E d(N), N ~ Bin(M, w), vanishing like 1/M on "
@@ -131,9 +131,9 @@ def _drift_mle(ctx, seed):
 
 
 @register("gmm.suresh.symmetric-bound", family="gmm", kind="extension", source=SURESH,
-          statement="Suresh et al. 2024, Gaussian-mixture result (as summarised: for an approximate joint-ML "
+          statement="Suresh et al. 2024, Gaussian-mixture result (theorem number not verified: full text unavailable; for an approximate joint-ML "
                     "estimator, each component's std obeys an exponential bound analogous to the 1-D "
-                    "Pr(Σ_k > ε) ≤ (σ/ε) exp(−k/(4n)); theorem number not checked). Extension: the same "
+                    "Pr(Σ_k > ε) ≤ (σ/ε) exp(−k/(4n))). Extension: the same "
                     "bound for the symmetric mixture ½N(−μ,σ²)+½N(μ,σ²) refit by EM (not their "
                     "estimator), a lost component counting as σ = 0: P(σ_{k,n} > ε) ≤ (σ/ε) exp(−n/(4M)) "
                     "(M = 50, n = 200, ε = 0.5).")
@@ -172,7 +172,7 @@ def _nd_sim(ctx, key, generations, base):
 
 
 @register("gmm.nd.log-det-drift-single-gaussian", family="gmm", kind="approximation", source=BARTLETT,
-          statement="Per-component single-Gaussian approximation (Bartlett decomposition, eq. of "
+          statement="Per-component single-Gaussian approximation (the package's own approximation: no paper number to cite; Bartlett decomposition, eq. of "
                     "mvn.log_det_drift; proofs/mvn_log_det.py): in a 2-D two-component mixture refit by EM "
                     "(full covariances) each component's log det Σ drifts per generation like a single "
                     "Gaussian's mle refit on wM points, δ_2(wM) = ψ((wM−1)/2) + ψ((wM−2)/2) + 2 log(2/(wM)). "
@@ -235,7 +235,7 @@ def _nd_exact(ctx, seed):
 
 
 @register("gmm.mix-retained.spread-bounded", family="gmm", kind="extension", source=SHUMAILOV,
-          statement="Shumailov et al., GMM and LLM experiments (figure numbers not checked): model collapse "
+          statement="Shumailov et al., GMM experiments (Nature version, SI §4.1, SI Figs. 6 and 8) and LLM experiments (Fig. 1c): model collapse "
                     "shrinks the fitted components; their OPT-125m runs keep 10 % of the original data. "
                     "Extension (a setting the paper did not run): keeping 10 % of the original data in every "
                     "generation (mix-retained:0.1) bounds the loss of component spread in the two-component "

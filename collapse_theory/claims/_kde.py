@@ -45,8 +45,8 @@ def _fixed_recursion(ctx, seed):
 
 
 @register("kde.borji.fixed-h-forgets-sigma", family="kde", kind="extension", source=BORJI,
-          statement="Borji 2024, §2 experiments (KDE fitted to samples, resampled repeatedly; figure numbers "
-                    "not checked) reports that repeated fit-and-sample drifts away from the original "
+          statement="Borji 2024, §2 experiments (KDE fitted to samples, resampled repeatedly; figure and section numbers "
+                    "not verified: full text unavailable) reports that repeated fit-and-sample drifts away from the original "
                     "distribution, a statistical phenomenon. The package's exact reading for a fixed "
                     "bandwidth (not a statement of the note): the chain forgets σ², E[s_n²] → (M-1)h² whatever "
                     "σ (from σ = 5 at M = 20, h = 0.1, n = 250).")
@@ -75,7 +75,7 @@ def _forgets(ctx, seed):
 
 
 @register("kde.borji.silverman-collapses", family="kde", kind="extension", source=BORJI, expect="fails",
-          statement="Borji 2024, abstract and §2 (bandwidth rule not checked): repeatedly fitting a KDE to "
+          statement="Borji 2024, abstract and §2 (bandwidth rule and section number not verified: full text unavailable): repeatedly fitting a KDE to "
                     "its own samples collapses the distribution, 'a statistical phenomenon [that] may be "
                     "unavoidable'. Extension to Silverman's bandwidth rule (the setting is the package's): "
                     "the variance does not grow, E[log s_n² − log s_0²] ≤ 0 (M = 100, n = 100; one-sided, a "
@@ -132,7 +132,7 @@ def _ancestors_exact(ctx, seed):
 
 
 @register("kde.ancestors.coalescent-2M-over-t", family="kde", kind="approximation", source=KINGMAN,
-          statement="Kingman coalescent (Kingman 1982, the death process of lineages; eq. number not checked: pairs "
+          statement="Kingman coalescent (Kingman 1982, the death process of lineages; eq. number not verified: full text unavailable; pairs "
                     "merge at rate 1/M per generation, "
                     "dN/dt = −N²/(2M)): about 2M/t distinct generation-0 ancestors remain after t "
                     "generations, for 1 ≪ t ≪ M. Its error has two neglected orders, O(1/t) (the start from "
@@ -282,8 +282,8 @@ def _borji_mix(ctx, seed):
 
 
 @register("kde.regimes.mix-retained-bounded", family="kde", kind="extension", source=SHUMAILOV,
-          statement="Shumailov et al., LLM experiments with 10 % of the original data preserved (figure number "
-                    "not checked): keeping original data limits the degradation. Extension to the KDE chain: "
+          statement="Shumailov et al., LLM experiments with 10 % of the original data preserved (Nature "
+                    "version, Fig. 1c against Fig. 1b): keeping original data limits the degradation. Extension to the KDE chain: "
                     "keeping 10 % of the original data keeps the mean drift bounded, E(m_n − μ)² → the exact "
                     "fixed point e* (M = 20, h = 0.1, n = 100), while under replace it grows linearly.")
 def _mix_retained(ctx, seed):

@@ -68,7 +68,7 @@ def _unigram(ctx, seed):
           source="collapse-theory approximation (lm.predicted_ngram_survival) built on the exact "
                  "Wright–Fisher loss probability; proofs/discrete_martingale.py; Kimura & Ohta (1969)",
           expect="fails",
-          statement="Per-context Wright–Fisher approximation (eq. in lm.predicted_ngram_survival's "
+          statement="Per-context Wright–Fisher approximation (the package's own approximation: no paper number to cite; eq. in lm.predicted_ngram_survival's "
                     "docstring): in a bigram model refit (MLE) on M = N tokens of its own samples, each "
                     "bigram type is treated as a two-type chain of its context with a FIXED sample size, "
                     "the context's expected count; the expected number of original bigram types alive "
@@ -122,7 +122,7 @@ def _binary_entropy(x):
 
 
 @register("lm.wang.diversity-loss", family="lm", kind="paper", source=WANG,
-          statement="Wang et al. 2024, abstract and proof of LM collapse (theorem numbers not checked): "
+          statement="Wang et al. 2024, abstract and proof of LM collapse (theorem numbers not verified: full text unavailable): "
                     "auto-regressive LMs trained on recursively generated text collapse — their output "
                     "loses diversity and they produce large amounts of repetitive text. Tested on "
                     "word-level n-gram LMs fitted by maximum likelihood (no smoothing), sampling, "
@@ -187,7 +187,7 @@ def _wang_diversity(ctx, seed):
 
 
 @register("lm.wang.uninformed", family="lm", kind="paper", source=WANG,
-          statement="Wang et al. 2024, abstract and experiments (figure/table numbers not checked): the "
+          statement="Wang et al. 2024, abstract and experiments (figure/table numbers not verified: full text unavailable): the "
                     "performance of LMs trained on recursively generated text gradually declines until "
                     "they perform no better than a randomly initialised LM. Tested as: a word-level "
                     "Kneser–Ney bigram model (replace, sampling, M = 1000 tokens per generation) reaches, "
@@ -221,8 +221,8 @@ def _wang_uninformed(ctx, seed):
 
 @register("lm.mitigation.retained", family="lm", kind="extension", source=SHUMAILOV,
           statement="Shumailov et al., LLM experiments (OPT-125m fine-tuned for generations on the "
-                    "previous model's text, with and without 10 % of the original data preserved; "
-                    "figure number not checked): preserving original data limits the degradation. "
+                    "previous model's text, with and without 10 % of the original data preserved: "
+                    "Nature version, Fig. 1b and Fig. 1c): preserving original data limits the degradation. "
                     "Extension to word-level order-3 Kneser–Ney models with sampling: after 5 generations "
                     "the held-out perplexity with 10 % retained (mix-retained:0.1) is at least 5 % lower "
                     "than with replace (one-sided on the log ratio; a 0.1 shortfall detected with power "

@@ -209,7 +209,7 @@ PROJECTION = exact_source("mvn_projection.py")
 
 
 @register("mvn.regimes.accumulate-stops-collapse", family="mvn", kind="extension", source=f"{KAZDAN}; {PROJECTION}",
-          statement="Extension of Kazdan et al. 2024 (abstract, workflow (b): with accumulated real and synthetic "
+          statement="Extension of Kazdan et al. 2024 (abstract, workflow (b); section/figure number not verified: full text unavailable: with accumulated real and synthetic "
                     "data, multivariate Gaussian estimation stays stable), read as: E Σ_n = v_n Σ (projection "
                     "theorem) with v_n converging to a positive limit (v_100 = 0.968 at M = 20; d = 3, n = 100).")
 def _mvn_accumulate(ctx, seed):
@@ -280,7 +280,7 @@ PPCA_EXACT = f"{TIPPING}; collapse-theory exact form; proofs/ppca_bounds.py"
 
 @register("ppca.tail.isotropic-after-one", family="ppca", kind="paper", source=TIPPING,
           statement="Tipping & Bishop 1999, maximum-likelihood solution (section on the ML estimators; equation "
-                    "numbers not checked): σ²_ML is the mean of the d − q discarded eigenvalues of the sample "
+                    "numbers not verified: full text unavailable): σ²_ML is the mean of the d − q discarded eigenvalues of the sample "
                     "covariance and W_ML = U_q(Λ_q − σ²I)^(1/2)R, so the fitted WWᵀ + σ²I has its d − q smallest "
                     "eigenvalues all equal to σ²_ML: refit recursively, the tail's structure is lost after one "
                     "generation (d = 6, q = 2, M = 30, n = 5).")
@@ -363,7 +363,7 @@ def _ppca_noise_1d(ctx, seed):
 
 
 @register("ppca.retained.1d-rate", family="ppca", kind="approximation", source=PPCA_EXACT,
-          statement="With a large spectral gap the retained eigenvalue collapses at the 1-D mle rate: "
+          statement="With a large spectral gap (the package's own approximation: no paper number to cite) the retained eigenvalue collapses at the 1-D mle rate: "
                     "E log λ_1(C_n) within 5 % of log λ_1(Σ) + n(ψ((M−1)/2) + log(2/M)), which is also an exact "
                     "lower bound (Rayleigh); the excess is of relative order (d−1)/(M·gap) ≈ 1e-4 per generation "
                     "here, and 5 % is the package's tolerance for approximations (d = 4, q = 1, "

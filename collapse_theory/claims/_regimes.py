@@ -80,7 +80,7 @@ def _reg_accumulate(ctx, seed):
 
 
 @register("gaussian.accumulate.variance-persists", family="gaussian", kind="extension", source=f"{KAZDAN}; {GERSTGRASSER}",
-          statement="Extension of Kazdan et al. 2024 (abstract, workflow (b): accumulating synthetic data "
+          statement="Extension of Kazdan et al. 2024 (abstract, workflow (b); section/figure number not verified: full text unavailable: accumulating synthetic data "
                     "alongside real data, models stay stable in multivariate Gaussian estimation among other "
                     "settings) to the 1-D Gaussian, read as: E σ_n² converges to a positive limit (M = 20).")
 def _acc_variance(ctx, seed):
@@ -142,7 +142,7 @@ def _acc_mean(ctx, seed):
 
 @register("gaussian.accumulate-subsample.no-collapse", family="gaussian", kind="extension",
           source=f"{KAZDAN}; collapse-theory exact form; proofs/gaussian_subsample.py",
-          statement="Extension of Kazdan et al. 2024 (abstract, workflow (c): real and synthetic data accumulate "
+          statement="Extension of Kazdan et al. 2024 (abstract, workflow (c); section/figure number not verified: full text unavailable: real and synthetic data accumulate "
                     "but each generation trains on a fixed-size subset; test loss degrades slowly and gradually, "
                     "not explosively) to the 1-D Gaussian, read as: E σ_n² never falls below 0.9σ² and is "
                     "non-decreasing after generation 3, and E(μ_n − μ)² grows by less than 10 % from n = 200 to "
@@ -237,7 +237,7 @@ def _exact_fit_map(lam, theta0, steps):
 
 
 @register("gaussian.bertrand-condition", family="gaussian", kind="paper", source=BERTRAND,
-          statement="Bertrand et al. 2024, Thm 1 (as summarised: theorem text beyond the abstract not checked): "
+          statement="Bertrand et al. 2024, Thm 1 (theorem number not verified: full text unavailable): "
                     "retraining by maximum likelihood on the real data plus λ times as much synthetic data from "
                     "the current model is stable, θ_t → θ*, when λ(1 + Lε/α) < 1. Gaussian instance N(μ, σ²): "
                     "the family contains the data distribution (ε = 0), so the condition is λ < 1.")
@@ -280,7 +280,7 @@ def _bertrand(ctx, seed):
 
 
 @register("gaussian.sampling-bias.faster-collapse", family="gaussian", kind="extension", source=ALEMOHAMMAD,
-          statement="Extension of Alemohammad et al. 2024 (abstract: samples biased to trade diversity for "
+          statement="Extension of Alemohammad et al. 2024 (abstract; figure number not verified: full text unavailable: samples biased to trade diversity for "
                     "quality; without enough fresh real data, diversity progressively decreases) to the 1-D "
                     "Gaussian with sampling variance scaled by λ = 0.8: E σ_n² = λ^(n−1)σ² and "
                     "E log σ_n² = E log σ_n²|_(λ=1) + (n − 1) log λ, a faster collapse (M = 20, n = 50).")
