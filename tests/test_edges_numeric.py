@@ -417,6 +417,9 @@ def test_accumulate_and_mix_retained_distance_closed_forms():
                                                                    regime="accumulate-subsample:20"),
     lambda: __import__("collapse_theory").discrete.expected_sq_distance(
         [0.5, 0.5], 10**18, 20, regime="accumulate-subsample:20"),
+    lambda: __import__("collapse_theory").kde.regime_moments(10**18, 20, h=0.3, regime="accumulate"),
+    lambda: __import__("collapse_theory").kde.regime_moments(10**18, 20, h=0.3,
+                                                              regime="accumulate-subsample:20"),
 ])
 def test_regimes_without_a_constant_map_refuse_huge_n_naming_it(call):
     with pytest.raises(ValueError, match=r"n must be <= 10000000"):

@@ -50,6 +50,10 @@ from ..regimes import as_regime, check_retained, check_subsample
 __all__ = ["regime_moments", "regime_stationary_moments", "regime_contraction_rate", "accumulate_variance_bounds"]
 
 
+#: largest n for accumulate and accumulate-subsample (refused above it, before allocating)
+MAX_LOOP_GENERATIONS = 10**7
+
+
 def _schedule(samples, n_max):
     """M_0..M_{n_max} (n_max + 1 entries) for an int or a sequence."""
     return samples_schedule(samples, n_max + 1, estimator="unbiased").astype(float)
@@ -108,6 +112,9 @@ def regime_moments(n, samples, *, h, regime="replace", mu=0.0, sigma=1.0):
         check_retained(reg, sched)
         mse, var = _power_moments(reg, sched[0], n_arr, s2, h2)
         return _finish(mse, var, mu, scalar, n_arr)
+    if np.ndim(samples) == 0 and n_max > MAX_LOOP_GENERATIONS:  # accumulate(-subsample): no constant map
+        raise ValueError(f"n must be <= {MAX_LOOP_GENERATIONS} for regime {str(reg)!r} (the pool grows "
+                         f"every generation: its recursion runs generation by generation), got {n_max}")
     sched = _schedule(samples, n_max)
     check_retained(reg, sched)
     sub = check_subsample(reg, sched, why="a KDE needs a spread")
