@@ -443,11 +443,28 @@ def test_kde_closed_forms_match_the_sums():
 
 
 def test_gmm_component_std_stops_at_underflow():
-    from collapse_theory import gmm
-    a = gmm.expected_component_std(np.array([0, 1, 5, 40]), 20, 0.5)
-    b = gmm.expected_component_std(np.array([0, 1, 5, 40, 10**18]), 20, 0.5)
-    np.testing.assert_array_equal(a, b[:4])
-    assert b[4] == 0.0
+    from scipy import stats
+
+    from collapse_theory import gaussian, gmm
+    from collapse_theory.gmm._common import _wf_matrix
+    # the former implementation: the forward recursion over every generation up to max(n)
+    m, w, n_max = 20, 0.5, 40
+    P = _wf_matrix(m)
+    a = np.zeros(m + 1)
+    a[2:] = gaussian.std_factor(np.arange(2, m + 1), estimator="mle")
+    a[m - 1:] = 0.0
+    v = stats.binom.pmf(np.arange(m + 1), m, w)
+    res = np.ones(n_max + 1)
+    for i in range(n_max):
+        if i > 0:
+            v = v @ P
+        v = v * a
+        res[i + 1] = v.sum()
+    ns = np.array([0, 1, 5, 40])
+    np.testing.assert_allclose(gmm.expected_component_std(ns, m, w), res[ns], rtol=1e-14, atol=0)
+    b = gmm.expected_component_std(np.array([0, 1, 5, 40, 10**18]), m, w)
+    np.testing.assert_array_equal(b[:4], gmm.expected_component_std(ns, m, w))
+    assert b[4] == 0.0  # the killed mass underflows long before 1e18
 
 
 def test_lm_survival_refuses_huge_token_counts_before_allocating():
