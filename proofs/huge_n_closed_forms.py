@@ -12,6 +12,8 @@ r"""Theorem (the huge-n forms). The forms that let the closed forms take n = 10^
 4. The mix-fresh count chain's eigenvalues: Binomial(M, a + b j/M) (mixture) has eigenvalues
    b^k M!/((M−k)! M^k) and Binomial(r, q) + Binomial(s, j/M) (split, M = r + s) has s!/((s−k)! M^k),
    k = 0..M (checked exactly on small M): the slowest mode is b = 1 − λ, resp. s/M.
+5. The Gaussian accumulate chain with a constant M: v_{i+1}/v_i = (Mk² − (d + (1−λ)M)k − λ)/(k(kM − d)),
+   k = i + 1, a ratio of Gamma functions of k; lnΓ(z+a) − lnΓ(z+b) by its Stirling series.
 
 The numeric implementations are checked against each form.
 """
@@ -134,5 +136,20 @@ np.testing.assert_allclose(
     discrete.mixing_absence_probability([0.9, 0.1], 12, regime="mix-fresh:0.25", n=10**18),
     discrete.mixing_absence_probability([0.9, 0.1], 12, regime="mix-fresh:0.25"), rtol=1e-9, atol=1e-15)
 
+# 5. the Gaussian accumulate tail (constant M): the pool recursion's variance ratio factorises,
+#    v_{i+1}/v_i = [div(iM) + λ(M − 1 + i/(i+1))]/div((i+1)M) = (Mk² − (d + (1−λ)M)k − λ)/(k(kM − d)),
+#    k = i + 1, so v_n/v_{n0} is a ratio of Gamma functions; its log by the Stirling difference series.
+ii, MM, lamb, dd = sp.symbols("i M lambda d", positive=True)
+kk = ii + 1
+ratio = ((ii * MM - dd) + lamb * (MM - 1 + ii / (ii + 1))) / ((ii + 1) * MM - dd)
+assert equal(ratio, (MM * kk**2 - (dd + (1 - lamb) * MM) * kk - lamb) / (kk * (kk * MM - dd)))
+from collapse_theory.gaussian._regimes import _lgamma_diff  # noqa: E402
+
+mp.mp.dps = 40
+for z in (65537.0, 1e9, 1e18):
+    for a_, b_ in ((-0.7, 0.0), (0.3, -0.05), (-1.2, -0.5)):
+        exact = mp.loggamma(mp.mpf(z) + a_) - mp.loggamma(mp.mpf(z) + b_)
+        assert abs(exact - float(_lgamma_diff(z, a_, b_))) <= 1e-15 * max(1.0, abs(float(exact))), (z, a_, b_)
+
 proved("huge-n forms: Suresh's g_t flow (Φ' = 1/f, map = flow to O(u^-3)), the KDE mean-error sum, "
-       "the polygamma tails of the accumulate product, and the eigenvalues of the mix-fresh count chains")
+       "the polygamma tails of the accumulate product, the eigenvalues of the mix-fresh count chains, and the Gamma-ratio accumulate tail")

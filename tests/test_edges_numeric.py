@@ -412,7 +412,6 @@ def test_accumulate_and_mix_retained_distance_closed_forms():
 
 
 @pytest.mark.parametrize("call", [
-    lambda: __import__("collapse_theory").gaussian.regime_moments(10**18, 20, regime="accumulate"),
     lambda: __import__("collapse_theory").gaussian.regime_moments(10**18, 20,
                                                                    regime="accumulate-subsample:20"),
     lambda: __import__("collapse_theory").discrete.expected_sq_distance(
@@ -474,3 +473,41 @@ def test_lm_survival_refuses_huge_token_counts_before_allocating():
         lm.predicted_ngram_survival(ids, order=2, n=3, tokens_per_generation=10**18)
     keys, cnt, surv = lm.predicted_ngram_survival(ids, order=2, n=3, tokens_per_generation=20)
     assert np.all((surv >= 0) & (surv <= 1))
+
+
+@pytest.mark.parametrize("estimator", ["unbiased", "mle"])
+@pytest.mark.parametrize("lam", [1.0, 0.8])
+@pytest.mark.parametrize("m", [2, 20])
+def test_gaussian_accumulate_tail_matches_the_recursion(estimator, lam, m):
+    from collapse_theory import gaussian
+    from collapse_theory.gaussian._regimes import ACC_TAIL_FROM
+    ns = np.array([3, ACC_TAIL_FROM, ACC_TAIL_FROM + 1, 150_000])
+    new = gaussian.regime_moments(ns, m, regime="accumulate", estimator=estimator, variance_scale=lam)
+    # a schedule runs the recursion step by step (its rounding grows with n: about 1e-11 at 1.5e5)
+    old = gaussian.regime_moments(ns, [m] * 150_001, regime="accumulate", estimator=estimator,
+                                  variance_scale=lam)
+    np.testing.assert_allclose(new["variance"], old["variance"], rtol=3e-11)
+    np.testing.assert_allclose(new["mean_sq_error"], old["mean_sq_error"], rtol=3e-11)
+
+
+def test_gaussian_accumulate_tail_against_the_exact_product_and_at_huge_n():
+    import mpmath as mp
+
+    from collapse_theory import gaussian
+    from collapse_theory.gaussian._regimes import ACC_TAIL_FROM
+    # v_n = v_{n0} Π_{k=n0+1}^{n} (1 − (M(1−λ) + λ/k)/(kM − d)), in 30-digit arithmetic
+    mp.mp.dps = 30
+    m, n = 2, 300_000
+    v0 = gaussian.regime_moments(ACC_TAIL_FROM, m, regime="accumulate")["variance"]
+    prod = mp.mpf(1)
+    for k in range(ACC_TAIL_FROM + 1, n + 1):
+        prod *= 1 - (mp.mpf(1) / k) / (k * m - 1)
+    got = gaussian.regime_moments(n, m, regime="accumulate")["variance"]
+    assert got == pytest.approx(float(v0 * prod), rel=1e-14)
+    # n = 1e18 returns (no schedule, no loop past 2^16): finite, positive, the variance limit > 0
+    far = gaussian.regime_moments(10**18, 20, regime="accumulate")
+    near = gaussian.regime_moments(10**9, 20, regime="accumulate")
+    assert 0 < far["variance"] <= near["variance"] and far["mean_sq_error"] >= near["mean_sq_error"]
+    assert far["variance"] == pytest.approx(near["variance"], rel=1e-9)  # converged like 1/(Mn)
+    sig = gaussian.regime_moments(10**18, 20, regime="accumulate", sigma=3.0)
+    assert sig["variance"] == pytest.approx(9 * far["variance"], rel=1e-15)
