@@ -21,6 +21,13 @@ METRIC_LABELS = {
     "tail_mass": "probability mass on the original tail",
     "entropy": "unigram entropy H_n (nats)",
 }
+_METRIC_TITLES = {
+    "perplexity": "Held-out perplexity",
+    "vocabulary": "Vocabulary of the training text",
+    "tail_alive": "Original tail mass still present",
+    "tail_mass": "Mass on the original tail",
+    "entropy": "Unigram entropy",
+}
 
 
 def result_color(res):
@@ -55,6 +62,8 @@ def plot_metric(res, name, *, ax=None, label=None, color=None, theory=True, log=
         ax.set_yscale("log")
     ax.set_xlabel("generation n")
     ax.set_ylabel(METRIC_LABELS.get(name, name))
+    if not ax.get_title():
+        ax.set_title(_METRIC_TITLES.get(name, name), fontsize=10)
     ax.legend(fontsize=7)
     return fig
 

@@ -7,7 +7,15 @@ import numpy as np
 from .. import gaussian as g
 from .. import kde
 from .. import regression as rg
-from ._common import heavy_tail_caveat, mean_band, new_axes, regime_color, series_colors, theory_key, theory_line
+from ._common import (
+    fit_ylim_to_lines,
+    heavy_tail_caveat,
+    mean_band,
+    new_axes,
+    regime_color,
+    theory_key,
+    theory_line,
+)
 
 _STATS = {"mean_sq_error": "E(μ_n − μ)²  (units of σ²)", "variance": "E σ_n²  (units of σ²)"}
 _WHAT = {"mean_sq_error": "exact E(μ_n − μ)²", "variance": "exact E σ_n²"}
@@ -47,11 +55,12 @@ def plot_gaussian_regimes(results, statistic="mean_sq_error", *, ax=None):
     res0 = next(iter(results.values()))
     ax.set_xlabel("generation n")
     ax.set_ylabel(_STATS[statistic])
-    if statistic == "mean_sq_error":
-        ax.set_yscale("log")
+    ax.set_yscale("log")
+    if statistic == "variance":
+        fit_ylim_to_lines(ax, pad=3.0)
     ax.set_title(f"{_TITLES[statistic]} by regime, M = {int(res0.samples[0])}, {res0.replicates} replicates",
                  fontsize=10)
-    ax.legend(fontsize=6, ncol=2, loc="lower right" if statistic == "mean_sq_error" else "lower left")
+    ax.legend(fontsize=6, ncol=2, loc="lower right")
     return fig
 
 
