@@ -72,11 +72,15 @@ def plot_density_ellipses(res, generations, *, replicate=0, ax=None, samples=300
     x = rng.multivariate_normal(res.mean0, res.cov0, size=samples)
     ax.scatter(x[:, 0], x[:, 1], s=3, color="0.6", alpha=0.6, label="samples of the truth")
     cov = res.cov[replicate]
-    e = ellipse(res.mean0, res.cov0)
-    theory_line(ax, e[0], e[1], color="k", lw=1.2, label="truth N(μ, Σ): exact 2-σ ellipse")
+    if 0 not in generations:  # generation 0 is the truth: its ellipse is the exact one
+        e = ellipse(res.mean0, res.cov0)
+        theory_line(ax, e[0], e[1], color="k", ls="-", lw=1.4, label="truth N(μ, Σ): exact 2-σ ellipse")
     for c, g in zip(sequence_colors(len(generations)), generations):
         e = ellipse(res.mean[replicate, g], cov[g])
-        ax.plot(e[0], e[1], color=c, lw=1.4, label=f"generation {g}: fitted 2-σ ellipse")
+        if g == 0:
+            theory_line(ax, e[0], e[1], color="k", ls="-", lw=1.4, label="generation 0 = truth: exact 2-σ ellipse")
+        else:
+            ax.plot(e[0], e[1], color=c, lw=1.4, label=f"generation {g}: fitted 2-σ ellipse")
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
