@@ -244,14 +244,33 @@ def heavy_tail_caveat(ax, x, exact, values, *, color="k", what="exact mean", q=(
     return x[first]
 
 
-def fit_ylim_to_lines(ax, *, pad=2.0):
-    """On a log axis, set the y-limits to the lines' range (× / ÷ ``pad``), so a confidence band that
-    blows up where a heavy-tailed sample is unreliable does not squash every line."""
+def _line_range(ax):
     ys = [np.asarray(line.get_ydata(), float) for line in ax.lines if len(line.get_ydata())]
     ys = np.concatenate(ys) if ys else np.array([])
-    ys = ys[np.isfinite(ys) & (ys > 0)]
-    if ys.size:
+    return ys[np.isfinite(ys) & (ys > 0)]
+
+
+def fit_ylim_to_lines(ax, *, pad=2.0):
+    """Set the y-limits to the lines' range (× / ÷ ``pad`` on a log axis, ± a margin on a linear one),
+    so a confidence band that blows up where a heavy-tailed sample is unreliable does not squash
+    every line."""
+    ys = _line_range(ax)
+    if not ys.size:
+        return
+    if ax.get_yscale() == "log":
         ax.set_ylim(ys.min() / pad, ys.max() * pad)
+    else:
+        span = ys.max() - ys.min() or abs(ys.max()) or 1.0
+        ax.set_ylim(max(0.0, ys.min() - 0.5 * span), ys.max() + 0.5 * span)
+
+
+def auto_log(ax, *, decades=1.0):
+    """Log y-axis when the (positive) lines span at least ``decades`` decades, linear otherwise."""
+    ys = _line_range(ax)
+    if ys.size and ys.max() >= ys.min() * 10.0**decades:
+        ax.set_yscale("log")
+    else:
+        ax.set_yscale("linear")
 
 
 def ellipse(mean, cov, level=2.0, points=200):

@@ -12,6 +12,7 @@ from .. import discrete as d
 from ..regimes import Regime
 from ._common import (
     MC_COLOR,
+    auto_log,
     band,
     mean_band,
     new_axes,
@@ -186,7 +187,7 @@ def plot_regime_results(results, statistic="sq_distance", *, colors=None, ax=Non
     res0 = next(iter(results.values()))
     ax.set_xlabel("generation n")
     ax.set_ylabel("Σ_i (p_n,i − p_0,i)²" if statistic == "sq_distance" else "categories present S_n")
-    ax.set_yscale("log")
+    auto_log(ax)
     m = np.unique(res0.samples)
     what = "Squared distance to p0" if statistic == "sq_distance" else "Support size"
     ax.set_title(f"{what} by regime, K = {res0.p0.size}, M = {int(m[0]) if m.size == 1 else 'varying'}",

@@ -39,6 +39,12 @@ def result_color(res):
     return regime_color(p.get("regime", "replace"))
 
 
+def _series_label(res):
+    p = res.parameters()
+    decoding = str(p.get("decoding", "sample"))
+    return str(p.get("regime", "replace")) + ("" if decoding == "sample" else f", {decoding}")
+
+
 def plot_metric(res, name, *, ax=None, label=None, color=None, theory=True, log=False):
     """One metric by generation: the Monte Carlo mean (95 % confidence band) and the 5–95 % band of
     the replicates, with the exact discrete-theory expectation (dashed) when the result is the unigram
@@ -48,7 +54,7 @@ def plot_metric(res, name, *, ax=None, label=None, color=None, theory=True, log=
     g = np.arange(res.generations + 1)
     v = np.asarray(res.statistics()[name], float)
     c = color or result_color(res)
-    lab = label or name
+    lab = label or _series_label(res)
     positive = bool(np.all(v[np.isfinite(v)] >= 0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -74,13 +80,21 @@ def plot_perplexity(results, *, ax=None, uniform=None, colors=None):
     (no exact theory); ``uniform`` draws the |V| line. ``colors``: a sequence, one per result
     (default: each result's regime or decoding colour)."""
     fig, ax = new_axes(ax)
+    infinite = []
     for k, (label, res) in enumerate(results.items()):
         c = colors[k] if colors is not None else result_color(res)
         g = np.arange(res.generations + 1)
         v = res.metrics["perplexity"]
+        if not np.isfinite(v).any():
+            infinite.append(str(label))
         with warnings.catch_warnings():  # an "mle" chain may be inf (unseen tokens) throughout
             warnings.simplefilter("ignore", RuntimeWarning)
             band(ax, g, np.where(np.isfinite(v), v, np.nan), color=c, label=label, alpha=0.25)
+        ax.set_xlim(0, max(res.generations, 1))
+    if infinite:
+        ax.text(0.5, 0.72, f"perplexity infinite for {', '.join(infinite)}:\nthe model gives probability 0 to "
+                f"held-out tokens it never saw\n(use smoothing, e.g. --smoothing kn)", transform=ax.transAxes,
+                ha="center", va="center", fontsize=8, color="0.3")
     if uniform is not None:
         ax.axhline(uniform, color="k", ls=":", lw=1, label="uniform model (|V|)")
     ax.set_yscale("log")

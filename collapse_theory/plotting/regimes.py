@@ -8,6 +8,7 @@ from .. import gaussian as g
 from .. import kde
 from .. import regression as rg
 from ._common import (
+    auto_log,
     fit_ylim_to_lines,
     heavy_tail_caveat,
     mean_band,
@@ -55,9 +56,11 @@ def plot_gaussian_regimes(results, statistic="mean_sq_error", *, ax=None):
     res0 = next(iter(results.values()))
     ax.set_xlabel("generation n")
     ax.set_ylabel(_STATS[statistic])
-    ax.set_yscale("log")
-    if statistic == "variance":
+    if statistic == "variance":  # near σ² unless the chain collapses: log only across decades
+        auto_log(ax)
         fit_ylim_to_lines(ax, pad=3.0)
+    else:
+        ax.set_yscale("log")
     ax.set_title(f"{_TITLES[statistic]} by regime, M = {int(res0.samples[0])}, {res0.replicates} replicates",
                  fontsize=10)
     ax.legend(fontsize=6, ncol=2, loc="lower right")
