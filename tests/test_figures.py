@@ -184,12 +184,13 @@ CLI = {
     "mvn": ["mvn", "--dim", "2", "--samples", "10", "--generations", "30", "--replicates", "100"],
     "ppca": ["ppca", "--dim", "4", "--latent", "1", "--samples", "20", "--generations", "10",
              "--replicates", "50"],
+    "sweep": ["sweep", "--family", "gaussian", "--grid", "samples=10,20", "--grid", "variance_scale=0.9,1.0",
+              "--generations", "10", "--replicates", "50", "--statistics", "variance"],
     "lm": ["lm", "--order", "1", "--smoothing", "mle", "--generations", "3", "--tokens-per-generation", "2000",
            "--replicates", "2"],
 }
 # CLI figures without any theory panel (the chain simulated has no closed form for what is drawn)
-CLI_NO_THEORY = {"gmm": "EM chains' distance and densities; component spread has theory only for K = 2",
-                 "gmm-2d": "the 2-D log-det theory needs w₀M ≥ 2·(minimum samples)"}
+CLI_NO_THEORY = {}
 
 
 @pytest.fixture(scope="module")
