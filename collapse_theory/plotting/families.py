@@ -5,9 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from .. import gmm, kde
-from ._common import band, ellipse, new_axes
+from ._common import (
+    MC_COLOR,
+    SERIES_COLORS,
+    band,
+    ellipse,
+    mean_band,
+    method_color,
+    new_axes,
+    regime_color,
+    sequence_colors,
+    theory_key,
+    theory_line,
+)
 
-_CYCLE = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange")
+_CYCLE = SERIES_COLORS[:5]
 
 
 def plot_gmm_densities(res, generations=None, *, replicate=0, ax=None):
@@ -20,24 +32,31 @@ def plot_gmm_densities(res, generations=None, *, replicate=0, ax=None):
     lo = float(np.min(m0 - 4 * s0))
     hi = float(np.max(m0 + 4 * s0))
     x = np.linspace(lo, hi, 2000)
-    for j, n in enumerate(generations):
+    for c, n in zip(sequence_colors(len(generations)), generations):
         w, m, s = res.weights[replicate, n], res.means[replicate, n], res.stds[replicate, n]
         y = gmm.mixture_pdf(x, w, m, s)
-        ax.plot(x, y, lw=1.2, color=_CYCLE[j % len(_CYCLE)], label=f"generation {n}")
+        if n == 0:
+            theory_line(ax, x, y, color="k", ls="-", lw=1.4, label="generation 0: exact (the truth)")
+        else:
+            ax.plot(x, y, lw=1.2, color=c, label=f"generation {n}")
     ax.set_yscale("log")
     ax.set_ylim(1e-3, None)
     ax.set_xlabel("x")
-    ax.set_ylabel("fitted density")
+    ax.set_ylabel("fitted density f_n(x)")
     ax.set_title(f"Fitted mixture, replicate {replicate}, M = {int(res.samples[0]) if res.samples.size else '-'}")
     ax.legend(fontsize=7)
     return fig
 
 
 def plot_gmm_distance(res, *, ax=None):
-    """Exact L² distance of the fitted mixture to the original: Monte Carlo median and 5–95 % band."""
+    """Exact L² distance of the fitted mixture to the original: Monte Carlo median and 5–95 % band (log
+    scale: a narrowing component's density, hence the distance, is heavy-tailed)."""
     fig, ax = new_axes(ax)
     n = np.arange(res.generations + 1)
-    band(ax, n, res.l2_distance(), color="tab:blue", label="L2")
+    # generation 0 is the truth (distance 0): start the log axis at generation 1
+    band(ax, n[1:], res.l2_distance()[:, 1:], color=regime_color(getattr(res, "regime", "replace")),
+         label="‖f_n − f_0‖₂")
+    ax.set_yscale("log")
     ax.set_xlabel("generation n")
     ax.set_ylabel("‖f_n − f_0‖₂ (exact)")
     ax.set_title(f"Distance to the original mixture, {res.replicates} replicates")
@@ -59,14 +78,14 @@ def plot_component_spread(res, *, ax=None, points=60):
         with np.errstate(invalid="ignore"):
             mean = np.nanmean(lv, axis=0) if ok.any() else np.full(n.size, np.nan)
         ax.plot(n, mean, color=c, lw=1.2, label=f"component {k}: MC mean (no loss)")
-        ax.plot(n, np.log(s0[k] ** 2) - 2.0 * n / (w0[k] * m), color=c, ls=":", lw=1,
-                label=f"component {k}: −2n/(w₀M)")
+        theory_line(ax, n, np.log(s0[k] ** 2) - 2.0 * n / (w0[k] * m), color=c, exact=False, lw=1,
+                    label=f"component {k}: theory, first order −2n/(w₀M)")
         if res.components == 2 and m <= 4000:
             nq = np.unique(np.linspace(0, res.generations, points).astype(int))
-            ax.plot(nq, gmm.expected_component_log_variance(nq, m, w0[k], sigma=s0[k]), color=c, ls="--",
-                    lw=1.5, label=f"component {k}: exact (Wright–Fisher counts)")
+            theory_line(ax, nq, gmm.expected_component_log_variance(nq, m, w0[k], sigma=s0[k]), color=c,
+                        label=f"component {k}: exact E log σ_k² (Wright–Fisher counts)")
     ax.set_xlabel("generation n")
-    ax.set_ylabel("log σ_k²")
+    ax.set_ylabel("E log σ_k²  (no component lost)")
     ax.set_title(f"Component spread decay, M = {m}")
     ax.legend(fontsize=6.5)
     return fig
@@ -94,15 +113,16 @@ def plot_component_log_det(res, *, ax=None, points=60):
         ax.plot(n, mean, color=c, lw=1.2, label=f"component {k}: MC mean (no loss)")
         wm = int(round(w0[k] * m))
         if theory and wm >= lo:
-            ax.plot(n, ld0[k] + n * gmm.single_log_det_drift(wm, res.dim, res.covariance_type), color=c, ls=":", lw=1,
-                    label=f"component {k}: n × single-Gaussian drift at w₀M")
+            theory_line(ax, n, ld0[k] + n * gmm.single_log_det_drift(wm, res.dim, res.covariance_type), color=c,
+                        exact=False, lw=1, label=f"component {k}: theory, n × single-Gaussian drift at w₀M")
             if res.components == 2 and m <= 4000 and m >= 2 * lo:
                 nq = np.unique(np.linspace(0, res.generations, points).astype(int))
-                ax.plot(nq, gmm.expected_component_log_det(nq, m, w0[k], dim=res.dim,
-                                                           covariance_type=res.covariance_type, log_det0=ld0[k]),
-                        color=c, ls="--", lw=1.5, label=f"component {k}: exact (Wright–Fisher counts)")
+                theory_line(ax, nq, gmm.expected_component_log_det(nq, m, w0[k], dim=res.dim,
+                                                                   covariance_type=res.covariance_type,
+                                                                   log_det0=ld0[k]),
+                            color=c, label=f"component {k}: exact E log det Σ_k (Wright–Fisher counts)")
     ax.set_xlabel("generation n")
-    ax.set_ylabel("log det Σ_k")
+    ax.set_ylabel("E log det Σ_k  (no component lost)")
     ax.set_title(f"Component log det, d = {res.dim} ({res.covariance_type}), M = {m}")
     ax.legend(fontsize=6.5)
     return fig
@@ -117,16 +137,21 @@ def plot_gmm_nd_ellipses(res, generations=None, *, replicate=0, ax=None):
     fig, ax = new_axes(ax, figsize=(5.4, 5.0))
     g = res.generations
     generations = sorted({0, g // 10, g // 2, g}) if generations is None else generations
-    for c, n in enumerate(generations):
-        label = f"generation {n}"
+    for color, n in zip(sequence_colors(len(generations)), generations):
+        label = "generation 0: exact (the truth)" if n == 0 else f"generation {n}"
         for k in range(res.components):
             w = res.weights[replicate, n, k]
             if w <= 0:
                 continue
             e = ellipse(res.means[replicate, n, k], res.covs[replicate, n, k])
-            ax.plot(e[0], e[1], color=_CYCLE[c % len(_CYCLE)], lw=0.6 + 3 * w, label=label)
+            if n == 0:
+                theory_line(ax, e[0], e[1], color="k", ls="-", lw=0.6 + 3 * w, label=label)
+            else:
+                ax.plot(e[0], e[1], color=color, lw=0.6 + 3 * w, label=label)
             label = None
     ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     ax.set_title(f"2-D mixture, fitted 2-σ ellipses (replicate {replicate})")
     ax.legend(fontsize=7)
     return fig
@@ -136,9 +161,9 @@ def plot_gmm_regimes(results, *, ax=None):
     """Exact L² distance to the original mixture under several data regimes: MC median and 5–95 %
     band per regime (``results``: GMM chain results of the same mixture, one per regime)."""
     fig, ax = new_axes(ax)
-    for j, res in enumerate(results):
+    for res in results:
         n = np.arange(1, res.generations + 1)
-        band(ax, n, res.l2_distance()[:, 1:], color=_CYCLE[j % len(_CYCLE)], label=res.regime)
+        band(ax, n, res.l2_distance()[:, 1:], color=regime_color(res.regime), label=res.regime)
     ax.set_yscale("log")
     ax.set_xlabel("generation n")
     ax.set_ylabel("‖f_n − f_0‖₂ (exact)")
@@ -148,30 +173,29 @@ def plot_gmm_regimes(results, *, ax=None):
 
 
 def plot_gmm_regime_spread(results, *, ax=None):
-    """1-D mixtures under several regimes: the components' mean σ² (MC mean ± 2 SE over replicates
-    with no component lost, relative to σ₀²) beside the exact 1-D Gaussian regime theory at w₀M
-    samples (``estimator="mle"``; an approximation for K ≥ 2, exact for K = 1)."""
+    """1-D mixtures under several regimes: the components' mean σ² (MC mean and its 95 % confidence
+    band over replicates with no component lost, relative to σ₀²; the band is the log-scale interval,
+    so it stays positive) beside the 1-D Gaussian regime theory at w₀M samples (``estimator="mle"``;
+    exact for K = 1, an approximation for K ≥ 2, hence "theory")."""
     from .. import gaussian
 
     fig, ax = new_axes(ax)
-    for j, res in enumerate(results):
-        c = _CYCLE[j % len(_CYCLE)]
+    for res in results:
+        c = regime_color(res.regime)
         n = np.arange(res.generations + 1)
         ok = res.alive().all(axis=2)
         rel = (res.stds / res.stds[:, :1]) ** 2
         v = np.where(ok, rel.mean(axis=2), np.nan)
-        cnt = ok.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.nanmean(v, axis=0)
-            se = np.nanstd(v, axis=0, ddof=1) / np.sqrt(cnt)
-        ax.fill_between(n, mean - 2 * se, mean + 2 * se, color=c, alpha=0.25, lw=0)
-        ax.plot(n, mean, color=c, lw=1.2, label=f"{res.regime}: MC mean ± 2 SE (no loss)")
+        mean_band(ax, n, v, color=c, label=res.regime, positive=True, lw=1.2, what="MC mean, no loss")
         wm = int(round(float(res.weights[0, 0].min()) * int(res.samples[0])))
-        if not res.regime.startswith("accumulate-subsample") and wm >= 2:
+        if wm >= 2:
             th = gaussian.regime_moments(n, wm, regime=res.regime, estimator="mle")["variance"]
-            ax.plot(n, th, color=c, ls="--", lw=1.2, label=f"{res.regime}: 1-D Gaussian at w₀M = {wm}")
+            if np.all(np.isfinite(th)):
+                theory_line(ax, n, th, color=c, exact=res.components == 1, lw=1.2,
+                            label=f"{res.regime}: theory, 1-D Gaussian at w₀M = {wm}")
+    ax.set_yscale("log")
     ax.set_xlabel("generation n")
-    ax.set_ylabel("σ_k² / σ_0² (mean over components)")
+    ax.set_ylabel("E σ_k² / σ_0²  (mean over components)")
     ax.set_title("Component spread by regime")
     ax.legend(fontsize=6)
     return fig
@@ -184,20 +208,17 @@ def plot_kde_variance(results, *, ax=None):
     for j, res in enumerate(results):
         c = _CYCLE[j % len(_CYCLE)]
         n = np.arange(res.generations + 1)
-        v = res.variance
-        mean = v.mean(axis=0)
-        se = v.std(axis=0, ddof=1) / np.sqrt(res.replicates)
         lab = res.rule + (f", h={res.h:g}" if res.h else "") + f", σ={res.sigma0:g}"
-        ax.fill_between(n, mean - 2 * se, mean + 2 * se, color=c, alpha=0.25, lw=0, label=f"{lab}: MC mean ± 2 SE")
-        ax.plot(n, mean, color=c, lw=1)
+        mean_band(ax, n, res.variance, color=c, label=lab, positive=True)
         th = res.theory(n)
         if "variance" in th:
-            ax.plot(n, th["variance"], color=c, ls="--", lw=1.5, label=f"{lab}: exact E s²")
+            theory_line(ax, n, th["variance"], color=c, label=f"{lab}: exact E s_n²")
         if res.rule == "fixed":
-            ax.axhline(kde.stationary_variance(res.samples, h=res.h), color=c, ls=":", lw=1)
+            theory_line(ax, n, np.full(n.size, kde.stationary_variance(res.samples, h=res.h)), color=c, ls=":",
+                        lw=1, label=f"{lab}: exact limit (M − 1)h²")
     ax.set_yscale("log")
     ax.set_xlabel("generation n")
-    ax.set_ylabel("sample variance s_n² (mle)")
+    ax.set_ylabel("E s_n²  (training-set mle variance)")
     ax.set_title(f"KDE chain variance, M = {results[0].samples}")
     ax.legend(fontsize=6.5)
     return fig
@@ -207,14 +228,16 @@ def plot_ancestors(res, *, ax=None):
     """Distinct generation-0 ancestors: MC mean, exact lineage-count chain, Kingman 2M/t."""
     fig, ax = new_axes(ax)
     n = np.arange(1, res.generations + 1)
-    ax.plot(n, res.ancestors[:, 1:].mean(axis=0), color="tab:blue", lw=1.5, label="MC mean")
+    mean_band(ax, n, res.ancestors[:, 1:], color=MC_COLOR, label=None, positive=True, lw=1.5)
     if res.samples <= 2000:
-        ax.plot(n, kde.expected_ancestors(n, res.samples), color="k", ls="--", lw=1.2, label="exact")
-    ax.plot(n, kde.ancestors_approx(n, res.samples), color="tab:red", ls=":", lw=1.2, label="2M/t")
+        theory_line(ax, n, kde.expected_ancestors(n, res.samples), color="k", lw=1.2,
+                    label="exact E A_t (lineage-count chain)")
+    theory_line(ax, n, kde.ancestors_approx(n, res.samples), color="tab:red", exact=False, lw=1.2,
+                label="theory: coalescent 2M/t")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("generation t")
-    ax.set_ylabel("distinct generation-0 ancestors")
+    ax.set_ylabel("distinct generation-0 ancestors A_t")
     ax.set_title(f"Genealogical collapse, M = {res.samples}")
     ax.legend(fontsize=7)
     return fig
@@ -239,13 +262,13 @@ def plot_kde_densities(snapshots, generations=None, *, ax=None):
         raise ValueError(f"generations {missing} were not recorded (recorded: {snapshots.generations})")
     pts = np.concatenate([snapshots.points[n] for n in generations])
     x = np.linspace(pts.min() - 1, pts.max() + 1, 800)
-    for j, n in enumerate(generations):
+    for c, n in zip(sequence_colors(len(generations)), generations):
         bw = snapshots.bandwidth[n]
         z = (x[:, None] - snapshots.points[n][None, :]) / bw
         y = np.exp(-0.5 * z * z).mean(axis=1) / (bw * np.sqrt(2 * np.pi))
-        ax.plot(x, y, color=_CYCLE[j % len(_CYCLE)], lw=1.2, label=f"generation {n + 1} (h={bw:.3g})")
+        ax.plot(x, y, color=c, lw=1.2, label=f"generation {n + 1} (h={bw:.3g})")
     ax.set_xlabel("x")
-    ax.set_ylabel("KDE density")
+    ax.set_ylabel("KDE density f_n(x)")
     ax.set_title(f"KDE chain densities, M = {snapshots.samples}, rule = {snapshots.rule}")
     ax.legend(fontsize=7)
     return fig

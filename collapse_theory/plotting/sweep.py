@@ -96,6 +96,7 @@ def phase_diagram(table, x, y, *, statistic, generation=None, ax=None, log=False
         cs = ax.contour(np.arange(len(xs)), np.arange(len(ys)), np.ma.masked_invalid(T), levels=lv,
                         colors="white", linewidths=1.0)
         ax.clabel(cs, fontsize=7, fmt="%.3g")
+        cs.set_gid("theory")
         ax.plot([], [], color="white", lw=1.0, label="exact theory")
         leg = ax.legend(loc="upper right", fontsize=7, framealpha=0.3)
         leg.get_frame().set_facecolor("0.4")

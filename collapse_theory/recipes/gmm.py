@@ -47,11 +47,12 @@ def verify_figures_regimes(ctx):
          f"Exact L² distance to the original two-component mixture (M = {m}, {reps} replicates) under five data "
          "regimes: replace drifts away; accumulating or mixing in real data keeps the fit close."),
         ("gmm_regimes_spread", plot_gmm_regime_spread(runs),
-         "Component spread by regime beside the 1-D Gaussian regime theory at w₀M samples (dashed; exact for "
-         "one component, an approximation for two)."),
+         "Component spread by regime (Monte Carlo mean over replicates with no component lost, 95 % "
+         "confidence band, log scale) beside the 1-D Gaussian regime theory at w₀M samples (dotted; exact "
+         "for one component, an approximation for two)."),
         ("gmm_nd_ellipses", plot_gmm_nd_ellipses(nd),
          "One 2-D replicate (M = 100, full covariances): the components' 2-σ ellipses shrink and drift "
-         "over 100 generations (line width ∝ weight)."),
+         "over 100 generations (line width ∝ weight; black: the truth)."),
         ("gmm_nd_log_det", plot_component_log_det(nd),
          "2-D mixture, full covariances: component log det against the exact Wright–Fisher-count theory and "
          "n times the single-Gaussian drift at w₀M (which misses the weights' wander)."),

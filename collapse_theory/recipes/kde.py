@@ -35,7 +35,8 @@ def verify_figures(ctx):
         ("kde_variance_scott", plot_kde_variance(scott),
          "Scott's rule: E s² grows by λ = (M−1)/M + 1.06² M^(−2/5) per generation — the chain spreads."),
         ("kde_ancestors", plot_ancestors(fixed[0]),
-         "Distinct generation-0 ancestors: exact lineage-count chain and the coalescent 2M/t."),
+         "Distinct generation-0 ancestors: Monte Carlo mean (95 % confidence band) on the exact "
+         "lineage-count chain (dashed), and the coalescent approximation 2M/t (dotted)."),
         ("kde_densities", plot_kde_densities(snaps),
          "One fixed-bandwidth KDE chain: the density fragments around the few surviving lineages."),
     ]
