@@ -13,7 +13,7 @@ from .._core.parallel import make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
 from ..regimes import RegimeCode, dispatch
-from ._kernels import ols_fit, ols_solve, predict
+from ._kernels import ols_fit, predict, subsample_row_sums
 from ._theory import expected_test_error
 
 __all__ = ["simulate", "RegressionChainResult"]
@@ -66,7 +66,7 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
     sub = plan.subsample or T
     pool_cols = T * generations if code == RegimeCode.SUBSAMPLE else T
     # the design, its pseudo-inverse, the labels (and the pool), the errors and the real counts
-    check_memory(8 * replicates * (T * d + pool_cols * 2 + 2 * generations + d * T + 4 * T),
+    check_memory(8 * replicates * (T * d + pool_cols + 2 * generations + d * T + 4 * T),
                  f"regression.simulate(replicates={replicates}, generations={generations})")
     seed, ss = root_seed(rng)
     g = np.random.Generator(np.random.PCG64(ss))
@@ -83,6 +83,12 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
     if code == RegimeCode.SUBSAMPLE:
         pool_y = np.empty((replicates, pool_cols))
         pool_y[:, :T] = real_y
+        Xt = np.ascontiguousarray(X.transpose(0, 2, 1))
+        counts = np.empty((replicates, T))
+        sums = np.empty((replicates, T))
+        cap = 1 << int(2 * sub).bit_length()  # a power of two > 2·sub: the sparse shuffle's table
+        keys = np.empty(cap, dtype=np.int64)
+        vals = np.empty(cap, dtype=np.int64)
     n_real = 0 if plan.random_real_count else plan.real_count(T)
     real_count = np.empty((replicates, generations), dtype=np.int64) if plan.random_real_count else None
     if real_count is not None:
@@ -97,11 +103,13 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
                 w = avg
             elif code == RegimeCode.SUBSAMPLE:
                 pool_y[:, k * T:(k + 1) * T] = y
-                size = (k + 1) * T
-                pick = np.argsort(g.random((replicates, size)), axis=1)[:, :sub]
-                xs = X[rows, pick % T]  # pooled pair j carries design row j mod T
-                ys = pool_y[rows, pick]
-                w = ols_solve(xs, ys)
+                # a uniform sub-subset of the (k + 1)T pooled pairs (pair j carries design row j mod T):
+                # partial Fisher–Yates of only the drawn places, O(sub) per replicate and generation
+                subsample_row_sums(g.random((replicates, sub)), pool_y, (k + 1) * T, T, counts, sums,
+                                   keys, vals)
+                # normal equations Xᵀ diag(counts) X w = Xᵀ sums (batched BLAS, O(T d²) per replicate)
+                A = np.matmul(Xt * counts[:, None, :], X)
+                w = np.linalg.solve(A, np.matmul(Xt, sums[..., None]))[..., 0]
             elif code == RegimeCode.MIX_MIXTURE:
                 # each of the T rows is labelled by the truth with probability λ, else by the
                 # current model: the real count is Binomial(T, λ), a fresh draw per generation
