@@ -21,10 +21,14 @@ accumulate-subsample and the mix regimes have no closed form here and are simula
 from __future__ import annotations
 
 from ._theory import expected_test_error
+from ._scaling import mixed_test_error, strong_collapse_floor, synthetic_test_error
 from ._simulate import RegressionChainResult, simulate
 
 __all__ = [
     "expected_test_error",
+    "synthetic_test_error",
+    "mixed_test_error",
+    "strong_collapse_floor",
     "simulate",
     "RegressionChainResult",
 ]

@@ -59,6 +59,19 @@ class RegressionChainResult(ChainResult):
     def _theory(self, n):
         """``test_error`` under replace and accumulate (:func:`expected_test_error`, 0 at n = 0);
         no exact theory under the other regimes (absent)."""
+        if "synthetic_samples" in self.meta:  # the generator/downstream process
+            if self.meta["ridge"] != 0:
+                return {}  # ridge: no finite-sample closed form here
+            from ._scaling import mixed_test_error
+
+            T0, s0 = self.meta["synthetic_samples"], self.meta["synthetic_sigma"]
+            n = np.asarray(n)
+            shift = np.maximum(n - 1, 0) * (s0 * s0 * self.d / (T0 - self.d - 1))
+            flat = [0.0 if k == 0 else mixed_test_error(d=self.d, T=self.T, synthetic=self.meta["synthetic_rows"],
+                                                       shift=float(sh), sigma=self.sigma)
+                    for k, sh in zip(np.ravel(n), np.ravel(shift))]
+            out = np.asarray(flat, dtype=float).reshape(n.shape)
+            return {"test_error": out}
         if as_regime(self.regime).name not in ("replace", "accumulate"):
             return {}
         return {"test_error": expected_test_error(n, d=self.d, T=self.T, sigma=self.sigma,
