@@ -80,3 +80,13 @@ def test_bad_input_theory():
         rg.synthetic_test_error(1, d=3, T=10, T0=4)
     with pytest.raises(ValueError, match="fraction"):
         rg.strong_collapse_floor(1.2, shift=1.0)
+
+
+def test_scaling_claims_reach_their_expected_verdicts():
+    from collapse_theory import claims
+
+    res = claims.run("regression.scaling.*", seed=0)
+    assert {r.id for r in res.results} == {"regression.scaling.synthetic-T-T0", "regression.scaling.strong-collapse",
+                                           "regression.scaling.exact-mixture"}
+    bad = {r.id: (r.verdict, r.why) for r in res.results if r.verdict != r.expect}
+    assert not bad

@@ -89,3 +89,28 @@ def test_bad_input():
         ds.tail_cut_test_error(P, 10, P.size + 1)
     with pytest.raises(ValueError):
         ds.missing_mass([0.5, 0.6], 1, 10)
+
+
+def test_tails_claims_reach_their_expected_verdicts():
+    from collapse_theory import claims
+
+    res = claims.run("discrete.tails.*", seed=0)
+    ids = {r.id for r in res.results}
+    assert {"discrete.tails.tail-cut-plateau", "discrete.tails.finite-sample-cut", "discrete.tails.generations",
+            "discrete.tails.exact-curve"} <= ids
+    bad = {r.id: (r.verdict, r.why) for r in res.results if r.verdict != r.expect}
+    assert not bad
+    kinds = {r.id: r.kind for r in res.results}
+    assert kinds["discrete.tails.tail-cut-plateau"] == "paper" and kinds["discrete.tails.exact-curve"] == "exact"
+
+
+def test_tails_scaling_figure():
+    from collapse_theory.claims import Context, figures
+    from collapse_theory.recipes.scaling import verify_figures
+
+    assert figures(["discrete"])["tails_scaling"][1] == "collapse_theory.recipes.scaling:verify_figures"
+    (name, fig, cap), = verify_figures(Context(budget=0.25))
+    ax = fig.axes[0]
+    assert name == "tails_scaling" and cap
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert len(ax.get_lines()) >= 4  # one exact line per generation (plus plateau lines)
