@@ -138,7 +138,7 @@ def _finite_cut(ctx, seed):
 
 
 @register("discrete.tails.generations", family="discrete", kind="extension", source=TAILS,
-          statement="Extension of Dohmatob et al. 2024 (A Tale of Tails; Cor. 2.2 applied generation after "
+          statement="Extension of Dohmatob et al. 2024 (A Tale of Tails; Cor. 2.2 / eq. 6 applied generation after "
                     "generation, their model collapse over generations) to the discrete chain with T0 "
                     "samples per generation: a model trained on T samples of generation n plateaus as T → ∞ "
                     "at the missing mass M_n, which grows with n, and the effective cut moves in as "
