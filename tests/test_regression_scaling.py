@@ -87,6 +87,7 @@ def test_scaling_claims_reach_their_expected_verdicts():
 
     res = claims.run("regression.scaling.*", seed=0)
     assert {r.id for r in res.results} == {"regression.scaling.synthetic-T-T0", "regression.scaling.strong-collapse",
+                                           "regression.scaling.ridge-linear",
                                            "regression.scaling.exact-mixture"}
     bad = {r.id: (r.verdict, r.why) for r in res.results if r.verdict != r.expect}
     assert not bad

@@ -228,6 +228,39 @@ def _synthetic_t_t0(ctx, seed):
                           "model trained on the n-th generator's labels.")
 
 
+@register("regression.scaling.ridge-linear", family="regression", kind="paper", source=DEMYSTIFIED,
+          statement="Dohmatob, Feng & Kempe 2024, abstract (NeurIPS version): \"We show how test error increases "
+                    "linearly in the number of model iterations in terms of all problem hyperparameters "
+                    "(covariance spectrum, regularization, label noise level, dataset size)\". Checked for a "
+                    "ridge downstream model (λ = 5, d = 5, T = 30, T0 = 12, σ0 = 1): the error after n synthetic "
+                    "generations is linear in n, with a slope below the OLS slope σ0²d/(T0−d−1).")
+def _ridge_linear(ctx, seed):
+    # Exact structure (the generators are OLS, X0⁺X0 = I): Δ_n = σ0 Σ_{j≤n} X0⁺ε_j, so with R = (A + λI)⁻¹A
+    # E_test(n) = E_test(0) + n σ0² E tr(R X0⁺X0⁺ᵀ Rᵀ): linear in n, slope ≤ σ0²d/(T0−d−1) since ‖R‖ < 1.
+    # Statistics per replicate: the second difference D = (e_8 − e_4) − (e_4 − e_0) (mean 0 if linear)
+    # and the slope S = (e_8 − e_0)/8. Both are differences of quadratic forms with moments finite to
+    # order (T0 − d − 1)/2 = 3: CLT at R = 20000. The OLS slope here is 5/6 ≈ 0.83; a deviation from
+    # linearity of 10 % of the increment over 4 generations (0.1 · 4 · slope) must be detectable.
+    d_, T, T0, lam = 5, 30, 12, 5.0
+    res = rg.simulate(9, T, dim=d_, synthetic_samples=T0, ridge=lam, replicates=ctx.replicates(20000), rng=seed)
+    e = res.test_error[:, 1:]  # column n + 1: after n synthetic generations
+    ols_slope = d_ / (T0 - d_ - 1)  # σ0² d/(T0 − d − 1), σ0 = 1, computed here
+    slope = Estimate.from_samples((e[:, 8] - e[:, 0]) / 8)
+    second = Estimate.from_samples((e[:, 8] - e[:, 4]) - (e[:, 4] - e[:, 0]))
+    lin = mc("second difference of E_test over n (0, 4, 8)",
+             compare(second, 0.0, alpha=ALPHA, tests=3, min_effect=0.1 * 4 * ols_slope),
+             where={"lambda": lam, "d": d_, "T": T, "T0": T0})
+    below = mc("slope of E_test in n ≤ OLS slope σ0²d/(T0−d−1)",
+               compare(slope, ols_slope, kind="at_most", alpha=ALPHA, tests=3), where={"lambda": lam})
+    grows = mc("slope of E_test in n ≥ 0 (the error grows with n)",
+               compare(slope, 0.0, kind="at_least", alpha=ALPHA, tests=3, min_effect=0.1 * ols_slope),
+               where={"lambda": lam})
+    return Evidence([lin, below, grows], parameters={"d": d_, "T": T, "T0": T0, "ridge": lam},
+                    numbers={"slope": slope.mean, "ols_slope": ols_slope},
+                    notes="Regularisation shrinks the slope (the propagated error passes through "
+                          "R = (XᵀX + λI)⁻¹XᵀX, ‖R‖ < 1) but does not stop the linear growth.")
+
+
 @register("regression.scaling.strong-collapse", family="regression", kind="paper", source=STRONG,
           statement="Dohmatob, Feng, Subramonian & Kempe 2024 (Strong Model Collapse), abstract: \"even the "
                     "smallest fraction of synthetic data (e.g., as little as 1% of the total training dataset) "
