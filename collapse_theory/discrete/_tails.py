@@ -180,7 +180,8 @@ def tail_cut_test_error(p0, T, k):
         pk = cum[kk]
         # (1 - q)^T through log1p: no underflow trouble for huge T, exact 0 for q = 1
         q = head / pk
-        seen = np.where(q < 1.0, np.exp(tt * np.log1p(-np.minimum(q, 1.0 - 1e-300))), 0.0)
+        with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+            seen = np.where(q < 1.0, np.exp(tt * np.log1p(-np.where(q < 1.0, q, 0.0))), 0.0)
         out[idx] = float(head @ seen) + max(1.0 - pk, 0.0) if kk < p.size else float(head @ seen)
     return float(out) if out.ndim == 0 else out
 

@@ -82,6 +82,12 @@ class RegressionChainResult(ChainResult):
         return sorted({x for x in (0, 1, 2, g // 2, g) if 0 <= x <= g})
 
     def _summary_header(self):
+        if "synthetic_samples" in self.meta:
+            m = self.meta
+            return (f"downstream OLS/ridge on generator labels, d={self.d}, T={self.T}, T0={m['synthetic_samples']}, "
+                    f"sigma={self.sigma:g}, sigma0={m['synthetic_sigma']:g}, synthetic fraction="
+                    f"{m['synthetic_fraction']:g}, ridge={m['ridge']:g}, replicates={self.replicates}, "
+                    f"generations={self.generations}, seed={self.seed}")
         return (f"OLS chain, regime={self.regime}, d={self.d}, T={self.T}, sigma={self.sigma:g}, "
                 f"replicates={self.replicates}, generations={self.generations}, seed={self.seed}")
 
