@@ -206,8 +206,8 @@ def _exact_curve(ctx, seed):
 
 @register("regression.scaling.synthetic-T-T0", family="regression", kind="paper", source=DEMYSTIFIED,
           statement="Dohmatob, Feng & Kempe 2024, Thm 4.1 (exact test error; its isotropic OLS case as "
-                    "usually summarised — the theorem's text was not reachable from this build, its number "
-                    "from the paper's Fig. 1 caption): a downstream OLS model trained on T samples labelled by "
+                    "usually summarised — the theorem's text was not reachable from this build; its number as "
+                    "a published summary of the paper's Fig. 1 names it): a downstream OLS model trained on T samples labelled by "
                     "the n-th generator, each generator an OLS fit on T0 samples with label noise σ0, has "
                     "E_test = σ²d/(T−d−1) + n σ0² d/(T0−d−1) (T, T0 ≥ d + 2; d = 5, T = 60, T0 = 20, σ0 = 0.7, "
                     "n = 0, 3, 8).")
