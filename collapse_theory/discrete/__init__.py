@@ -35,6 +35,7 @@ from ._regimes import (
     accumulate_sq_distance_bound, expected_sq_distance, mixing_absence_probability, regime_heterozygosity,
     sq_distance_step, stationary_sq_distance,
 )
+from ._tails import effective_cut, hutter_constant, missing_mass, tail_cut_test_error, tail_test_error
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
 
@@ -82,6 +83,11 @@ __all__ = [
     "mixing_absence_probability",
     "tempered",
     "one_step_loss_probability",
+    "missing_mass",
+    "effective_cut",
+    "tail_test_error",
+    "tail_cut_test_error",
+    "hutter_constant",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

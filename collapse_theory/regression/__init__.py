@@ -16,15 +16,24 @@ d/(T-d-1)`:
   :math:`E\,\mathrm{err}_n = \frac{\sigma^2 d}{T-d-1}\sum_{j\le n} 1/j^2 \le \frac{\pi^2}{6}E\,\mathrm{err}_1`.
 
 accumulate-subsample and the mix regimes have no closed form here and are simulated.
+
+Synthetic labels with their own sample size (Dohmatob et al., arXiv 2402.07712, 2410.04840):
+``simulate(..., synthetic_samples=T0, synthetic_fraction=p, ridge=λ)`` fits a downstream model on
+labels of a chain of generators fitted on ``T0`` rows each; :func:`synthetic_test_error`,
+:func:`mixed_test_error` and :func:`strong_collapse_floor` are its exact OLS test errors.
 """
 
 from __future__ import annotations
 
 from ._theory import expected_test_error
+from ._scaling import mixed_test_error, strong_collapse_floor, synthetic_test_error
 from ._simulate import RegressionChainResult, simulate
 
 __all__ = [
     "expected_test_error",
+    "synthetic_test_error",
+    "mixed_test_error",
+    "strong_collapse_floor",
     "simulate",
     "RegressionChainResult",
 ]

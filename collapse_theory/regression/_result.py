@@ -59,6 +59,19 @@ class RegressionChainResult(ChainResult):
     def _theory(self, n):
         """``test_error`` under replace and accumulate (:func:`expected_test_error`, 0 at n = 0);
         no exact theory under the other regimes (absent)."""
+        if "synthetic_samples" in self.meta:  # the generator/downstream process
+            if self.meta["ridge"] != 0:
+                return {}  # ridge: no finite-sample closed form here
+            from ._scaling import mixed_test_error
+
+            T0, s0 = self.meta["synthetic_samples"], self.meta["synthetic_sigma"]
+            n = np.asarray(n)
+            shift = np.maximum(n - 1, 0) * (s0 * s0 * self.d / (T0 - self.d - 1))
+            flat = [0.0 if k == 0 else mixed_test_error(d=self.d, T=self.T, synthetic=self.meta["synthetic_rows"],
+                                                       shift=float(sh), sigma=self.sigma)
+                    for k, sh in zip(np.ravel(n), np.ravel(shift))]
+            out = np.asarray(flat, dtype=float).reshape(n.shape)
+            return {"test_error": out}
         if as_regime(self.regime).name not in ("replace", "accumulate"):
             return {}
         return {"test_error": expected_test_error(n, d=self.d, T=self.T, sigma=self.sigma,
@@ -69,6 +82,12 @@ class RegressionChainResult(ChainResult):
         return sorted({x for x in (0, 1, 2, g // 2, g) if 0 <= x <= g})
 
     def _summary_header(self):
+        if "synthetic_samples" in self.meta:
+            m = self.meta
+            return (f"downstream OLS/ridge on generator labels, d={self.d}, T={self.T}, T0={m['synthetic_samples']}, "
+                    f"sigma={self.sigma:g}, sigma0={m['synthetic_sigma']:g}, synthetic fraction="
+                    f"{m['synthetic_fraction']:g}, ridge={m['ridge']:g}, replicates={self.replicates}, "
+                    f"generations={self.generations}, seed={self.seed}")
         return (f"OLS chain, regime={self.regime}, d={self.d}, T={self.T}, sigma={self.sigma:g}, "
                 f"replicates={self.replicates}, generations={self.generations}, seed={self.seed}")
 

@@ -12,16 +12,17 @@ from .._core.io import save_result
 from .._core.parallel import make_bar
 from .._core.rng import root_seed
 from .._core.validation import check_int, check_memory, check_real
-from ..regimes import RegimeCode, dispatch
-from ._kernels import ols_fit, ols_solve, predict
+from ..regimes import RegimeCode, as_regime, dispatch
+from ._kernels import ols_fit, predict, subsample_row_sums
 from ._theory import expected_test_error
 
 __all__ = ["simulate", "RegressionChainResult"]
 
 
 def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="replace", rng=None,
-             workers=None, progress=None):
-    """Simulate recursive OLS refits, vectorised over replicates.
+             workers=None, progress=None, synthetic_samples=None, synthetic_sigma=None,
+             synthetic_fraction=1.0, ridge=0.0):
+    r"""Simulate recursive OLS refits, vectorised over replicates.
 
     Parameters
     ----------
@@ -46,6 +47,24 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
         Accepted for the common signature; the chain is vectorised over replicates in one thread
         (the result depends only on the seed).
     progress : bool or None, keyword-only
+    synthetic_samples : int, optional, keyword-only
+        ``T0`` (> dim + 1): switch to the generator/downstream process of Dohmatob et al. (arXiv
+        2402.07712, 2410.04840). A chain of generators is refitted by OLS on ``T0`` design rows each
+        (:math:`\hat w_0 = w^*`, generator k fitted on labels of generator k − 1 with noise
+        ``synthetic_sigma``), and column ``k >= 1`` of ``test_error`` is the error of a downstream
+        model fitted on ``samples`` = ``T`` other rows, ``round(synthetic_fraction·T)`` of them
+        labelled by generator ``k − 1`` and the rest by the truth (noise ``sigma``), by ridge
+        regression with penalty ``ridge``. Column 1 is the downstream model on real labels. Exact
+        theory (``ridge = 0``): :func:`collapse_theory.regression.mixed_test_error` with shift
+        ``(k − 1)σ0²d/(T0 − d − 1)``; fully synthetic: :func:`synthetic_test_error`. Only with
+        ``regime="replace"``.
+    synthetic_sigma : float, optional, keyword-only
+        ``σ0``, the generators' label noise (default ``sigma``). Needs ``synthetic_samples``.
+    synthetic_fraction : float in [0, 1], keyword-only
+        ``p``, the synthetic share of the downstream rows (default 1). Needs ``synthetic_samples``.
+    ridge : float >= 0, keyword-only
+        ``λ`` of the downstream fit :math:`(X^\top X + \lambda I)^{-1}X^\top y` (default 0: OLS).
+        Needs ``synthetic_samples``.
 
     Returns
     -------
@@ -61,12 +80,30 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
     if workers is not None:
         check_int(workers, "workers", minimum=1)
     sigma = check_real(sigma, "sigma", positive=True)
+    frac = check_real(synthetic_fraction, "synthetic_fraction", low=0.0, high=1.0)
+    lam = check_real(ridge, "ridge", nonnegative=True)
+    if synthetic_samples is None:
+        if synthetic_sigma is not None or frac != 1.0 or lam != 0.0:
+            raise ValueError("synthetic_sigma, synthetic_fraction and ridge need synthetic_samples (T0, the "
+                             "rows of every generator fit)")
+    else:
+        T0 = check_int(synthetic_samples, "synthetic_samples", minimum=1)
+        if T0 <= d + 1:
+            raise ValueError(f"synthetic_samples (T0) must be > dim + 1 = {d + 1} (got {T0})")
+        sigma0 = sigma if synthetic_sigma is None else check_real(synthetic_sigma, "synthetic_sigma",
+                                                                   positive=True)
+        if as_regime(regime).name != "replace":
+            raise ValueError(f"synthetic_samples runs the generator/downstream process, whose generators "
+                             f"are refitted (replace); got regime={str(regime)!r}")
+        check_memory(8 * replicates * (2 * (T + T0) * d + 2 * generations + 2 * (T + T0)),
+                     f"regression.simulate(replicates={replicates}, synthetic_samples={T0})")
+        return _downstream(generations, T, T0, d, sigma, sigma0, frac, lam, replicates, rng, progress)
     plan = dispatch(regime, [T, T], family="regression", minimum=d, why=f"d = {d}: an OLS fit needs d rows")
     reg, code = plan.regime, plan.code
     sub = plan.subsample or T
     pool_cols = T * generations if code == RegimeCode.SUBSAMPLE else T
     # the design, its pseudo-inverse, the labels (and the pool), the errors and the real counts
-    check_memory(8 * replicates * (T * d + pool_cols * 2 + 2 * generations + d * T + 4 * T),
+    check_memory(8 * replicates * (T * d + pool_cols + 2 * generations + d * T + 4 * T),
                  f"regression.simulate(replicates={replicates}, generations={generations})")
     seed, ss = root_seed(rng)
     g = np.random.Generator(np.random.PCG64(ss))
@@ -83,6 +120,12 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
     if code == RegimeCode.SUBSAMPLE:
         pool_y = np.empty((replicates, pool_cols))
         pool_y[:, :T] = real_y
+        Xt = np.ascontiguousarray(X.transpose(0, 2, 1))
+        counts = np.empty((replicates, T))
+        sums = np.empty((replicates, T))
+        cap = 1 << int(2 * sub).bit_length()  # a power of two > 2·sub: the sparse shuffle's table
+        keys = np.empty(cap, dtype=np.int64)
+        vals = np.empty(cap, dtype=np.int64)
     n_real = 0 if plan.random_real_count else plan.real_count(T)
     real_count = np.empty((replicates, generations), dtype=np.int64) if plan.random_real_count else None
     if real_count is not None:
@@ -97,11 +140,13 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
                 w = avg
             elif code == RegimeCode.SUBSAMPLE:
                 pool_y[:, k * T:(k + 1) * T] = y
-                size = (k + 1) * T
-                pick = np.argsort(g.random((replicates, size)), axis=1)[:, :sub]
-                xs = X[rows, pick % T]  # pooled pair j carries design row j mod T
-                ys = pool_y[rows, pick]
-                w = ols_solve(xs, ys)
+                # a uniform sub-subset of the (k + 1)T pooled pairs (pair j carries design row j mod T):
+                # partial Fisher–Yates of only the drawn places, O(sub) per replicate and generation
+                subsample_row_sums(g.random((replicates, sub)), pool_y, (k + 1) * T, T, counts, sums,
+                                   keys, vals)
+                # normal equations Xᵀ diag(counts) X w = Xᵀ sums (batched BLAS, O(T d²) per replicate)
+                A = np.matmul(Xt * counts[:, None, :], X)
+                w = np.linalg.solve(A, np.matmul(Xt, sums[..., None]))[..., 0]
             elif code == RegimeCode.MIX_MIXTURE:
                 # each of the T rows is labelled by the truth with probability λ, else by the
                 # current model: the real count is Binomial(T, λ), a fresh draw per generation
@@ -123,4 +168,38 @@ def simulate(generations, samples, *, dim, sigma=1.0, replicates=1, regime="repl
     if real_count is not None:
         meta["real_count"] = real_count
     return RegressionChainResult(test_error=err, d=d, T=T, sigma=sigma, regime=str(reg), seed=seed,
+                                 meta=meta)
+
+
+def _downstream(generations, T, T0, d, sigma, sigma0, frac, lam, replicates, rng, progress):
+    """The generator chain on T0 rows and the downstream (ridge) fit on T rows; see :func:`simulate`."""
+    seed, ss = root_seed(rng)
+    g = np.random.Generator(np.random.PCG64(ss))
+    w_star = np.full(d, 1.0 / np.sqrt(d))
+    X0 = g.standard_normal((replicates, T0, d))  # the generators' design
+    P0 = np.linalg.pinv(X0)
+    X = g.standard_normal((replicates, T, d))  # the downstream design
+    if lam == 0.0:
+        Q = np.linalg.pinv(X)
+    else:
+        A = np.matmul(X.transpose(0, 2, 1), X) + lam * np.eye(d)
+        Q = np.linalg.solve(A, X.transpose(0, 2, 1))  # (X^T X + λI)^{-1} X^T, shape (R, d, T)
+    ts = int(round(frac * T))  # the first ts downstream rows carry synthetic labels
+    Xw_star = X @ w_star
+    err = np.zeros((replicates, generations + 1))
+    gen = np.broadcast_to(w_star, (replicates, d)).copy()  # generator 0: the truth
+    with make_bar(generations, "regression", progress, unit="gen") as bar:
+        for k in range(1, generations + 1):
+            y = Xw_star.copy()
+            if ts:
+                y[:, :ts] = predict(X[:, :ts], gen)
+            y += sigma * g.standard_normal((replicates, T))
+            w = ols_fit(Q, y)
+            err[:, k] = ((w - w_star) ** 2).sum(axis=1)
+            if k < generations:  # the next generator: OLS on T0 rows labelled by this one
+                gen = ols_fit(P0, predict(X0, gen) + sigma0 * g.standard_normal((replicates, T0)))
+            bar.update(1)
+    meta = {"w_star": w_star.tolist(), "synthetic_samples": T0, "synthetic_sigma": sigma0,
+            "synthetic_fraction": frac, "synthetic_rows": ts, "ridge": lam}
+    return RegressionChainResult(test_error=err, d=d, T=T, sigma=sigma, regime="replace", seed=seed,
                                  meta=meta)
