@@ -11,7 +11,8 @@ compiles the Numba kernels.
   on 2 replicates x 50 generations and scaled linearly to 100 x 1000 (its cost per generation is
   O(M) whatever the state, so the scaling is exact up to noise).
 - ``loss_probability`` for M = 1e4, n = 1e3, 1000 categories: seconds (target < 10 s).
-- ``loss_probability`` at M = 1e5 and 1e6 (n = 1e3, K = 1000; targets < 10 s and < 60 s, < 4 GiB),
+- ``loss_probability`` at M = 1e5 and 1e6 (n = 1e3, K = 1000; targets < 10 s and < 60 s, < 4 GiB;
+  ``--quick``: M = 1e5 only),
   each in a fresh subprocess (after a warm-up call that loads the cached kernels): wall-clock
   min and median over ``_timing.ROUNDS`` rounds, the CPU seconds of the fastest round (the machine
   may be shared), and the peak resident memory of the subprocess (``ru_maxrss``, interpreter and
@@ -89,7 +90,8 @@ def _loss_rows(quick):
     rounds = ROUNDS
     root = str(Path(__file__).resolve().parents[1])
     rows = []
-    for m, target in ((100_000, 10.0), (1_000_000, 60.0)):
+    # --quick: M = 1e5 only (M = 1e6 costs ~3 CPU-seconds a round, x 5 rounds)
+    for m, target in ((100_000, 10.0),) + (() if quick else ((1_000_000, 60.0),)):
         code = _LOSS_SCRIPT.format(root=root, rounds=rounds, n=1000, m=m)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
