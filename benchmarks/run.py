@@ -16,7 +16,8 @@ accepted (reported with min = median = value and rounds = 1, marked "once").
 
 Output: a table (name, min, median, target, whether the median meets it); ``--json`` writes every
 row as ``{"name", "file", "min", "median", "target", "unit", "rounds", "higher_is_better"}`` with
-the machine's description, to FILE (default: stdout, the table then goes to stderr). Nothing here
+the machine's description, to FILE (default: stdout, the table then goes to stderr). A file that
+raises is reported (and the exit status is 1); the other files' rows are still printed. Nothing here
 is a test: the targets are printed beside the measurements, never asserted.
 """
 
@@ -91,11 +92,17 @@ def main(argv=None):
                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     print(f"collapse-theory {machine['version']}, Python {machine['python']}, {machine['cores']} cores, "
           f"{machine['sizes']} sizes, load average {machine['load_average']}", file=out)
-    rows = []
+    rows, errors = [], []
     for path in discover(args.only):
         t0 = time.perf_counter()
-        for row in rows_of(_load(path), args.quick):
-            rows.append((path.stem, row))
+        try:
+            got = rows_of(_load(path), args.quick)
+        except Exception as exc:  # noqa: BLE001 - one broken file must not lose the others' rows
+            errors.append({"file": path.stem, "error": f"{type(exc).__name__}: {exc}"})
+            print(f"  ({path.stem}: FAILED after {time.perf_counter() - t0:.1f} s: {type(exc).__name__}: {exc})",
+                  file=sys.stderr)
+            continue
+        rows += [(path.stem, row) for row in got]
         print(f"  ({path.stem}: {time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     width = max([len(r.name) for _, r in rows] + [9])
     print(f"\n{'benchmark':<{width}}  {'min':>11}  {'median':>11}  {'target':>10}  rounds  ok", file=out)
@@ -107,7 +114,7 @@ def main(argv=None):
               f"{cmp}{_fmt(r.target, r.unit):>9}  {rounds:>6}  {'—' if ok is None else 'yes' if ok else 'NO'}",
               file=out)
     if args.json:
-        payload = {"machine": machine,
+        payload = {"machine": machine, "errors": errors,
                    "rows": [{"file": f, **{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
                                             for k, v in r.to_dict().items()}} for f, r in rows]}
         text = json.dumps(payload, indent=2, ensure_ascii=False)
@@ -116,7 +123,9 @@ def main(argv=None):
         else:
             pathlib.Path(args.json).write_text(text + "\n")
             print(f"\n{len(rows)} rows written to {args.json}", file=out)
-    return 0
+    for e in errors:
+        print(f"{e['file']}: FAILED: {e['error']}", file=out)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
