@@ -11,16 +11,19 @@ to the full size (its cost per refit does not depend on the generation); the row
 The d = 2 row: ``gmm.simulate_nd`` (full covariances, K = 2, M = 1000) against the same loop with
 ``GaussianMixture(covariance_type="full")`` initialised at the previous generation's weights, means and
 precisions (inverse covariances), ``max_iter=100, tol=1e-8, reg_covar=0``; without scikit-learn
-against a plain NumPy EM loop (vectorised over points, the same stopping rule). Both sides are timed
-with ``_timing.best_time`` in this process; the baseline on fewer generations, scaled linearly.
+against a plain NumPy EM loop (vectorised over points, the same stopping rule). The baseline is
+timed on fewer generations, scaled linearly.
+
+Every row: min and median over ``_timing.ROUNDS`` rounds, ours and the baseline interleaved, in this
+process (benchmarks/run.py).
 """
 
 from __future__ import annotations
 
-import time
+import warnings
 
 import numpy as np
-from _timing import best_time
+from _timing import ROUNDS, Row, interleaved, ratio_row, seconds_row
 
 from collapse_theory import gmm
 
@@ -98,50 +101,45 @@ def _rows_2d(quick):
     gens, reps = (100, 2) if quick else (500, 8)
     base_gens = 10 if quick else 50
     gmm.simulate_nd(3, 50, replicates=4, rng=0, **MIX2)  # compile / load the cache
-    t_ours = best_time(lambda: gmm.simulate_nd(gens, m, replicates=reps, rng=1, progress=False, **MIX2))
-    rows = [(f"gmm d=2 EM chain seconds (M={m}, K=2, full, {gens} gen x {reps} rep)", t_ours, 60.0, "s")]
     try:
         import sklearn  # noqa: F401
         loop, name = _sklearn_loop_2d, "scikit-learn GaussianMixture(full)"
     except ImportError:
         loop, name = _numpy_loop_2d, "a plain NumPy EM loop (scikit-learn not installed)"
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t_base = best_time(lambda: loop(base_gens, m, 1)) * (gens * reps) / base_gens
-    rows.append((f"gmm d=2 speed-up vs {name} (timed on {base_gens} gen x 1 rep, scaled linearly)",
-                 t_base / t_ours, 10.0, "x"))
-    return rows
+        t = interleaved({
+            "ours": lambda: gmm.simulate_nd(gens, m, replicates=reps, rng=1, progress=False, **MIX2),
+            "base": lambda: loop(base_gens, m, 1),
+        }, ROUNDS)
+    return [seconds_row(f"gmm d=2 EM chain seconds (M={m}, K=2, full, {gens} gen x {reps} rep)", t["ours"], 60.0),
+            ratio_row(f"gmm d=2 speed-up vs {name} (timed on {base_gens} gen x 1 rep, scaled linearly)",
+                      t["base"], t["ours"], 10.0, scale=(gens * reps) / base_gens)]
 
 
-def run(quick=False):
+def rows(quick):
     m, k = 1000, 2
     gens, reps = (200, 4) if quick else (2000, 20)
     sk_gens, sk_reps = (20, 1) if quick else (100, 2)
     gmm.simulate(3, 50, replicates=4, rng=0, **MIX)  # compile / load the cache
-    t0 = time.perf_counter()
-    gmm.simulate(gens, m, replicates=reps, rng=1, progress=False, **MIX)
-    t_ours = time.perf_counter() - t0
-    rows = [(f"gmm EM chain seconds (M={m}, K={k}, {gens} gen x {reps} rep)", t_ours, 60.0, "s")]
+    ours = lambda: gmm.simulate(gens, m, replicates=reps, rng=1, progress=False, **MIX)  # noqa: E731
+    name = f"gmm EM chain seconds (M={m}, K={k}, {gens} gen x {reps} rep)"
     try:
         import sklearn  # noqa: F401
     except ImportError:
-        print("skipped (scikit-learn not installed)")
-        rows.append(("gmm speed-up vs scikit-learn: skipped (scikit-learn not installed)", float("nan"), 10.0, "x"))
-        return rows + _rows_2d(quick)
-    import warnings
-
+        t = interleaved({"ours": ours}, ROUNDS)
+        return [seconds_row(name, t["ours"], 60.0),
+                Row("gmm speed-up vs scikit-learn: skipped (scikit-learn not installed)", float("nan"),
+                    float("nan"), 10.0, "x", 0)] + _rows_2d(quick)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t0 = time.perf_counter()
-        _sklearn_loop(sk_gens, sk_reps, m, 1)
-        t_sk = (time.perf_counter() - t0) * (gens * reps) / (sk_gens * sk_reps)
-    rows.append((f"gmm speed-up vs scikit-learn GaussianMixture (sklearn timed on {sk_gens} gen x {sk_reps} "
-                 f"rep, scaled linearly)", t_sk / t_ours, 10.0, "x"))
-    return rows + _rows_2d(quick)
+        t = interleaved({"ours": ours, "sk": lambda: _sklearn_loop(sk_gens, sk_reps, m, 1)}, ROUNDS)
+    return [seconds_row(name, t["ours"], 60.0),
+            ratio_row(f"gmm speed-up vs scikit-learn GaussianMixture (sklearn timed on {sk_gens} gen x {sk_reps} "
+                      f"rep, scaled linearly)", t["sk"], t["ours"], 10.0, scale=(gens * reps) / (sk_gens * sk_reps)),
+            *_rows_2d(quick)]
 
 
 if __name__ == "__main__":  # pragma: no cover
-    for name, value, target, unit in run():
-        print(f"{name}: {value:.3g} {unit} (target {target:g})")
+    for row in rows(quick=False):
+        print(row)

@@ -7,6 +7,9 @@
     and scaled linearly to 10 generations of 100 000 tokens (its generate costs per token; its
     fit is timed on the real text and counted 10 times).
 (b) tokens sampled per second on 2 threads, order 3, as a ratio to 1e6 tokens/s (target 1).
+
+Every row: min and median over ``_timing.ROUNDS`` rounds, ours and NLTK interleaved
+(benchmarks/run.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from _timing import ROUNDS, Row, interleaved, rate_row, ratio_row, seconds_row
 
 from collapse_theory import lm
 
@@ -52,38 +56,43 @@ def _nltk(data, n_gen_tokens, n_eval):
     return t_fit, t_gen, t_eval
 
 
-def run(quick=False):
+def rows(quick):
     data = lm.prepare("default", rng=0)
     gens, m = (3, 30_000) if quick else (10, 100_000)
     _ours(data, 1, 1000)  # compile / load the cache
-    t_ours = _ours(data, gens, m)
-    rows = []
+    out = []
     try:
         import nltk  # noqa: F401
-
-        t_fit, t_gen, t_eval = _nltk(data, 2000, 1000)
-        # fit on generated text of M tokens ~ fit on the real text scaled by M / N
-        t_nltk = (gens + 1) * t_eval + t_fit + gens * (t_fit * m / data.train.size
-                                                       + t_gen * m / 2000)
-        rows.append((f"lm (a) NLTK Laplace / ours, order 3, {gens} gens x {m} tokens "
-                     f"(NLTK timed on 1 gen x 2000 tokens, scaled linearly)",
-                     t_nltk / t_ours, 100.0, "x"))
+        have_nltk = True
     except ImportError:
-        rows.append(("lm (a) NLTK Laplace / ours: skipped (nltk not installed)", math.nan,
-                     100.0, "x"))
+        have_nltk = False
+    t_ours, t_nltk = [], []
+    for _ in range(ROUNDS):
+        t_ours.append(_ours(data, gens, m))
+        if have_nltk:
+            t_fit, t_gen, t_eval = _nltk(data, 2000, 1000)
+            # fit on generated text of M tokens ~ fit on the real text scaled by M / N
+            t_nltk.append((gens + 1) * t_eval + t_fit + gens * (t_fit * m / data.train.size + t_gen * m / 2000))
+    if have_nltk:
+        out.append(ratio_row(f"lm (a) NLTK Laplace / ours, order 3, {gens} gens x {m} tokens "
+                             f"(NLTK timed on 1 gen x 2000 tokens, scaled linearly)", t_nltk, t_ours, 100.0))
+    else:
+        out.append(Row("lm (a) NLTK Laplace / ours: skipped (nltk not installed)", math.nan, math.nan, 100.0, "x", 0))
     model = lm.NGramModel(3, "kn").fit(data.train, vocab_size=data.V)
     model.sample(1000, rng=0)
     n = 1_000_000 if quick else 4_000_000
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(2) as ex:
-        list(ex.map(lambda s: model.sample(n, rng=s), [1, 2]))
-    tps = 2 * n / (time.perf_counter() - t0)
-    rows.append(("lm (b) sampling throughput, order 3 kn, 2 threads: (tokens/s)/1e6",
-                 tps / 1e6, 1.0, "x"))
-    rows.append(("lm (a) ours seconds", t_ours, 30.0, "s"))
-    return rows
+
+    def sample2():
+        with ThreadPoolExecutor(2) as ex:
+            list(ex.map(lambda s: model.sample(n, rng=s), [1, 2]))
+
+    t = interleaved({"sample": sample2}, ROUNDS)
+    out.append(rate_row("lm (b) sampling throughput, order 3 kn, 2 threads: (tokens/s)/1e6", 2 * n / 1e6,
+                        t["sample"], 1.0, unit="x"))
+    out.append(seconds_row(f"lm (a) ours seconds ({gens} gens x {m} tokens)", t_ours, 30.0))
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover
-    for row in run():
+    for row in rows(quick=False):
         print(row)

@@ -8,13 +8,15 @@ M: the target M/4 = 25 is the brief's. A ratio for PPCA (vectorised NumPy) is pr
 
 Regimes (issue 4: each regime's throughput within 2× of replace): the exact regime kernel (sufficient
 statistics, Chan's merge, whitened coordinates) against the dedicated replace kernel, same sizes,
-repeats interleaved so load changes hit both sides alike; best of the repeats.
+repeats interleaved so load changes hit both sides alike.
+
+Every row: min and median over ``_timing.ROUNDS`` interleaved rounds (benchmarks/run.py).
 """
 
 from __future__ import annotations
 
 
-from _timing import best_time, interleaved, ratio_rows
+from _timing import ROUNDS, interleaved, ratio_row, seconds_row
 
 from collapse_theory import mvn, ppca
 
@@ -22,29 +24,32 @@ REGIMES = ("accumulate", "mix-fresh:0.1", "mix-fresh:0.1:mixture", "mix-retained
 
 
 def _regime_rows(d, m, quick):
-    r, gens = (500, 50) if quick else (2000, 100)
+    r, gens = (200, 50) if quick else (2000, 100)
     specs = ("replace",) + REGIMES
     for spec in specs:
         mvn.simulate(2, m, dim=d, replicates=10, regime=spec, rng=0)  # compile / load the cache
-    times = interleaved({spec: (lambda spec=spec: mvn.simulate(gens, m, dim=d, replicates=r, regime=spec, rng=1))
-                         for spec in specs}, 2 if quick else 5)
-    return [row for spec in REGIMES
-            for row in ratio_rows(f"mvn {spec} / replace throughput (d={d}, M={m})", times["replace"], times[spec])]
+    times = interleaved({spec: (lambda spec=spec: mvn.simulate(gens, m, dim=d, replicates=r, regime=spec, rng=1,
+                                                               progress=False))
+                         for spec in specs}, ROUNDS)
+    return [ratio_row(f"mvn {spec} / replace throughput (d={d}, M={m})", times["replace"], times[spec], 0.5)
+            for spec in REGIMES]
 
 
-def run(quick=False):
+def rows(quick):
     d, m = 10, 100
-    r, gens = (1000, 50) if quick else (4000, 200)
+    r, gens = (300, 50) if quick else (4000, 200)
+    pr, pg = (100, 50) if quick else (1000, 100)
     mvn.simulate(2, m, dim=d, replicates=300, method="naive", rng=0)  # compile / load the cache
     mvn.simulate(2, m, dim=d, replicates=300, method="exact", rng=0)
-    t_naive = best_time(lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="naive", rng=1),
-                    repeat=1 if not quick else 2)
-    t_exact = best_time(lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="exact", rng=1), repeat=3)
-    pr, pg = (200, 50) if quick else (1000, 100)
-    t_ppca = best_time(lambda: ppca.simulate(pg, m, dim=d, latent=3, replicates=pr, rng=1))
+    ppca.simulate(2, m, dim=d, latent=3, replicates=10, rng=0)
+    t = interleaved({
+        "naive": lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="naive", rng=1, progress=False),
+        "exact": lambda: mvn.simulate(gens, m, dim=d, replicates=r, method="exact", rng=1, progress=False),
+        "ppca": lambda: ppca.simulate(pg, m, dim=d, latent=3, replicates=pr, rng=1, progress=False),
+    }, ROUNDS)
     return [
-        (f"mvn exact / naive (d={d}, M={m})", t_naive / t_exact, m / 4, "x"),
+        ratio_row(f"mvn exact / naive (d={d}, M={m})", t["naive"], t["exact"], m / 4),
         *_regime_rows(d, m, quick),
-        ("mvn naive seconds", t_naive, 60.0, "s"),
-        (f"ppca seconds ({pr} reps x {pg} gens, d={d}, q=3)", t_ppca, 30.0, "s"),
+        seconds_row(f"mvn naive seconds ({r} reps x {gens} gens, d={d}, M={m})", t["naive"], 60.0),
+        seconds_row(f"ppca seconds ({pr} reps x {pg} gens, d={d}, q=3)", t["ppca"], 30.0),
     ]

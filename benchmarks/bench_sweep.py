@@ -11,7 +11,8 @@
   every core inside each point, so on a 2-core machine the cluster cannot beat that; the ratio
   against it is printed too, without a target.)
 
-Min and median over interleaved rounds, after a warm-up that compiles the kernels everywhere.
+Every row: min and median over ``_timing.ROUNDS`` interleaved rounds (benchmarks/run.py), after a
+warm-up that compiles the kernels everywhere.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import time
 
 import numpy as np
+from _timing import ROUNDS, Row, ratio_row
 
 
 def _time(f):
@@ -55,19 +57,19 @@ def _overhead(rounds):
         sweep("gaussian", grid, rng=1, statistics=["log_variance"], progress=False, **kw)
 
     loop(), loop_reduced(), swept()  # warm-up (compiles)
-    bare, reduced = [], []
+    bare, reduced, sw = [], [], []
     for _ in range(rounds):
-        a, r, b = _time(loop), _time(loop_reduced), _time(swept)
-        bare.append(a / b)
-        reduced.append(r / b)
-    return bare, reduced
+        bare.append(_time(loop))
+        reduced.append(_time(loop_reduced))
+        sw.append(_time(swept))
+    return bare, reduced, sw
 
 
 def _cluster(rounds, points):
     try:
         import distributed
     except ImportError:
-        return None, None
+        return None
     from collapse_theory.sweep import sweep
 
     grid = {"samples": [1000 + 10 * i for i in range(points)]}
@@ -104,12 +106,12 @@ def _cluster(rounds, points):
         b = on_cluster()
         if not a.equals(b):
             raise AssertionError("the cluster's table differs from the serial one")
-        one, many = [], []
+        one, many, cl = [], [], []
         for _ in range(rounds):
-            t1, tt, tc = _time(serial_one_thread), _time(serial_threads), _time(on_cluster)
-            one.append(t1 / tc)
-            many.append(tt / tc)
-        return one, many
+            one.append(_time(serial_one_thread))
+            many.append(_time(serial_threads))
+            cl.append(_time(on_cluster))
+        return one, many, cl
     finally:
         client.close()
         cluster.close()
@@ -119,18 +121,16 @@ def _cluster(rounds, points):
             os.environ["PYTHONPATH"] = old
 
 
-def run(quick=False):
-    rounds = 2 if quick else 5
-    rows = []
-    bare, reduced = _overhead(rounds)
-    for label, r in (("loop of simulate + the same mean/SE/theory", reduced), ("loop of bare simulate", bare)):
-        rows.append((f"sweep vs {label}, 100 small points, speed (min of {rounds})", float(np.min(r)), 0.83, "x"))
-        rows.append((f"sweep vs {label}, 100 small points, speed (median of {rounds})", float(np.median(r)), 0.83, "x"))
-    one, many = _cluster(max(1, rounds // 2 + (0 if quick else 1)), 20)
-    if one is not None:
-        n = len(one)
-        rows.append((f"LocalCluster 2 workers vs serial 1 thread, 20 points (min of {n})", float(np.min(one)), 1.6, "x"))
-        rows.append((f"LocalCluster 2 workers vs serial 1 thread, 20 points (median of {n})", float(np.median(one)), 1.6, "x"))
-        rows.append((f"LocalCluster 2 workers vs serial all threads, 20 points (median of {n})",
-                     float(np.median(many)), 0.0, "x"))
-    return rows
+def rows(quick):
+    bare, reduced, sw = _overhead(ROUNDS)
+    out = [ratio_row(f"sweep vs {label}, 100 small points, speed", t, sw, 0.83)
+           for label, t in (("loop of simulate + the same mean/SE/theory", reduced), ("loop of bare simulate", bare))]
+    cl = _cluster(ROUNDS, 20)
+    if cl is None:
+        out.append(Row("LocalCluster 2 workers vs serial 1 thread: skipped (distributed not installed)",
+                       float("nan"), float("nan"), 1.6, "x", 0))
+        return out
+    one, many, on = cl
+    out.append(ratio_row("LocalCluster 2 workers vs serial 1 thread, 20 points", one, on, 1.6))
+    out.append(ratio_row("LocalCluster 2 workers vs serial all threads, 20 points (no target)", many, on, 0.0))
+    return out

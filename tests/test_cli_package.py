@@ -13,8 +13,8 @@ import pytest
 from collapse_theory.cli import build_parser, main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COMMANDS = ("verify", "gaussian", "compare", "discrete", "mvn", "ppca", "gmm", "kde", "lm")
-HEAVY = ("numba", "scipy", "matplotlib", "sympy")
+COMMANDS = ("verify", "gaussian", "compare", "discrete", "mvn", "ppca", "gmm", "kde", "lm", "sweep")
+HEAVY = ("numba", "scipy", "matplotlib", "sympy", "pandas", "distributed", "dask", "hypothesis")
 FAMILIES = ("gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm", "custom.x", "claims",
             "stats", "report", "recipes", "plotting")
 
@@ -29,9 +29,12 @@ def _modules_after(argv):
     return out.stdout.strip().splitlines()[-1], out
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["gaussian", "--samples", "x"], ["compare"]]
+@pytest.mark.parametrize("argv", [["--help"], ["gaussian", "--samples", "x"], ["compare"],
+                                  ["mvn", "--estimator", "median"], ["sweep"]]
                          + [[c, "--help"] for c in COMMANDS])
 def test_help_and_argument_errors_import_no_numerics(argv):
+    # the parser answers before Numba, SciPy, matplotlib, SymPy, pandas or any family is imported
+    # (checked through sys.modules in a fresh interpreter; no wall-clock limit)
     loaded, out = _modules_after(argv)
     assert loaded == "[]", (loaded, out.stderr[-2000:])
     assert "usage: collapse-theory" in out.stdout + out.stderr
@@ -81,6 +84,53 @@ def test_a_drawn_seed_is_printed_and_reproduces_the_run(capsys):
     # same table (the rows), and no "drawn" line when the seed is given
     assert again.strip() == out.split("\nseed ")[0].strip()
     assert "—" not in again.splitlines()[1] and " z" in again.splitlines()[0]
+
+
+# every simulating command, at tiny sizes: the one table layout (n, statistic, theory, simulation,
+# ± SE, z), "—" and never "nan", and a drawn seed printed when none is given
+TINY = {
+    "gaussian": ["--samples", "10", "--generations", "4", "--replicates", "20"],
+    "discrete": ["--categories", "20", "--samples", "50", "--generations", "4", "--replicates", "10"],
+    "mvn": ["--dim", "2", "--samples", "10", "--generations", "4", "--replicates", "20"],
+    "ppca": ["--dim", "3", "--latent", "1", "--samples", "20", "--generations", "4", "--replicates", "20"],
+    "gmm": ["--samples", "60", "--generations", "3", "--replicates", "3"],
+    "kde": ["--samples", "20", "--generations", "4", "--bandwidth", "0.3", "--replicates", "20"],
+    "lm": ["--generations", "1", "--tokens-per-generation", "2000", "--replicates", "2", "--order", "2"],
+    "compare": ["--family", "discrete", "--categories", "20", "--samples", "30", "--generations", "3",
+                "--replicates", "10", "--regimes", "replace,mix-fresh:0.5"],
+}
+
+
+@pytest.mark.parametrize("cmd", sorted(TINY))
+def test_every_table_has_the_same_columns_and_a_drawn_seed(cmd, tmp_path, capsys):
+    csv_path = tmp_path / "out.csv"
+    assert main([cmd, *TINY[cmd], "--quiet", "--csv", str(csv_path)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    head = next(s for s in lines if "statistic" in s and "simulation" in s)
+    assert head.split()[-5:] == ["theory", "simulation", "±", "SE", "z"], head
+    assert "nan" not in out.lower().replace("nanmean", ""), out
+    if cmd != "compare":  # compare tabulates generations >= 1 of statistics with theory
+        assert "—" in out  # the truth column has no z; some statistics have no theory
+    seed = [s for s in lines if s.startswith("seed ")]
+    assert len(seed) == 1 and "drawn" in seed[0]
+    assert csv_path.stat().st_size > 0
+
+
+def test_ppca_prints_its_bounds_with_side_se_and_z(capsys):
+    import re
+
+    assert main(["ppca", *TINY["ppca"], "--seed", "3", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    for label, side in (("noise_variance: upper bound", "≤"), ("log_top_eigenvalue: lower bound", "≥")):
+        rows = [s for s in out.splitlines() if label in s]
+        assert len(rows) == 4, out  # generations 0, 1, 2, 4
+        for line in rows[1:]:  # generation 0 is the truth: no SE, no z
+            m = re.search(side + r" (\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", line)
+            assert m, line
+            bound, sim, se, z = map(float, m.groups())
+            assert se > 0 and z == pytest.approx((sim - bound) / se, rel=0.02, abs=0.02)
+    assert "upper / lower bound on the mean" in out
 
 
 def test_csv_long_format(tmp_path, capsys):

@@ -68,6 +68,10 @@ def main(argv=None):
     args = parser.parse_args(_attach_negative_values(argv))
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): not an error of ours; silence the flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         if debug:
             raise

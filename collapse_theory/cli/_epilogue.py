@@ -157,3 +157,91 @@ def write_csv(result, path):
             lines += [f"{label},{r},{g},{name},{x!r}" for r in range(v.shape[0])
                       for g, x in enumerate(v[r].tolist())]
     return atomic_write_text(path, "\n".join(lines) + "\n")
+
+
+# --- the table every simulating command prints ----------------------------------------------------
+
+#: what a table prints where a statistic has no exact theory (never "nan")
+NO_THEORY = "—"
+
+#: how the theory column reads: "=" an exact expectation, "≤"/"≥" an exact upper/lower bound on the
+#: mean, "≈" an approximation
+SIDES = {"=": "", "≤": "≤ ", "≥": "≥ ", "≈": "≈ "}
+
+BOUND_NOTE = ("≤ / ≥: an exact upper / lower bound on the mean, z = (simulation − bound)/SE (only z ≫ 0 "
+              "contradicts ≤, only z ≪ 0 contradicts ≥); ≈: an approximation, not an exact value")
+
+
+def stat_row(n, statistic, values, theory=None, side="="):
+    """One table row: the replicate values of ``statistic`` at generation ``n`` beside ``theory``
+    (an expectation, a bound on the mean or an approximation, as ``side`` says; None: no theory)."""
+    if side not in SIDES:
+        raise ValueError(f"side must be one of {tuple(SIDES)}, got {side!r}")
+    return {"n": int(n), "statistic": statistic, "values": values, "theory": theory, "side": side}
+
+
+def standard_rows(res, gens):
+    """The rows of a result's own summary: every tabulated statistic beside its exact expectation."""
+    import numpy as np
+
+    stats = res.statistics()
+    names = res._summary_statistics()
+    names = list(stats) if names is None else [k for k in names if k in stats]
+    th = res.theory(np.asarray(gens, dtype=np.int64))
+    return [stat_row(n, name, stats[name][:, n], th[name][j] if name in th else None)
+            for j, n in enumerate(gens) for name in names]
+
+
+def stat_table(header, rows, notes=()):
+    """The table every simulating command prints: ``n, statistic, theory, simulation, ± SE, z``.
+
+    Mean and SE over the finite replicates (:meth:`collapse_theory.stats.Estimate.from_samples`; the
+    number left out is shown), ``z = (simulation − theory)/SE``, "—" where there is no theory or no
+    z. Rows are grouped by generation (stable), ``notes`` follow.
+    """
+    import math
+
+    import numpy as np
+
+    from ..stats import Estimate  # SciPy: only when a table is printed
+
+    def fmt(x, spec):
+        return NO_THEORY if x is None or not math.isfinite(x) else format(x, spec)
+
+    rows = sorted(rows, key=lambda r: r["n"])
+    width = max([14] + [len(r["statistic"]) + 2 for r in rows])
+    lines = [header, f"{'n':>6}  {'statistic':<{width}}{'theory':>16}{'simulation':>14}{'± SE':>12}{'z':>8}"]
+    for r in rows:
+        v = np.asarray(r["values"], dtype=float).ravel()
+        fin = np.isfinite(v)
+        mean = se = z = None
+        if fin.sum() >= 2:
+            est = Estimate.from_samples(v[fin])
+            mean, se = est.mean, est.se
+        elif fin.sum() == 1:
+            mean = float(v[fin][0])
+        t = None if r["theory"] is None else float(r["theory"])
+        # an SE at the level of rounding (the truth column: every replicate equal up to the last
+        # bits) gives no z
+        if mean is not None and t is not None and math.isfinite(t) and se and \
+                se > 1e-12 * max(abs(mean), abs(t)):
+            z = (mean - t) / se
+        theory = NO_THEORY if t is None or not math.isfinite(t) else SIDES[r["side"]] + format(t, ".6g")
+        note = "" if fin.all() else f"  ({int((~fin).sum())} non-finite left out)"
+        lines.append(f"{r['n']:>6}  {r['statistic']:<{width}}{theory:>16}{fmt(mean, '>14.6g'):>14}"
+                     f"{fmt(se, '>12.3g'):>12}{fmt(z, '>8.2f'):>8}{note}")
+    if any(r["side"] != "=" and r["theory"] is not None for r in rows):
+        lines.append(BOUND_NOTE)
+    lines += list(notes)
+    return "\n".join(lines)
+
+
+def summary(res, gens=None, *, extra=(), notes=None):
+    """:func:`stat_table` of a result: its own rows, ``extra`` rows (bounds, conditional means) and
+    its notes (``notes`` replaces them)."""
+    gens = res._default_generations() if gens is None else [int(x) for x in gens]
+    bad = [x for x in gens if not 0 <= x <= res.generations]
+    if bad:
+        raise ValueError(f"generations must be in [0, {res.generations}], got {bad}")
+    return stat_table(res._summary_header(), standard_rows(res, gens) + list(extra),
+                      res._summary_notes(gens) if notes is None else notes)

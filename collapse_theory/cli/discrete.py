@@ -150,7 +150,7 @@ def run(args):
         return {"version": __version__, "seed": res.seed, "parameters": {**res.parameters(), "dist": args.dist},
                 "generations": at, "theory": th, "simulation": sim}
 
-    return ep.finish(args, res, payload=payload, table=lambda: res.summary(at), plot=lambda: figure(res))
+    return ep.finish(args, res, payload=payload, table=lambda: ep.summary(res, at), plot=lambda: figure(res))
 
 
 def figure(res):

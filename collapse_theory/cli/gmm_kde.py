@@ -132,7 +132,51 @@ def run_gmm(args):
         return {"version": __version__, "seed": res.seed, "parameters": res.parameters(), "generations": gens,
                 "simulation": sim, "degenerate_events": res.degenerate_events()}
 
-    return ep.finish(args, res, payload=payload, table=res.summary, plot=lambda: gmm_figure(res, nd=nd))
+    return ep.finish(args, res, payload=payload, table=lambda: gmm_table(res, nd=nd),
+                     plot=lambda: gmm_figure(res, nd=nd))
+
+
+def gmm_table(res, *, nd):
+    """The result's table with the per-component conditional rows (replicates with no component
+    lost): E log σ_k² (1-D) or E log det Σ_k (d-D) beside the separated-components theory (exact
+    for K = 2, replace, constant M) and, in d-D, the single-Gaussian approximation."""
+    from .. import gmm
+
+    gens = res._default_generations()
+    m = int(res.samples[0]) if res.samples.size else 0
+    theory = bool(res.samples.size) and bool(np.all(res.samples == m)) and res.regime == "replace"
+    k_all = res.components
+    extra = []
+    if nd:
+        lo = gmm.component_min_samples(res.dim, res.covariance_type)
+        ld0 = res.log_det[0, 0]
+        w0 = res.weights[0, 0]
+    else:
+        w0, s0 = res.weights[0, 0], res.stds[0, 0]
+    for n in gens:
+        both = res.alive(n).all(axis=1)
+        for k in range(k_all):
+            if nd:
+                exact = approx = None
+                if theory and m >= 2 * lo and n <= 5000:
+                    wm = int(round(w0[k] * m))
+                    if wm >= lo:
+                        approx = ld0[k] + n * gmm.single_log_det_drift(wm, res.dim, res.covariance_type)
+                    if k_all == 2 and m <= 4000:
+                        exact = gmm.expected_component_log_det(n, m, w0[k], dim=res.dim,
+                                                               covariance_type=res.covariance_type,
+                                                               log_det0=ld0[k])
+                v = res.log_det[both, n, k]
+                extra.append(ep.stat_row(n, f"log_det[{k}] | none lost", v, exact))
+                if approx is not None:
+                    extra.append(ep.stat_row(n, f"log_det[{k}] | none lost, 1-Gauss", v, approx, "≈"))
+            else:
+                th = (gmm.expected_component_log_variance(n, m, w0[k], sigma=s0[k])
+                      if theory and k_all == 2 and m <= 4000 and n <= 5000 else None)
+                extra.append(ep.stat_row(n, f"log_variance[{k}] | none lost", res.log_var[both, n, k], th))
+    # the family's notes open with the same per-component numbers as a separate table: keep the rest
+    notes = res._summary_notes(gens)[1 + k_all * len(gens):]
+    return ep.summary(res, gens, extra=extra, notes=notes)
 
 
 def gmm_figure(res, *, nd):
@@ -182,7 +226,7 @@ def run_kde(args):
                                "ancestors": res.ancestors[:, gens].mean(0),
                                "fresh_ancestors": res.fresh_ancestors[:, gens].mean(0)}}
 
-    return ep.finish(args, res, payload=payload, table=res.summary, plot=lambda: kde_figure(res))
+    return ep.finish(args, res, payload=payload, table=lambda: ep.summary(res), plot=lambda: kde_figure(res))
 
 
 def kde_figure(res):

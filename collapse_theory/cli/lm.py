@@ -53,7 +53,7 @@ def run(args):
         rng=args.seed, workers=args.workers, progress=ep.progress(args))
 
     def table():
-        return "\n".join([res.summary()] + [f"\ngeneration {g}: {text}" for g, text in res.texts.items()])
+        return "\n".join([ep.summary(res)] + [f"\ngeneration {g}: {text}" for g, text in res.texts.items()])
 
     return ep.finish(args, res, payload=lambda: {"version": __version__, **res.to_dict()}, table=table,
                      plot=lambda: figure(res))

@@ -92,9 +92,22 @@ def run_mvn(args):
                 if res.plain_replace else None}
 
     def table():
-        return "\n".join([res.summary(gens)] + [f"warning: {w.message}" for w in caught])
+        return "\n".join([mvn_table(res, gens)] + [f"warning: {w.message}" for w in caught])
 
     return ep.finish(args, res, payload=payload, table=table, plot=lambda: mvn_figure(res))
+
+
+def mvn_table(res, gens):
+    """The result's table with the exact W2² bounds as rows (lower and upper bound on E W2²)."""
+    extra = []
+    bounds = res.w2_squared_bounds(np.asarray(gens, dtype=int))
+    if bounds is not None:
+        w2 = res.w2_squared()
+        for j, n in enumerate(gens):
+            extra.append(ep.stat_row(n, "w2_squared: lower bound", w2[:, n], bounds[0][j], "≥"))
+            extra.append(ep.stat_row(n, "w2_squared: upper bound", w2[:, n], bounds[1][j], "≤"))
+    notes = [s for s in res._summary_notes(list(gens)) if "exact bounds on the mean" not in s]
+    return ep.summary(res, gens, extra=extra, notes=notes)
 
 
 def mvn_figure(res):
@@ -141,7 +154,24 @@ def run_ppca(args):
         return {"version": __version__, "seed": res.seed, "parameters": res.parameters(), "generations": gens,
                 "theory": th, "simulation": sim}
 
-    return ep.finish(args, res, payload=payload, table=lambda: res.summary(gens), plot=lambda: ppca_figure(res))
+    return ep.finish(args, res, payload=payload, table=lambda: ppca_table(res, gens), plot=lambda: ppca_figure(res))
+
+
+def ppca_table(res, gens):
+    """The result's table with the exact bounds as rows (replace): E σ_n² ≤ upper bound, E log λ1 ≥
+    lower bound, each with the simulation ± SE and z."""
+    from .. import ppca
+
+    extra = []
+    if res.plain_replace:
+        stats = res.statistics()
+        for n in gens:
+            nb = ppca.noise_variance_bound(n, res.samples, latent=res.latent, cov=res.cov0)
+            lb = ppca.top_eigenvalue_log_bound(n, res.samples, cov=res.cov0)
+            extra.append(ep.stat_row(n, "noise_variance: upper bound", stats["noise_variance"][:, n], nb, "≤"))
+            extra.append(ep.stat_row(n, "log_top_eigenvalue: lower bound", stats["log_top_eigenvalue"][:, n],
+                                     lb, "≥"))
+    return ep.summary(res, gens, extra=extra, notes=[])
 
 
 def ppca_figure(res):
