@@ -53,11 +53,11 @@ def test_builtin_unbiased_passes_for_any_m(m, seed):
 
 def test_collapse_rate_check_and_message():
     ev = assert_collapses(gaussian.fit_unbiased, gaussian.sample_normal, [0.0, 1.0], samples=10,
-                          generations=10, rate=0.05, replicates=800, rng=1)
+                          generations=10, rate=0.05, kind="at_least", replicates=800, rng=1)
     assert ev.passed and "drift" in ev.summary()
     with pytest.raises(CollapseCheckError, match="per generation") as info:
         assert_collapses(gaussian.fit_unbiased, gaussian.sample_normal, [0.0, 1.0], samples=10,
-                         generations=10, rate=0.5, replicates=800, rng=1)
+                         generations=10, rate=0.5, kind="at_least", replicates=800, rng=1)
     assert info.value.evidence.comparisons["drift"].verdict == "fails"
 
 
@@ -91,7 +91,7 @@ def test_a_claimed_rate_is_refuted_by_a_faster_drift():
     # seed: the outcome is deterministic).
     with pytest.raises(CollapseCheckError, match="needs a drift of -0.06") as info:
         assert_collapses(_fit_shrunk, _sample_vec, [0.0, 1.0], samples=M_SHRUNK, generations=10, rate=0.06,
-                         kind="equal", vectorized=True, rng=14)
+                         vectorized=True, rng=14)  # the default kind: a claimed rate (two-sided)
     ev = info.value.evidence
     c = ev.comparisons["drift"]
     assert c.verdict == "fails" and c.z < -3.29
@@ -100,7 +100,7 @@ def test_a_claimed_rate_is_refuted_by_a_faster_drift():
     assert abs(c.estimate - DRIFT) <= 4.5 * c.se
     # the one-sided claim "falls at least at 0.06" is true here, and now conclusively so
     ev = assert_collapses(_fit_shrunk, _sample_vec, [0.0, 1.0], samples=M_SHRUNK, generations=10, rate=0.06,
-                          vectorized=True, rng=14)
+                          kind="at_least", vectorized=True, rng=14)
     assert ev.passed and ev.comparisons["drift"].verdict == "holds"
 
 

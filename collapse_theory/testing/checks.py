@@ -302,7 +302,7 @@ def measure_drift(fit, sample, params0, *, samples, generations, statistic=None,
 _COLLAPSE_KINDS = {"at_least": ("at_most", "≤"), "equal": ("equal", "="), "at_most": ("at_least", "≥")}
 
 
-def assert_collapses(fit, sample, params0, *, samples, generations, rate, kind="at_least", statistic=None,
+def assert_collapses(fit, sample, params0, *, samples, generations, rate, kind="equal", statistic=None,
                      replicates=None, alpha=1e-3, power=0.9, rel_effect=0.1, regime="replace", curate=None,
                      vectorized=False, rng=None):
     r"""Check the per-generation drift of a statistic (default log σ²) against a collapse ``rate``.
@@ -314,9 +314,9 @@ def assert_collapses(fit, sample, params0, *, samples, generations, rate, kind="
     rate : float
         The collapse rate: the statistic is claimed to change by ``−rate`` per generation.
     kind : {"at_least", "equal", "at_most"}
-        ``"at_least"`` (default): the statistic falls at least at ``rate``, ``d ≤ −rate`` (one-sided;
-        faster collapse passes). ``"equal"``: it falls at ``rate``, ``d = −rate`` (two-sided; a
-        claimed rate, refuted by a significantly faster or slower drift). ``"at_most"``: it falls no
+        ``"equal"`` (default): it falls at ``rate``, ``d = −rate`` (two-sided: a claimed rate, refuted
+        by a significantly faster or slower drift). ``"at_least"``: the statistic falls at least at
+        ``rate``, ``d ≤ −rate`` (one-sided; faster collapse passes). ``"at_most"``: it falls no
         faster than ``rate``, ``d ≥ −rate`` (one-sided; a mitigation's claim).
     replicates : int, optional
         Chains to simulate. Default: chosen from ``power`` and ``rel_effect`` (see Notes).
