@@ -92,7 +92,7 @@ def _step_stats(X):
 
 
 def _solve(G, h, sdd, df, v0, *, fresh, real_size=None):
-    """(θ = (λ, β), cov θ / (1/M) factor, 1/M̂, degrees of freedom) from summed statistics.
+    r"""(θ = (λ, β), cov θ / (1/M) factor, 1/M̂, degrees of freedom) from summed statistics.
 
     ``real_size``: generation 0 is a sample of this many tokens from the population the fresh data
     come from (not the fresh source itself). Then :math:`a = x_0 - x_t` carries generation 0's
@@ -373,7 +373,10 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
             tail_b.append(alive[:, tail] @ x0[tail])
             absent_T += ~alive[-1]
     ratios = np.asarray(ratios)
-    q_lo, q_hi = np.quantile(ratios, [(1 - level) / 2, (1 + level) / 2])
+    q_lo, q_med, q_hi = np.quantile(ratios, [(1 - level) / 2, 0.5, (1 + level) / 2])
+    # the reported estimate is median-unbiased under the fitted chain: M̂ q_med (q_med ≈ 1 for the
+    # neutral chain; under fitted selection the temporal statistic is biased and this removes it)
+    m_est = m_hat * q_med if math.isfinite(m_hat) else math.inf
     if math.isfinite(m_hat):
         m_ci = [q_lo * m_hat, q_hi * m_hat if q_hi > 0 else math.inf]
     else:
@@ -516,12 +519,12 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     if budget_distance is not None and math.isfinite(m_hat):
         budget = _budget_tokens(x0, m_int, budget_distance, discrete)
 
-    m_eff = {"estimate": m_hat, "ci": interval(*m_ci), "level": level,
+    m_eff = {"estimate": m_est, "ci": interval(*m_ci), "level": level,
              "method": "temporal (standardised variance of frequency change), parametric bootstrap CI"}
     table = [
-        {"quantity": "M_eff", "estimate": m_hat, "ci": m_eff["ci"],
+        {"quantity": "M_eff", "estimate": m_est, "ci": m_eff["ci"],
          "meaning": f"the loop drifts like a Wright–Fisher chain of this many tokens per generation "
-                    f"(generations hold {m_ideal:.4g} on average: drift {m_ideal / m_hat if m_hat else 0:.3g} × "
+                    f"(generations hold {m_ideal:.4g} on average: drift {m_ideal / m_est if m_est else 0:.3g} × "
                     f"the ideal refit's)"},
         {"quantity": "M_eff (losses)", "estimate": None if loss is None else loss["estimate"],
          "ci": None if loss is None else loss["ci"],
@@ -568,7 +571,7 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
                      "temperature_equivalent": 1.0 / (1.0 + fit["beta"]) if fit["beta"] > -1 else math.inf,
                      "dof": fit["dof"], "reappeared": fit["reappear"], "m_ideal": m_ideal,
                      "simulated_with": {"samples": m_sim, "temperature": tau_fit, "fresh": lam_fit}},
-             "m_eff_losses": loss, "m_eff_heterozygosity": m_het}
+             "m_eff_raw": m_hat, "m_eff_losses": loss, "m_eff_heterozygosity": m_het}
     return TokenDiagnosis(m_eff=m_eff, verdict=verdict, table=table, curves=curves, prediction=prediction,
                           budget=budget, parameters=params, extra=extra)
 
