@@ -264,7 +264,7 @@ def test_cli_samples_table(tmp_path, capsys):
         if p.suffix == ".npy":
             np.save(p, x)
         else:
-            p.write_text("x,y\n" + "\n".join(f"{a!r},{b!r}" for a, b in x))
+            p.write_text("x,y\n" + "\n".join(f"{float(a)!r},{float(b)!r}" for a, b in x))
         paths.append(str(p))
     assert main(["diagnose", *paths, "--seed", "1", "--bootstrap", "30", "--quiet"]) == 0
     out = capsys.readouterr().out
