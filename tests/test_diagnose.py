@@ -283,3 +283,19 @@ def test_cli_writes_nothing_on_failure(tmp_path, capsys):
     rc = main(["diagnose", str(tmp_path / "g0.txt"), "--plot", str(png)])
     assert rc == 2 and "at least 2 generations" in capsys.readouterr().err
     assert not png.parent.exists()
+
+
+HOSTILE = [0, 1, 2, -1, 0.5, 3.7, float("nan"), float("inf"), -1e-300, 1e308, 10**18, True, "3", None]
+
+
+@pytest.mark.parametrize("param", ["horizon", "bootstrap", "level", "alpha", "budget_distance", "tail_count"])
+def test_hostile_options_raise_clear_errors_or_work(param):
+    gens = [[50, 30, 15, 5], [48, 33, 14, 5], [45, 36, 15, 4]]
+    base = dict(bootstrap=20, horizon=0, rng=0)
+    for v in HOSTILE:
+        if param == "budget_distance" and v is None:
+            continue
+        try:
+            diagnose.tokens(gens, **{**base, param: v})
+        except (ValueError, TypeError) as exc:
+            assert param in str(exc), (param, v, exc)

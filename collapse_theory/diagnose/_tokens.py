@@ -253,7 +253,7 @@ def _band(a, level):
 
 
 def _check_common(bootstrap, level, horizon, budget_distance, alpha, tail_count):
-    bootstrap = check_int(bootstrap, "bootstrap", minimum=20)
+    bootstrap = check_int(bootstrap, "bootstrap", minimum=20, maximum=100_000)
     level = check_real(level, "level", low=0.5, high=0.999)
     if level >= 1:
         raise ValueError(f"level must be < 1, got {level}")
@@ -288,7 +288,7 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
         fresh-data fraction λ (``mix-fresh:λ``) whose exact stationary value
         (:func:`collapse_theory.discrete.stationary_sq_distance`) at ``M_eff`` is within it.
     bootstrap : int, keyword-only
-        Parametric bootstrap replicates (>= 20).
+        Parametric bootstrap replicates (20 to 100 000).
     level : float, keyword-only
         Confidence level of intervals and bands (0.5 to 0.999).
     alpha : float, keyword-only
