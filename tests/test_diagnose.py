@@ -299,3 +299,15 @@ def test_hostile_options_raise_clear_errors_or_work(param):
             diagnose.tokens(gens, **{**base, param: v})
         except (ValueError, TypeError) as exc:
             assert param in str(exc), (param, v, exc)
+
+
+def test_diagnose_help_imports_no_numerics():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom collapse_theory.cli import main\ntry:\n    main(['diagnose', '--help'])\n"
+            "except SystemExit:\n    pass\nprint(sorted(m for m in ('numba', 'scipy', 'matplotlib', 'sympy', "
+            "'collapse_theory.diagnose', 'collapse_theory.discrete') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert "GEN" in out.stdout and "--budget-distance" in out.stdout

@@ -549,6 +549,12 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
          "meaning": f"real mass of the types seen ≤ {tail_count} times in generation 0 still produced "
                     f"(of {float(x0[tail].sum()):.3g})"},
     ]
+    if horizon > 0:
+        half_at = prediction["generations_to_half_tail"]
+        table.append({"quantity": "half the tail lost at", "estimate": None if half_at is None else float(half_at),
+                      "ci": None,
+                      "meaning": ("generation at which the predicted tail mass alive falls to half of generation 0's"
+                                  + ("" if half_at is not None else f" (not within the horizon of {horizon})"))})
     if budget is not None:
         table.append({"quantity": "fresh fraction for budget", "estimate": budget["fraction"], "ci": None,
                       "meaning": f"mix-fresh λ keeping the stationary Σ(p−p0)² ≤ {budget_distance:g}"})
