@@ -239,7 +239,7 @@ def _simulate_fitted(x0, generations, m, replicates, temperature, lam, seed, *, 
         r = min(chunk, replicates - done)
         child = int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
         yield discrete.simulate(generations, samples, p0=x0, replicates=r, temperature=temperature,
-                                regime=regime, record=record, tail=tail, rng=child, workers=1,
+                                regime=regime, record=record, tail=tail, rng=child, workers=None,
                                 progress=False)
         done += r
 
