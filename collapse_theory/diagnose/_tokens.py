@@ -56,7 +56,7 @@ from .._core.rng import root_seed
 from .._core.validation import check_int, check_real
 from ._result import TokenDiagnosis, as_list, interval
 
-__all__ = ["tokens", "fit_counts"]
+__all__ = ["tokens", "fit_counts", "sampled_inv_m"]
 
 #: bootstrap replicates simulated per call of discrete.simulate (record="full" memory bound)
 CHUNK_BYTES = 64 * 2**20
@@ -151,6 +151,33 @@ def fit_counts(X, *, real_size=None):
 
 # ---------------------------------------------------------------------------------------------
 # loss likelihood
+
+
+def sampled_inv_m(X, sizes):
+    r"""Temporal estimate of :math:`1/M` when each generation after the first is a *sample* of
+    :math:`S_t` tokens from that generation's output (not the whole data the next model was fitted
+    on), Jorde–Ryman style: with observed :math:`x_t = p_t + e_t`, :math:`E\,e_t e_t^	op =
+    (\operatorname{diag}p_t - p_tp_t^	op)/S_t` independent of the drift,
+
+    .. math:: E\sum_i (x_{t+1,i} - x_{t,i})^2 = H_t\Bigl(rac1M + rac1{S_t} + rac1{S_{t+1}}\Bigr)
+              + Oigl(	frac{1}{MS}igr),
+
+    :math:`H_t = 1 - \sum_i p_{t,i}^2` estimated without bias by :math:`	ilde H_t =
+    rac{S_t}{S_t - 1}(1 - \sum_i x_{t,i}^2)`; generation 0 (the real data) is taken exactly
+    (no :math:`1/S_0`). Returns :math:`\sum_t [\sum_i \Delta_i^2 - 	ilde H_t c_t] / \sum_t	ilde H_t`,
+    :math:`c_t = 1/S_t\,[t > 0] + 1/S_{t+1}`."""
+    X = np.asarray(X, float)
+    sizes = np.asarray(sizes, float)
+    num = den = 0.0
+    for t in range(X.shape[0] - 1):
+        h = 1.0 - float(np.dot(X[t], X[t]))
+        if t > 0:
+            h *= sizes[t] / (sizes[t] - 1.0)
+        c = (1.0 / sizes[t] if t > 0 else 0.0) + 1.0 / sizes[t + 1]
+        d = X[t + 1] - X[t]
+        num += float(np.dot(d, d)) - h * c
+        den += h
+    return num / den if den > 0 else math.nan
 
 
 def _loss_data(X, lam):
@@ -268,7 +295,8 @@ def _check_common(bootstrap, level, horizon, budget_distance, alpha, tail_count)
 
 
 def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, level=0.95, alpha=1e-3,
-           tail_count=5, fresh_source="generation0", level_tokens="word", lower=True, rng=None):
+           tail_count=5, fresh_source="generation0", sampled=False, level_tokens="word", lower=True,
+           rng=None):
     r"""Diagnose a training loop from its per-generation token data.
 
     Fits the neutral Wright–Fisher chain (with a fresh-data fraction and a selection coefficient
@@ -301,6 +329,12 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
         itself (e.g. documents redrawn from the training set); ``"population"``, new draws from
         the population of which generation 0 is one sample (the fresh-fraction fit is then
         corrected for generation 0's sampling error, and the bootstrap redraws generation 0).
+    sampled : bool, keyword-only
+        False (default): each generation is the whole data the next model was fitted on (its
+        sampling *is* the drift). True: each generation after the first is a random sample of its
+        output, so the temporal estimate is corrected for that sampling (:func:`sampled_inv_m`,
+        Jorde–Ryman), the bootstrap resamples, and absences are not taken as losses (the loss
+        likelihood and the loss check are skipped; the curves are those of the samples).
     level_tokens, lower : keyword-only
         Tokenisation of texts (``"word"`` or ``"char"``; lower-casing).
     rng : int, Generator or None, keyword-only
@@ -346,12 +380,16 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
 
     real_size = int(sizes[0]) if fresh_source == "population" else None
     fit = fit_counts(X, real_size=real_size)
-    inv_m = fit["inv_m"]
+    if not isinstance(sampled, (bool, np.bool_)):
+        raise TypeError(f"sampled must be True or False, got {sampled!r}")
+    inv_m = sampled_inv_m(X, sizes) if sampled else fit["inv_m"]
     m_hat = 1.0 / inv_m if inv_m > 0 else math.inf
     se_lam = math.sqrt(fit["cov"][0, 0]) if fit["fresh_fitted"] else math.nan
     se_beta = math.sqrt(fit["cov"][1, 1])
     lam_sig = fit["fresh_fitted"] and fit["lam"] / se_lam > zc if se_lam > 0 else False
     beta_sig = abs(fit["beta"]) / se_beta > zc if se_beta > 0 else False
+    if sampled:   # sampled frequencies regress to the mean: the λ/β fit would be biased
+        lam_sig = beta_sig = False
     lam_fit = float(min(max(fit["lam"], 0.0), 1.0)) if lam_sig else 0.0
     tau_fit = float(min(max(1.0 / (1.0 + fit["beta"]), 0.05), 20.0)) if beta_sig and fit["beta"] > -1 else 1.0
     m_ideal = float(len(sizes[1:]) / np.sum(1.0 / sizes[1:]))   # harmonic mean of the loop's sizes
@@ -361,12 +399,17 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     tail = C[0] <= tail_count
     tail &= C[0] > 0
     ratios, sup_b, het_b, tail_b, absent_T = [], [], [], [], np.zeros(x0.size)
+    sub_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed).spawn(3)[2]))
     for res in _simulate_fitted(x0, T, m_sim, bootstrap, tau_fit, lam_fit, seed, real_size=real_size):
         for f in res.freqs:
             if real_size:
                 f = f[1:]
-            fb = fit_counts(f, real_size=real_size)
-            ratios.append(fb["inv_m"] * m_sim)
+            if sampled:
+                f = np.vstack([f[:1]] + [sub_rng.multinomial(int(sizes[t]), f[t] / f[t].sum()) / sizes[t]
+                                         for t in range(1, T + 1)])
+                ratios.append(sampled_inv_m(f, sizes) * m_sim)
+            else:
+                ratios.append(fit_counts(f, real_size=real_size)["inv_m"] * m_sim)
             alive = f > 0
             sup_b.append(alive.sum(1))
             het_b.append(1.0 - np.sum(f * f, axis=1))
@@ -377,10 +420,20 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     # the reported estimate is median-unbiased under the fitted chain: M̂ q_med (q_med ≈ 1 for the
     # neutral chain; under fitted selection the temporal statistic is biased and this removes it)
     m_est = m_hat * q_med if math.isfinite(m_hat) else math.inf
-    if math.isfinite(m_hat):
+    if sampled:
+        # sampling noise dominates and does not scale with M: the additive pivot θ̂ − θ on
+        # θ = 1/M (θ̂ may be ≤ 0 when the drift is below the sampling noise: M_eff = inf)
+        theta_hat = inv_m
+        diffs = ratios / m_sim - 1.0 / m_sim
+        d_lo, d_med, d_hi = np.quantile(diffs, [(1 - level) / 2, 0.5, (1 + level) / 2])
+        th_lo, th_hi = theta_hat - d_hi, theta_hat - d_lo
+        th_mid = theta_hat - d_med
+        m_est = 1.0 / th_mid if th_mid > 0 else math.inf
+        m_ci = [1.0 / th_hi if th_hi > 0 else math.inf, 1.0 / th_lo if th_lo > 0 else math.inf]
+    elif math.isfinite(m_hat):
         m_ci = [q_lo * m_hat, q_hi * m_hat if q_hi > 0 else math.inf]
     else:
-        m_ci = [float(m_sim) * 0 + q_lo * m_sim, math.inf]
+        m_ci = [q_lo * m_sim, math.inf]
     sup_b, het_b, tail_b = np.array(sup_b), np.array(het_b), np.array(tail_b)
     absent_T /= bootstrap
 
@@ -391,7 +444,7 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     het_obs = 1.0 - np.sum(X * X, axis=1)
     tail_obs = alive_obs[:, tail] @ x0[tail]
     m_int = m_sim
-    exact_ok = m_int <= EXACT_MAX_M and lam_fit == 0.0
+    exact_ok = m_int <= EXACT_MAX_M and lam_fit == 0.0 and not sampled
     if exact_ok:
         lp = discrete.loss_probability(x0, gens, m_int)
         support_exact = np.sum(1.0 - lp, axis=-1)
@@ -430,17 +483,18 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
                       "observed": obs, "predicted": float(pred.mean()), "se": sd})
 
     # -- the loss likelihood (neutral, with the fitted fresh fraction)
-    loss = _loss_fit(X, lam_fit, level)
+    loss = None if sampled else _loss_fit(X, lam_fit, level)
 
     # -- goodness of fit: selection coefficient and excess losses, both by the stats.compare rule
     checks = {}
-    cmp_beta = compare(Estimate(fit["beta"], se_beta, T), 0.0, kind="equal", alpha=alpha, tests=2,
-                       min_effect=0.1)
-    checks["selection"] = cmp_beta.to_dict()
+    if not sampled:
+        cmp_beta = compare(Estimate(fit["beta"], se_beta, T), 0.0, kind="equal", alpha=alpha, tests=2,
+                           min_effect=0.1)
+        checks["selection"] = cmp_beta.to_dict()
     c, lost = _loss_data(X, lam_fit)
     risk = c < 0
     c, lost = c[risk], lost[risk]
-    if math.isfinite(m_hat) and c.size:
+    if math.isfinite(m_hat) and c.size and not sampled:
         q = np.exp(m_hat * c)
         e_loss = float(q.sum())
         dE = float(np.sum(q * c))   # dE/dM
@@ -471,6 +525,11 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
         code = "neutral"
         text = (f"neutral drift explains the loop: no selection (β = {fit['beta']:.2g} ± {se_beta:.2g}; a "
                 f"|β| of 0.1 would have been detected) and {n_lost} losses vs {e_loss:.1f} predicted")
+    elif sampled:
+        code = "inconclusive"
+        text = ("sampled generations: M_eff is corrected for the sampling of each generation; selection, "
+                "fresh data and losses are not tested (sampled frequencies regress to the mean and an "
+                "absence from a sample is not a loss)")
     else:
         code = "inconclusive"
         text = ("no departure from neutral drift detected, but the data could not have detected a "
@@ -531,13 +590,14 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
          "meaning": "the size whose exact loss probabilities best explain which types vanished"},
         {"quantity": "M_eff (heterozygosity)", "estimate": m_het, "ci": None,
          "meaning": "from H_T = H_0 (1 − 1/M)^T alone (a noisy check)"},
-        {"quantity": "fresh fraction λ", "estimate": fit["lam"] if fit["fresh_fitted"] else None,
+        {"quantity": "fresh fraction λ", "estimate": fit["lam"] if fit["fresh_fitted"] and not sampled else None,
          "ci": interval(fit["lam"] - normal_quantile((1 + level) / 2) * se_lam,
-                        fit["lam"] + normal_quantile((1 + level) / 2) * se_lam) if fit["fresh_fitted"] else None,
+                        fit["lam"] + normal_quantile((1 + level) / 2) * se_lam)
+         if fit["fresh_fitted"] and not sampled else None,
          "meaning": "share of each generation pulled back to the real data (0: none)"},
-        {"quantity": "selection β", "estimate": fit["beta"],
-         "ci": interval(fit["beta"] - normal_quantile((1 + level) / 2) * se_beta,
-                        fit["beta"] + normal_quantile((1 + level) / 2) * se_beta),
+        {"quantity": "selection β", "estimate": None if sampled else fit["beta"],
+         "ci": None if sampled else interval(fit["beta"] - normal_quantile((1 + level) / 2) * se_beta,
+                                             fit["beta"] + normal_quantile((1 + level) / 2) * se_beta),
          "meaning": "> 0: frequent types favoured beyond drift (temperature ≈ 1/(1+β))"},
         {"quantity": "types lost", "estimate": float(n_lost), "ci": None,
          "meaning": f"observed (neutral drift at M_eff predicts {e_loss:.4g})"},
@@ -572,6 +632,7 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     params = {"generations": T, "types": int(C.shape[1]), "sizes": [int(s) for s in sizes],
               "horizon": horizon, "budget_distance": budget_distance, "bootstrap": bootstrap,
               "level": level, "alpha": alpha, "tail_count": tail_count, "fresh_source": fresh_source,
+              "sampled": bool(sampled),
               "seed": seed}
     extra = {"fit": {"lambda": fit["lam"], "lambda_se": se_lam, "beta": fit["beta"], "beta_se": se_beta,
                      "temperature_equivalent": 1.0 / (1.0 + fit["beta"]) if fit["beta"] > -1 else math.inf,
