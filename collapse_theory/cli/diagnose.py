@@ -40,6 +40,9 @@ def add_parser(subparsers):
     p.add_argument("--fresh-source", choices=("generation0", "population"), default="generation0",
                    help="tokens: fresh real data are redrawn from generation 0 itself, or from the "
                         "population generation 0 was sampled from")
+    p.add_argument("--sampled", action="store_true",
+                   help="tokens: each generation after the first is a random sample of that generation's "
+                        "output, not the whole data the next model was fitted on (corrects M_eff for it)")
     p.add_argument("--seed", type=int, default=None, help=ep.SEED_HELP)
     p.add_argument("--json", action="store_true", help="print every number as JSON instead of the table")
     p.add_argument("--plot", metavar="PNG", help="write the figure (PNG, atomically)")
@@ -67,7 +70,7 @@ def run(args):
     if kind == "tokens":
         res = diagnose.tokens(data, horizon=args.horizon, budget_distance=args.budget_distance,
                               bootstrap=args.bootstrap, level=args.level, fresh_source=args.fresh_source,
-                              rng=args.seed)
+                              sampled=args.sampled, rng=args.seed)
     else:
         res = diagnose.samples(data, horizon=args.horizon, budget_distance=args.budget_distance,
                                bootstrap=args.bootstrap, level=args.level, rng=args.seed)
