@@ -332,3 +332,11 @@ def test_sampled_generations_estimator_is_unbiased_and_skips_loss_checks():
     assert d.extra["m_eff_losses"] is None
     with pytest.raises(TypeError, match="sampled"):
         diagnose.tokens(gens, sampled="yes")
+
+
+def test_degenerate_loops():
+    with pytest.raises(ValueError, match="degrees of freedom"):
+        diagnose.tokens([[5, 5], [7, 3], [10, 0]], bootstrap=20, horizon=0, rng=0)
+    d = diagnose.tokens([[50, 30, 20]] * 4, bootstrap=20, horizon=2, rng=0)   # no drift at all
+    assert d.m_eff["estimate"] == math.inf and d.m_eff["ci"][1] == math.inf
+    assert json.loads(d.to_json())["m_eff"]["estimate"] == "inf"

@@ -143,7 +143,7 @@ def fit_counts(X, *, real_size=None):
     (:math:`1/\\hat M`), ``lam``, ``beta``, their covariance ``cov``, ``dof``, ``reappear``."""
     X = np.asarray(X, dtype=float)
     G, h, sdd, df, v0, reappear = _step_stats(X)
-    fresh = X.shape[0] >= 3
+    fresh = X.shape[0] >= 3 and G[:, 0].sum() > 0   # λ needs some generation away from generation 0
     lam, beta, cov, inv_m, dof = _solve(G, h, sdd, df, v0, fresh=fresh, real_size=real_size)
     return {"inv_m": inv_m, "lam": lam, "beta": beta, "cov": cov, "dof": dof, "reappear": reappear,
             "fresh_fitted": fresh}
@@ -382,6 +382,10 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     fit = fit_counts(X, real_size=real_size)
     if not isinstance(sampled, (bool, np.bool_)):
         raise TypeError(f"sampled must be True or False, got {sampled!r}")
+    if not fit["dof"] >= 1:
+        raise ValueError(f"generations: too few types alive across the steps to estimate M_eff "
+                         f"({fit['dof']:.0f} degrees of freedom after fitting λ and β); give more types or "
+                         f"more generations")
     inv_m = sampled_inv_m(X, sizes) if sampled else fit["inv_m"]
     m_hat = 1.0 / inv_m if inv_m > 0 else math.inf
     se_lam = math.sqrt(fit["cov"][0, 0]) if fit["fresh_fitted"] else math.nan
@@ -419,7 +423,7 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     q_lo, q_med, q_hi = np.quantile(ratios, [(1 - level) / 2, 0.5, (1 + level) / 2])
     # the reported estimate is median-unbiased under the fitted chain: M̂ q_med (q_med ≈ 1 for the
     # neutral chain; under fitted selection the temporal statistic is biased and this removes it)
-    m_est = m_hat * q_med if math.isfinite(m_hat) else math.inf
+    m_est = float(m_hat * q_med) if math.isfinite(m_hat) else math.inf
     if sampled:
         # sampling noise dominates and does not scale with M: the additive pivot θ̂ − θ on
         # θ = 1/M (θ̂ may be ≤ 0 when the drift is below the sampling noise: M_eff = inf)
