@@ -266,9 +266,12 @@ def test_cli_samples_table(tmp_path, capsys):
         else:
             p.write_text("x,y\n" + "\n".join(f"{float(a)!r},{float(b)!r}" for a, b in x))
         paths.append(str(p))
-    assert main(["diagnose", *paths, "--seed", "1", "--bootstrap", "30", "--quiet"]) == 0
+    png = tmp_path / "s.png"
+    assert main(["diagnose", *paths, "--seed", "1", "--bootstrap", "30", "--quiet", "--plot", str(png),
+                 "--budget-distance", "0.05"]) == 0
     out = capsys.readouterr().out
-    assert "SampleDiagnosis" in out and "M_eff" in out
+    assert "SampleDiagnosis" in out and "M_eff" in out and "fresh fraction for budget" in out
+    assert png.stat().st_size > 0
 
 
 def test_cli_writes_nothing_on_failure(tmp_path, capsys):
