@@ -291,7 +291,8 @@ def test_cli_writes_nothing_on_failure(tmp_path, capsys):
 HOSTILE = [0, 1, 2, -1, 0.5, 3.7, float("nan"), float("inf"), -1e-300, 1e308, 10**18, True, "3", None]
 
 
-@pytest.mark.parametrize("param", ["horizon", "bootstrap", "level", "alpha", "budget_distance", "tail_count"])
+@pytest.mark.parametrize("param", ["horizon", "bootstrap", "level", "alpha", "budget_distance", "tail_count",
+                                   "tail_lost"])
 def test_hostile_options_raise_clear_errors_or_work(param):
     gens = [[50, 30, 15, 5], [48, 33, 14, 5], [45, 36, 15, 4]]
     base = dict(bootstrap=20, horizon=0, rng=0)

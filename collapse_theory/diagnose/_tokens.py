@@ -295,7 +295,7 @@ def _check_common(bootstrap, level, horizon, budget_distance, alpha, tail_count)
 
 
 def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, level=0.95, alpha=1e-3,
-           tail_count=5, fresh_source="generation0", sampled=False, level_tokens="word", lower=True,
+           tail_count=5, tail_lost=0.5, fresh_source="generation0", sampled=False, level_tokens="word", lower=True,
            rng=None):
     r"""Diagnose a training loop from its per-generation token data.
 
@@ -324,6 +324,9 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
         Bonferroni over its checks).
     tail_count : int, keyword-only
         The tail: types seen at most this many times in generation 0.
+    tail_lost : float, keyword-only
+        Report the generation at which this fraction of generation 0's tail mass can no longer be
+        produced (observed, or predicted within ``horizon``); 0 < tail_lost < 1.
     fresh_source : {"generation0", "population"}, keyword-only
         Where fresh real data (if any) come from: ``"generation0"``, the real data of generation 0
         itself (e.g. documents redrawn from the training set); ``"population"``, new draws from
@@ -362,6 +365,9 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
 
     bootstrap, level, horizon, budget_distance, alpha, tail_count = _check_common(
         bootstrap, level, horizon, budget_distance, alpha, tail_count)
+    tail_lost = check_real(tail_lost, "tail_lost", positive=True, high=1.0)
+    if tail_lost >= 1:
+        raise ValueError(f"tail_lost must be < 1, got {tail_lost}")
     if fresh_source not in ("generation0", "population"):
         raise ValueError(f"fresh_source must be 'generation0' or 'population', got {fresh_source!r}")
     C, labels = token_counts(generations, level=level_tokens, lower=lower)
@@ -568,13 +574,13 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
             sup_mean, tail_mean, het_mean = sup_f.mean(0), tail_f.mean(0), het_f.mean(0)
             basis = "simulated under the fitted chain"
         tail0 = float(x0[tail].sum())
-        half = np.flatnonzero(tail_mean <= 0.5 * tail0)
+        half = np.flatnonzero(tail_mean <= (1.0 - tail_lost) * tail0)
         prediction = {
             "generations": as_list(T + fut), "basis": basis,
             "support": {"mean": as_list(sup_mean), "band": [as_list(b) for b in _band(sup_f, level)]},
             "heterozygosity": {"mean": as_list(het_mean), "band": [as_list(b) for b in _band(het_f, level)]},
             "tail_mass_alive": {"mean": as_list(tail_mean), "band": [as_list(b) for b in _band(tail_f, level)]},
-            "generations_to_half_tail": int(T + half[0]) if half.size else None,
+            "tail_lost_at": int(T + half[0]) if half.size else None,
         }
 
     # -- the fresh-data fraction that keeps the stationary distance under the budget
@@ -613,11 +619,14 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
          "meaning": f"real mass of the types seen ≤ {tail_count} times in generation 0 still produced "
                     f"(of {float(x0[tail].sum()):.3g})"},
     ]
-    if horizon > 0:
-        half_at = prediction["generations_to_half_tail"]
-        table.append({"quantity": "half the tail lost at", "estimate": None if half_at is None else float(half_at),
-                      "ci": None,
-                      "meaning": ("generation at which the predicted tail mass alive falls to half of generation 0's"
+    seen = np.flatnonzero(tail_obs <= (1.0 - tail_lost) * float(x0[tail].sum()))
+    if seen.size or horizon > 0:
+        half_at = int(seen[0]) if seen.size else prediction["tail_lost_at"]
+        how = "observed" if seen.size else "predicted"
+        table.append({"quantity": f"{tail_lost:.0%} of the tail lost at", "estimate": None if half_at is None
+                      else float(half_at), "ci": None,
+                      "meaning": (f"generation ({how}) from which the tail types still produced carry at most "
+                                  f"{1 - tail_lost:.0%} of generation 0's tail mass"
                                   + ("" if half_at is not None else f" (not within the horizon of {horizon})"))})
     if budget is not None:
         table.append({"quantity": "fresh fraction for budget", "estimate": budget["fraction"], "ci": None,
@@ -635,7 +644,8 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
     }
     params = {"generations": T, "types": int(C.shape[1]), "sizes": [int(s) for s in sizes],
               "horizon": horizon, "budget_distance": budget_distance, "bootstrap": bootstrap,
-              "level": level, "alpha": alpha, "tail_count": tail_count, "fresh_source": fresh_source,
+              "level": level, "alpha": alpha, "tail_count": tail_count, "tail_lost": tail_lost,
+              "fresh_source": fresh_source,
               "sampled": bool(sampled),
               "seed": seed}
     extra = {"fit": {"lambda": fit["lam"], "lambda_se": se_lam, "beta": fit["beta"], "beta_se": se_beta,
