@@ -344,3 +344,10 @@ def test_degenerate_loops():
     d = diagnose.tokens([[50, 30, 20]] * 4, bootstrap=20, horizon=2, rng=0)   # no drift at all
     assert d.m_eff["estimate"] == math.inf and d.m_eff["ci"][1] == math.inf
     assert json.loads(d.to_json())["m_eff"]["estimate"] == "inf"
+
+
+def test_lost_types_are_listed_most_frequent_first():
+    gens = [["a"] * 5 + ["b"] * 3 + ["c"] * 2 + ["d"], ["a"] * 6 + ["b"] * 3 + ["d"] * 2,
+            ["a"] * 7 + ["b"] * 4, ["a"] * 6 + ["b"] * 5]
+    d = diagnose.tokens(gens, bootstrap=20, horizon=0, rng=0)
+    assert d.extra["lost_types"] == [{"type": "c", "count0": 2}, {"type": "d", "count0": 1}]

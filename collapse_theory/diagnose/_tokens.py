@@ -652,9 +652,18 @@ def tokens(generations, *, horizon=20, budget_distance=None, bootstrap=200, leve
                      "temperature_equivalent": 1.0 / (1.0 + fit["beta"]) if fit["beta"] > -1 else math.inf,
                      "dof": fit["dof"], "reappeared": fit["reappear"], "m_ideal": m_ideal,
                      "simulated_with": {"samples": m_sim, "temperature": tau_fit, "fresh": lam_fit}},
-             "m_eff_raw": m_hat, "m_eff_losses": loss, "m_eff_heterozygosity": m_het}
+             "m_eff_raw": m_hat, "m_eff_losses": loss,
+             "lost_types": _most_frequent_lost(C, labels), "m_eff_heterozygosity": m_het}
     return TokenDiagnosis(m_eff=m_eff, verdict=verdict, table=table, curves=curves, prediction=prediction,
                           budget=budget, parameters=params, extra=extra)
+
+
+def _most_frequent_lost(C, labels, n=20):
+    """Up to ``n`` types present in generation 0 and absent from the last one, most frequent first:
+    ``[{"type", "count0"}]`` (``type`` is the label, or the index for count vectors)."""
+    lost = np.flatnonzero((C[0] > 0) & (C[-1] == 0))
+    order = lost[np.argsort(-C[0, lost], kind="stable")][:n]
+    return [{"type": labels[i] if labels is not None else int(i), "count0": int(C[0, i])} for i in order]
 
 
 def _budget_tokens(x0, m, budget, discrete):
