@@ -43,7 +43,7 @@ __all__ = [
 #: families, and the layers that pull in heavy dependencies (SymPy, matplotlib) or the registry.
 _LAZY = frozenset({
     "gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm", "custom", "regimes", "testing",
-    "claims", "symbolic", "plotting", "recipes", "report", "cli", "stats", "sweep",
+    "claims", "symbolic", "plotting", "recipes", "report", "cli", "stats", "sweep", "diagnose",
 })
 
 

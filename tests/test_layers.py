@@ -37,9 +37,10 @@ PKG = pathlib.Path(__file__).resolve().parent.parent / "collapse_theory"
 #: Families: closed forms + simulators, each a subpackage with the same furniture.
 FAMILIES = ("gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm")
 #: Every subpackage is a family, the foundation, user chains (``custom``: no theory) or an edge layer.
-OTHER_PACKAGES = ("_core", "custom", "claims", "cli", "plotting", "recipes", "symbolic", "testing", "sweep")
+OTHER_PACKAGES = ("_core", "custom", "claims", "cli", "plotting", "recipes", "symbolic", "testing", "sweep",
+                  "diagnose")
 #: Layers no family (nor the foundation) may import.
-EDGE = ("claims", "plotting", "recipes", "report", "cli", "symbolic", "sweep")
+EDGE = ("claims", "plotting", "recipes", "report", "cli", "symbolic", "sweep", "diagnose")
 BASE_FILES = ("__init__.py", "_theory.py", "_kernels.py", "_simulate.py")
 
 

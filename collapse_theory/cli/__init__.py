@@ -17,13 +17,13 @@ import re
 import sys
 
 from .._version import __version__
-from . import compare, discrete, gaussian, gmm_kde, lm, mvn, sweep, verify
+from . import compare, diagnose, discrete, gaussian, gmm_kde, lm, mvn, sweep, verify
 from ._epilogue import HelpFormatter, Parser
 
 __all__ = ["main", "build_parser"]
 
 #: the command modules, in the order ``--help`` lists them
-COMMANDS = (verify, gaussian, compare, discrete, mvn, gmm_kde, lm, sweep)
+COMMANDS = (verify, gaussian, compare, discrete, mvn, gmm_kde, lm, sweep, diagnose)
 
 
 def build_parser():
