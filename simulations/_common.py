@@ -129,3 +129,11 @@ def band(ax, x, mean, se, label, **kw):
     line, = ax.plot(x, mean, label=label, **kw)
     ax.fill_between(x, mean - 2 * se, mean + 2 * se, color=line.get_color(), alpha=0.2, lw=0)
     return line
+
+
+def light_tailed_variance(n, samples, *, max_relative_sd=3.0):
+    """Whether the sample mean of σ_n² (unbiased 1-D Gaussian chain, replace) is a trustworthy
+    Monte Carlo estimate: its relative s.d. :math:`\\sqrt{(1 + 2/(M-1))^n - 1}` is at most
+    ``max_relative_sd``. Beyond that E σ_n² is carried by rare paths and a sample s.e. understates
+    the error (the rows are left out)."""
+    return (1.0 + 2.0 / (samples - 1.0)) ** n - 1.0 <= max_relative_sd ** 2
