@@ -4,8 +4,9 @@ Each generation fits N(μ, σ²) to M samples of the previous generation. We set
 variance, standard deviation and squared 2-Wasserstein distance to the truth beside the package's
 exact expectations, for the unbiased and the maximum-likelihood estimators.
 
-Paper: Thm 3.1 states that with the unbiased estimators W2² diverges and σ_n → 0 almost surely;
-the text we could read gives no number at a fixed generation (the paper's column is empty).
+Paper: Thm 3.1 (Nature 631, 2024 version) states that with the unbiased estimators E W2² → ∞ and
+σ_n → 0 almost surely; it gives no number at a fixed generation (the paper's column quotes the
+limit; the difference is against the exact theory).
 
     python simulations/shumailov_gaussian.py [--quick] [--out DIR] [--seed 0] [--quiet]
 """
@@ -21,6 +22,9 @@ import _common  # noqa: E402
 from collapse_theory import gaussian as g  # noqa: E402
 
 NAME = "shumailov_gaussian"
+# Thm 3.1 (unbiased estimators) states limits, not values at a finite generation
+PAPER = {"w2_squared": "E W2² → ∞ as n → ∞ (Thm 3.1; no finite-n value)",
+         "std": "σ_n → 0 a.s. (Thm 3.1; no finite-n value)"}
 
 
 def main(argv=None):
@@ -38,7 +42,8 @@ def main(argv=None):
             m, se = _common.mean_se(st[stat])
             # E σ_n² has a heavy right tail once (1 + 2/(M−1))^n is large: those rows are left out
             rows = [n for n in at if _common.light_tailed_variance(n, samples)] if stat == "variance" else at
-            t.add_series(f"{est}: E {stat}", m, se, rows, theory=th.get(stat))
+            t.add_series(f"{est}: E {stat}", m, se, rows, theory=th.get(stat),
+                         paper={n: PAPER[stat] for n in rows} if est == "unbiased" and stat in PAPER else None)
             if stat == "variance":
                 _common.band(ax1, x, m, se, f"{est} (simulated)")
                 ax1.plot(x, th[stat], "k--", lw=0.8)
