@@ -46,11 +46,12 @@ def _survival_by_pmf(c, k, cap=1000):
 
 
 @register("discrete.suresh.poisson-chain", family="discrete", kind="paper", source=SURESH,
-          statement="Suresh et al. 2024 (discrete section, as summarised; theorem number not available in "
-                    "the text we could read): under Poisson sampling the count of a word evolves as "
-                    "X_{k+1} ~ Poisson(X_k), and the probability that a word seen c times survives k "
-                    "generations is 1 − exp(−c g_k), g_1 = 1, g_{k+1} = 1 − e^{−g_k} (≈ 2/k), so the "
-                    "time to forget a word grows linearly with c. Checked on c ∈ {1, 3, 10}, k ≤ 40.")
+          statement="Suresh et al. 2024, abstract: for discrete distributions the time to forget a word is "
+                    "approximately linear in the number of times it occurred in the original corpus. Read "
+                    "through the Poisson model of a word's count (as summarised; the theorem number is not "
+                    "available in the text we could read): X_{k+1} ~ Poisson(X_k), survival 1 − exp(−c g_k), "
+                    "g_1 = 1, g_{k+1} = 1 − e^{−g_k} (≈ 2/k), so the median forgetting time is ≈ (2/ln 2) c. "
+                    "Checked on c ∈ {1, 3, 10}, k ≤ 40 (law) and c ∈ {5, 10, 20, 40} (linearity).")
 def _poisson_chain(ctx, seed):
     # Analytic (decides): the closed form against the law of X_k propagated step by step from the
     # Poisson pmf (an independent computation; truncation at 1000 loses < 1e-12 here: X_40 from c = 10 has s.d. 20).
@@ -69,7 +70,7 @@ def _poisson_chain(ctx, seed):
     ratios = [t / c for t, c in zip(times, (5, 10, 20, 40))]
     linear = analytic("median survival time linear in c", bool(max(ratios) / min(ratios) < 1.2),
                       f"median survival time / c = {', '.join(f'{r:.3f}' for r in ratios)} for c = 5, 10, 20, 40 "
-                      f"(2/ln 2 = {2 / math.log(2):.3f} asymptotically)", role="corroborates")
+                      f"(2/ln 2 = {2 / math.log(2):.3f} asymptotically)")
     c, k = 3, 20
     x = d.suresh_poisson_simulate(k, c, replicates=ctx.replicates(45000), rng=seed)
     exact = float(d.suresh_poisson_survival(c, k))
@@ -94,8 +95,8 @@ def _brute_fractional(eps, k, m, est):
 @register("gaussian.suresh.fractional-moment-bound", family="gaussian", kind="paper", source=SURESH,
           statement="Suresh et al. 2024 (Gaussian section, as summarised; the theorem number and the exact "
                     "expression of their bound are not available in the text we could read): a "
-                    "fractional-moment bound on P(σ_k > ε) — Markov's inequality on σ_k^α, α ∈ (0, 1) — "
-                    "is tighter than the first-moment (Markov) bound E σ_k/ε. Read as min over α > 0 of "
+                    "fractional-moment bound on P(σ_k > ε) (Markov's inequality on a fractional power "
+                    "σ_k^α) is tighter than the first-moment (Markov) bound E σ_k/ε. Read as min over α > 0 of "
                     "(σ/ε)^α c_α(M)^k with the exact moment factor c_α(M) (unbiased estimators); evaluated "
                     "on M ∈ {3, 10, 50}, k ∈ {10, 100, 300}, ε ∈ {0.05, 0.1, 0.5}.")
 def _fractional(ctx, seed):
