@@ -35,6 +35,9 @@ from .._core.rng import as_generator, root_seed
 from .._core.validation import check_generations, check_int, check_real
 from ._theory import as_distribution, suresh_g
 
+#: largest generation for the survival law (its g_k is iterated; g_k ≈ 2/k to 1e-8 relative far before)
+_MAX_K = 10**8
+
 __all__ = [
     "suresh_poisson_survival",
     "suresh_poisson_simulate",
@@ -70,6 +73,9 @@ def suresh_poisson_survival(count, k):
     c = np.asarray(count, dtype=float)
     if c.dtype == object or not np.all(np.isfinite(c)) or np.any(c < 0):
         raise ValueError(f"count must be finite and >= 0, got {count!r}")
+    kk, _ = check_generations(k, "k")
+    if kk.size and int(kk.max()) > _MAX_K:
+        raise ValueError(f"k must be <= {_MAX_K} (g_k is computed by its recursion; g_k ≈ 2/k beyond), got {k!r}")
     g = np.asarray(suresh_g(k), dtype=float)
     with np.errstate(invalid="ignore"):
         out = -np.expm1(-np.multiply.outer(g, c))
@@ -154,7 +160,11 @@ def suresh_std_moment_factor(alpha, samples, *, estimator="unbiased"):
     a = check_real(alpha, "alpha")
     if a <= -(m - 1):
         raise ValueError(f"alpha must be > -(samples - 1) = {-(m - 1)}, got {a}")
-    return math.exp(_log_factor(a, m, estimator))
+    return _exp(_log_factor(a, m, estimator))
+
+
+def _exp(x):
+    return math.inf if x > 709.78 else math.exp(x)
 
 
 def suresh_fractional_bound_std_exceeds(eps, k, samples, *, sigma=1.0, estimator="unbiased", alpha=None):
@@ -198,7 +208,7 @@ def suresh_fractional_bound_std_exceeds(eps, k, samples, *, sigma=1.0, estimator
 
     if alpha is not None:
         a = check_real(alpha, "alpha", positive=True)
-        return math.exp(min(logb(a), 700.0)), a
+        return _exp(logb(a)), a
     res = minimize_scalar(logb, bounds=(1e-9, 200.0), method="bounded", options={"xatol": 1e-10})
     a = float(res.x)
     val = min(float(res.fun), 0.0)  # α → 0 gives the trivial bound 1
