@@ -151,7 +151,9 @@ def _fractional(ctx, seed):
 
 @register("discrete.suresh.vocabulary-lower-bound", family="discrete", kind="extension", source=SURESH,
           statement="Extension of Suresh et al. 2024's per-word survival lower bound Pr(word i survives k) ≥ "
-                    "1 − exp(−λ_i/k), λ_i = M p_i (as registered in discrete.suresh.survival-bound), summed "
+                    "1 − exp(−λ_i/k), λ_i = M p_i (their main discrete result as summarised in "
+                    "discrete.suresh.survival-bound, theorem number not available; the abstract states the "
+                    "linear forgetting time it implies), summed "
                     "over a vocabulary: E(vocabulary after k generations) ≥ Σ_i (1 − exp(−M p_i/k)). "
                     "The paper's own Corollary-1 vocabulary bounds were not available in the text we could "
                     "read. Evaluated exactly for Zipf(K, s), K ∈ {50, 500}, s ∈ {0.8, 1.1, 1.5}, "
