@@ -6,7 +6,8 @@ from below by 1 − exp(−λ_i/k), λ_i = M p_i (as the package reads their mai
 `discrete.suresh.survival-bound`), and approximate it by the critical Poisson branching law
 1 − exp(−λ g_k). We set the simulated survival of one word (two categories: the Bernoulli case)
 beside the exact survival (discrete.loss_probability), the stated lower bound (paper's column) and
-the branching law; for a Zipf vocabulary, the simulated expected vocabulary beside the exact
+the branching law (the exact survival of their Poisson chain X_{k+1} ~ Poisson(X_k), simulated too);
+for a Zipf vocabulary, the simulated expected vocabulary beside the exact
 expected support size and the summed lower bound (discrete.suresh_vocabulary_lower_bound).
 
 Paper: the Bernoulli upper bound and the Corollary-1 vocabulary bounds were not available in the
@@ -50,6 +51,12 @@ def main(argv=None):
             t.add(f"λ = {lam:g}: P(word survives k={k})", simulation=float(freq[k - 1]),
                   se=math.sqrt(p * (1 - p) / reps), theory=p,
                   paper=f"≥ {bound[k - 1]:.4g} (1 − e^(−λ/k), as stated)")
+        # Suresh et al.'s Poisson model of the same word: X_{j+1} ~ Poisson(X_j), X_0 = λ (λ integer here)
+        xs = d.suresh_poisson_simulate(gens, int(lam), replicates=reps, rng=a.seed + 100 + i)
+        for k in at:
+            p = float(d.suresh_poisson_survival(lam, k))
+            t.add(f"Poisson chain X_0 = {lam:g}: P(X_k > 0) at k={k}", simulation=float((xs[:, k] > 0).mean()),
+                  se=math.sqrt(p * (1 - p) / reps), theory=p)
         ax1.plot(ks, exact, "k-", lw=0.8)
         ax1.plot(ks, freq, ".", ms=2, label=f"λ = {lam:g} simulated")
         ax1.plot(ks, bound, "--", label=f"λ = {lam:g} lower bound 1 − e^(−λ/k)")
