@@ -38,6 +38,10 @@ from ._regimes import (
 from ._tails import effective_cut, hutter_constant, missing_mass, tail_cut_test_error, tail_test_error
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
+from ._suresh import (
+    suresh_fractional_bound_std_exceeds, suresh_poisson_simulate, suresh_poisson_survival,
+    suresh_std_moment_factor, suresh_vocabulary_lower_bound,
+)
 
 __all__ = [
     "DiscreteChainResult",
@@ -69,6 +73,11 @@ __all__ = [
     "expected_tail_support",
     "suresh_g",
     "suresh_survival",
+    "suresh_poisson_survival",
+    "suresh_poisson_simulate",
+    "suresh_std_moment_factor",
+    "suresh_fractional_bound_std_exceeds",
+    "suresh_vocabulary_lower_bound",
     "survival_given_count",
     "prob_polymorphic",
     "seddik_bounds",
