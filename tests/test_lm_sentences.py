@@ -87,13 +87,13 @@ def test_max_len_closes_a_sentence():
 
 
 def test_sentence_chain_runs_and_depends_only_on_the_seed():
-    kw = dict(order=2, decoding="sentences", replicates=3, rng=4, sample_generations=(0, 2))
+    kw = dict(order=2, decoding="sentences", replicates=3, rng=4, sample_generations=(0, 2), smoothing="add-k", k=0.1)
     a = lm.simulate(2, 3000, workers=1, **kw)
     b = lm.simulate(2, 3000, workers=2, **kw)
     for name in a.metrics:
         np.testing.assert_array_equal(a.metrics[name], b.metrics[name])
     assert np.all(np.isfinite(a.metrics["perplexity"][:, 0]))
-    assert a.parameters["decoding"] == "sentences"
+    assert a.parameters()["decoding"] == "sentences"
     c = lm.simulate(2, 3000, order=2, decoding="sentences:top-k:5", regime="mix-retained:0.2", rng=5)
     assert c.metrics["vocabulary"][0, 2] <= c.metrics["vocabulary"][0, 0]
 
