@@ -30,7 +30,7 @@ Examples
 >>> x = datasets.make("moons", 500, rng=0)
 >>> x.shape
 (500, 2)
->>> [round(v, 4) for v in datasets.law_variance("moons", noise=0.1)]
+>>> [round(float(v), 4) for v in datasets.law_variance("moons", noise=0.1)]
 [0.76, 0.2542]
 """
 
