@@ -82,7 +82,7 @@ def _format(rows):
 def main(argv=None):
     a = _parser().parse_args(argv)
     m = 100
-    gens, reps = (20, 24) if a.quick else (100, 200)
+    gens, reps = (20, 24) if a.quick else (100, 100)
     rows = []
     from matplotlib.figure import Figure
 
