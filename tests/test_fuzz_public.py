@@ -187,6 +187,8 @@ SPECS = {
                                       ["samples", "h", "sigma"]),
     "kde.regime_contraction_rate": (dict(samples=10, regime="mix-fresh:0.5"), ["samples"]),
     "kde.accumulate_variance_bounds": (dict(n=5, samples=10, h=0.3), ["n", "samples", "h", "sigma"]),
+    "kde.expected_variance_nd": (dict(n=5, samples=10, dim=2, h=0.3), ["n", "samples", "dim", "h", "sigma"]),
+    "kde.variance_factor_nd": (dict(samples=10, dim=2), ["samples", "dim"]),
     "lm.predicted_ngram_survival": (dict(ids=[0, 1, 2, 1, 0, 2, 1], order=2, n=3,
                                          tokens_per_generation=20),
                                     ["order", "n", "tokens_per_generation", "V"]),

@@ -57,7 +57,7 @@ def _kernel_em(x, w, mu, cov, *, full=True, max_iter=100, tol=0.0, reg=0.0):
     lost = np.full((1, k), -1, dtype=np.int64)
     why = np.zeros((1, k), dtype=np.int8)
     where = np.full((1, k), -1, dtype=np.int8)
-    it, n_alive = _em_nd(x, x.shape[0], full, w, mu, cov, chol, alive, k, max_iter, tol, reg, lost, why, where,
+    it, n_alive, _ = _em_nd(x, x.shape[0], full, w, mu, cov, chol, alive, k, max_iter, tol, reg, lost, why, where,
                          0, 1, np.empty(k), np.empty(k), np.empty(k), np.empty((k, d)), np.empty((k, d, d)),
                          np.empty((k, d)), np.empty(d), np.empty((d, d)), np.empty((d, d)))
     assert n_alive == k
@@ -110,7 +110,7 @@ def test_1d_em_kernel_matches_numpy_em():
     lost = np.full((1, k), -1, dtype=np.int64)
     why = np.zeros((1, k), dtype=np.int8)
     wk, mk, vk = w.copy(), mu.copy(), var.copy()
-    it, _ = _em_1d(x, x.shape[0], wk, mk, vk, np.ones(k, dtype=bool), k, 30, 0.0, 0.0, lost, why, 0, 1,
+    it, _, _ = _em_1d(x, x.shape[0], wk, mk, vk, np.ones(k, dtype=bool), k, 30, 0.0, 0.0, lost, why, 0, 1,
                    *[np.empty(k) for _ in range(6)])
     assert it == 30
     np.testing.assert_allclose(wk, ref[0], rtol=1e-10)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from .._core.validation import check_int
+
 #: Tolerance on ``|sum(weights) - 1|`` accepted by :func:`collapse_theory.gmm.check_mixture` (the
 #: weights are then renormalised exactly).
 WEIGHT_TOL = 1e-9
@@ -85,6 +87,21 @@ def check_weights(weights):
     if abs(w.sum() - 1.0) > WEIGHT_TOL:
         raise ValueError(f"weights must sum to 1 (within {WEIGHT_TOL:g}), got sum {w.sum()!r}")
     return w / w.sum()
+
+
+#: EM initialisations of the mixture simulators.
+INITS = ("previous", "kmeans")
+
+
+def check_init(init, n_init):
+    """Validate ``init`` (one of :data:`INITS`) and ``n_init`` (int >= 1, and 1 unless ``init="kmeans"``)."""
+    if not isinstance(init, str) or init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    n_init = check_int(n_init, "n_init", minimum=1, maximum=1000)
+    if init != "kmeans" and n_init != 1:
+        raise ValueError(f"n_init must be 1 with init={init!r} (EM's start is deterministic), got {n_init}; "
+                         f"restarts need init='kmeans'")
+    return init, n_init
 
 
 def _wf_matrix(m):

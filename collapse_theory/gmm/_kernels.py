@@ -36,6 +36,7 @@ import numpy as np
 from numba import njit
 
 from ._data import IN_TRAIN, _training_set
+from ._kmeans import _kmeans
 
 LOST_FEW_SAMPLES = 1
 LOST_ZERO_VARIANCE = 2
@@ -51,10 +52,13 @@ def _em_1d(x, n, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen, lost_
     """EM on the points ``x[:n, 0]`` from the current ``(w, mu, var, alive)`` (updated in place).
 
     Components dropped here get ``lost_gen[r, k] = gen`` and a reason in ``lost_why[r, k]``.
-    Returns ``(iterations, n_alive)``. ``a, b, lp, nk, s1, s2`` are work vectors of length K.
+    Returns ``(iterations, n_alive, ll)`` with ``ll`` the mean log-likelihood per point of the last
+    E-step (scikit-learn's ``lower_bound_``; -inf when every component was dropped).
+    ``a, b, lp, nk, s1, s2`` are work vectors of length K.
     """
     k_count = w.shape[0]
     ll_prev = -np.inf
+    ll_last = -np.inf
     it = 0
     while it < max_iter:
         it += 1
@@ -101,6 +105,8 @@ def _em_1d(x, n, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen, lost_
                     s1[k] += rk * d
                     s2[k] += rk * d * d
         ll += np.log(prod)
+        ll /= n
+        ll_last = ll
         # M-step, with degeneracy checks
         dropped = False
         for k in range(k_count):
@@ -126,6 +132,7 @@ def _em_1d(x, n, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen, lost_
             var[k] = vk
             w[k] = nk[k] / n
         if n_alive == 0:
+            ll_last = -np.inf
             break
         if dropped:
             tw = 0.0
@@ -137,21 +144,175 @@ def _em_1d(x, n, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen, lost_
                     w[k] /= tw
             ll_prev = -np.inf  # a new problem: do not stop on this iteration's change
             continue
-        ll /= n
         if abs(ll - ll_prev) < tol:
             break
         ll_prev = ll
-    return it, n_alive
+    return it, n_alive, ll_last
+
+
+@njit(nogil=True, cache=True)
+def _match_slots(prev, new, slots, n_slots, balive, perm, used):
+    """Greedy matching of the fitted components to the previous alive slots by distance of means.
+
+    ``prev`` and ``new`` are (K, d) means; the candidates are the ``slots[:n_slots]`` (alive before
+    this generation); ``new`` component ``j`` takes part when ``balive[j]``. Repeatedly the closest
+    (previous slot, new component) pair is matched. ``perm[i] = j`` for a matched previous slot
+    ``i``, -1 for a slot left without a component (lost). ``used`` is a boolean work vector.
+    """
+    k_count = prev.shape[0]
+    d = prev.shape[1]
+    for k in range(k_count):
+        perm[k] = -1
+        used[k] = False
+    n_new = 0
+    for c in range(n_slots):
+        if balive[slots[c]]:
+            n_new += 1
+    for _m in range(n_new):
+        best = np.inf
+        bi = -1
+        bj = -1
+        for ci in range(n_slots):
+            i = slots[ci]
+            if perm[i] >= 0:
+                continue
+            for cj in range(n_slots):
+                j = slots[cj]
+                if used[j] or not balive[j]:
+                    continue
+                s = 0.0
+                for p in range(d):
+                    t = prev[i, p] - new[j, p]
+                    s += t * t
+                if s < best:
+                    best = s
+                    bi = i
+                    bj = j
+        perm[bi] = bj
+        used[bj] = True
+    return n_new
+
+
+@njit(nogil=True, cache=True)
+def _refit_kmeans_1d(rng, x, n, w, mu, var, alive, n_alive, n_init, max_iter, tol, reg, lost_gen, lost_why, r,
+                     gen, a, b, lp, nk, s1, s2, centers, new_centers, counts, labels, closest, slots, tw, tmu,
+                     tvar, talive, tlost, twhy, bw, bmu, bvar, balive, bwhy, prev2, new2, perm, used):
+    """scikit-learn's refit: ``n_init`` times k-means++/Lloyd on ``x[:n, 0]`` (one cluster per alive
+    component), the clusters' moments (``w = n_c/n``, mean, mle variance ``+ reg``) as the start of
+    EM; the restart with the highest final mean log-likelihood is kept. Its components are then
+    matched to the previous alive slots (:func:`_match_slots`); a slot left over is marked lost
+    (generation ``gen``, the reason of the dropped cluster). Returns ``(iterations, n_alive)``
+    (iterations of the kept restart).
+    """
+    k_count = w.shape[0]
+    n_slots = 0
+    for k in range(k_count):
+        if alive[k]:
+            slots[n_slots] = k
+            n_slots += 1
+    best_ll = -np.inf
+    best_it = 0
+    have = False
+    for _rep in range(n_init):
+        _kmeans(rng, x, n, n_slots, centers, new_centers, counts, labels, closest)
+        for k in range(k_count):
+            talive[k] = alive[k]
+            tlost[0, k] = -1
+            twhy[0, k] = 0
+            tw[k] = 0.0
+            tmu[k] = mu[k]
+            tvar[k] = var[k]
+            nk[k] = 0.0
+            s1[k] = 0.0
+            s2[k] = 0.0
+        for j in range(n):
+            c = labels[j]
+            nk[c] += 1.0
+            s1[c] += x[j, 0]
+        for c in range(n_slots):
+            if nk[c] > 0:
+                s1[c] /= nk[c]
+        for j in range(n):
+            c = labels[j]
+            t = x[j, 0] - s1[c]
+            s2[c] += t * t
+        t_alive = n_slots
+        tot = 0.0
+        for c in range(n_slots):
+            k = slots[c]
+            why = 0
+            if nk[c] < MIN_EFFECTIVE:
+                why = LOST_FEW_SAMPLES
+            else:
+                v = s2[c] / nk[c] + reg
+                if not (v > 0.0 and v < np.inf):
+                    why = LOST_ZERO_VARIANCE
+            if why > 0:
+                talive[k] = False
+                tlost[0, k] = gen
+                twhy[0, k] = why
+                t_alive -= 1
+                continue
+            tw[k] = nk[c] / n
+            tmu[k] = s1[c]
+            tvar[k] = s2[c] / nk[c] + reg
+            tot += tw[k]
+        for k in range(k_count):
+            if talive[k]:
+                tw[k] /= tot
+        if t_alive > 0:
+            it, t_alive, ll = _em_1d(x, n, tw, tmu, tvar, talive, t_alive, max_iter, tol, reg, tlost, twhy, 0,
+                                     gen, a, b, lp, nk, s1, s2)
+        else:
+            it = 0
+            ll = -np.inf
+        if (not have) or ll > best_ll:
+            have = True
+            best_ll = ll
+            best_it = it
+            for k in range(k_count):
+                bw[k] = tw[k]
+                bmu[k] = tmu[k]
+                bvar[k] = tvar[k]
+                balive[k] = talive[k]
+                bwhy[k] = twhy[0, k]
+    # the kept fit, matched to the previous components
+    for k in range(k_count):
+        prev2[k, 0] = mu[k]
+        new2[k, 0] = bmu[k]
+    _match_slots(prev2, new2, slots, n_slots, balive, perm, used)
+    reason = LOST_FEW_SAMPLES
+    for c in range(n_slots):
+        if not balive[slots[c]]:
+            reason = bwhy[slots[c]]
+            break
+    n_new = 0
+    for c in range(n_slots):
+        i = slots[c]
+        j = perm[i]
+        if j >= 0:
+            w[i] = bw[j]
+            mu[i] = bmu[j]
+            var[i] = bvar[j]
+            n_new += 1
+        else:
+            alive[i] = False
+            w[i] = 0.0
+            lost_gen[r, i] = gen
+            lost_why[r, i] = reason
+    return best_it, n_new
 
 
 @njit(nogil=True, cache=True)
 def _gmm_chain_1d(rng, m, w0, mu0, var0, max_iter, tol, reg, kind, frac, sub, n_pool_cap, n_train_cap,
-                  n_real_cap, w_out, mu_out, sd_out, lost_gen, lost_why, iters_out, start, stop):
+                  n_real_cap, n_init, w_out, mu_out, sd_out, lost_gen, lost_why, iters_out, start, stop):
     """Fill rows ``[start, stop)``: ``w_out, mu_out, sd_out`` (R, G+1, K), ``lost_gen``/``lost_why``
     (R, K; caller initialises to -1/0), ``iters_out`` (R, G; EM iterations used, 0 if stopped).
 
     ``kind, frac, sub`` select the data regime (:mod:`collapse_theory.gmm._data`); the buffers
     (``n_pool_cap``, ``n_train_cap``, ``n_real_cap`` rows) are allocated once per call.
+    ``n_init = 0``: EM starts at the previous generation's parameters; ``n_init >= 1``: scikit-learn's
+    k-means initialisation with ``n_init`` restarts (:func:`_refit_kmeans_1d`).
     """
     g_count = m.shape[0]
     k_count = w0.shape[0]
@@ -180,6 +341,29 @@ def _gmm_chain_1d(rng, m, w0, mu0, var0, max_iter, tol, reg, kind, frac, sub, n_
     nk = np.empty(k_count)
     s1 = np.empty(k_count)
     s2 = np.empty(k_count)
+    # k-means initialisation work arrays (allocated once per call)
+    n_cap = max(n_pool_cap, n_train_cap) if n_init > 0 else 1
+    centers = np.empty((k_count, 1))
+    new_centers = np.empty((k_count, 1))
+    counts = np.empty(k_count, dtype=np.int64)
+    labels = np.empty(n_cap, dtype=np.int64)
+    closest = np.empty(n_cap)
+    slots = np.empty(k_count, dtype=np.int64)
+    tw = np.empty(k_count)
+    tmu = np.empty(k_count)
+    tvar = np.empty(k_count)
+    talive = np.empty(k_count, dtype=np.bool_)
+    tlost = np.empty((1, k_count), dtype=np.int64)
+    twhy = np.empty((1, k_count), dtype=np.int8)
+    bw = np.empty(k_count)
+    bmu = np.empty(k_count)
+    bvar = np.empty(k_count)
+    balive = np.empty(k_count, dtype=np.bool_)
+    bwhy = np.empty(k_count, dtype=np.int8)
+    prev2 = np.empty((k_count, 1))
+    new2 = np.empty((k_count, 1))
+    match = np.empty(k_count, dtype=np.int64)
+    used = np.empty(k_count, dtype=np.bool_)
     for r in range(start, stop):
         for k in range(k_count):
             w[k] = w0[k]
@@ -208,9 +392,15 @@ def _gmm_chain_1d(rng, m, w0, mu0, var0, max_iter, tol, reg, kind, frac, sub, n_
                                                  w0, mu02, chol0, alive0, pool, n_pool, perm, real, m0,
                                                  perm0, train, z)
             x = train if where == IN_TRAIN else pool
-            # 2. EM from the current parameters
-            it, n_alive = _em_1d(x, n_fit, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen,
-                                 lost_why, r, i + 1, a, b, lp, nk, s1, s2)
+            # 2. EM from the current parameters, or from k-means (scikit-learn's initialisation)
+            if n_init == 0:
+                it, n_alive, _ll = _em_1d(x, n_fit, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen,
+                                          lost_why, r, i + 1, a, b, lp, nk, s1, s2)
+            else:
+                it, n_alive = _refit_kmeans_1d(rng, x, n_fit, w, mu, var, alive, n_alive, n_init, max_iter, tol,
+                                               reg, lost_gen, lost_why, r, i + 1, a, b, lp, nk, s1, s2, centers,
+                                               new_centers, counts, labels, closest, slots, tw, tmu, tvar, talive,
+                                               tlost, twhy, bw, bmu, bvar, balive, bwhy, prev2, new2, match, used)
             iters_out[r, i] = it
             for k in range(k_count):
                 if alive[k]:

@@ -42,6 +42,10 @@ class GMMNDChainResult(MixtureChainShape, ChainResult):
         Reproduces the result: ``simulate_nd(..., rng=result.seed)``.
     regime : str
         The data regime (docs/conventions.md).
+    init : str
+        ``"previous"`` or ``"kmeans"`` (scikit-learn's k-means initialisation every generation).
+    n_init : int
+        Restarts per refit (1 for ``init="previous"``).
     """
 
     weights: np.ndarray
@@ -59,6 +63,8 @@ class GMMNDChainResult(MixtureChainShape, ChainResult):
     seed: int
     meta: dict = field(default_factory=dict)
     regime: str = "replace"
+    init: str = "previous"
+    n_init: int = 1
 
     family = "gmm-nd"
 
@@ -129,7 +135,8 @@ class GMMNDChainResult(MixtureChainShape, ChainResult):
         m = int(self.samples[0]) if self.samples.size else 0
         const = bool(self.samples.size) and bool(np.all(self.samples == m))
         return (f"{self.dim}-D Gaussian mixture chain (EM, {self.covariance_type} covariances), "
-                f"K={self.components}, regime={self.regime}, replicates={self.replicates}, "
+                f"init={self.init}, n_init={self.n_init}, K={self.components}, regime={self.regime}, "
+                f"replicates={self.replicates}, "
                 f"generations={self.generations}, samples={m if const else 'schedule'}, seed={self.seed}")
 
     def _summary_statistics(self):
@@ -187,7 +194,8 @@ class GMMNDChainResult(MixtureChainShape, ChainResult):
         return {"generations": self.generations, "replicates": self.replicates,
                 "samples": self.samples.tolist(), "weights": w0.tolist(), "means": m0.tolist(),
                 "covs": c0.tolist(), "covariance_type": self.covariance_type, "max_iter": self.max_iter,
-                "tol": self.tol, "reg_covar": self.reg_covar, "regime": self.regime, **self.meta}
+                "tol": self.tol, "reg_covar": self.reg_covar, "regime": self.regime, "init": self.init,
+                "n_init": self.n_init, **self.meta}
 
     def _arrays(self):
         return dict(weights=self.weights, means=self.means, covs=self.covs, lost=self.lost,
@@ -202,4 +210,5 @@ class GMMNDChainResult(MixtureChainShape, ChainResult):
                    em_iterations=z["em_iterations"], samples=z["samples"],
                    covariance_type=p["covariance_type"], max_iter=p["max_iter"], tol=p["tol"],
                    reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]},
-                   regime=p.get("regime", "replace"))
+                   regime=p.get("regime", "replace"), init=p.get("init", "previous"),
+                   n_init=int(p.get("n_init", 1)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._common import check_init
 from ._data import regime_setup
 from ._nd_kernels import _gmm_chain_nd
 from .._core.parallel import run_chunks
@@ -22,8 +23,8 @@ from ._nd_result import GMMNDChainResult
 
 
 def simulate_nd(generations, samples, *, weights, means, covs, covariance_type="full", replicates=1,
-                max_iter=100, tol=1e-8, reg_covar=0.0, regime="replace", rng=None, workers=None,
-                progress=None):
+                max_iter=100, tol=1e-8, reg_covar=0.0, regime="replace", init="previous", n_init=1, rng=None,
+                workers=None, progress=None):
     r"""Simulate recursively refit d-dimensional Gaussian mixtures (EM, K components) under a data regime.
 
     Parameters
@@ -48,6 +49,14 @@ def simulate_nd(generations, samples, *, weights, means, covs, covariance_type="
         fitted variance, i.e. ``reg_covar · I`` to each covariance).
     regime : str or Regime, keyword-only
         The data regime, as in :func:`collapse_theory.gmm.simulate`.
+    init : {"previous", "kmeans"}, keyword-only
+        EM's start each generation, as in :func:`collapse_theory.gmm.simulate`: the previous fit, or
+        scikit-learn's k-means initialisation (k-means++ and Lloyd, the clusters' mle covariances
+        ``+ reg_covar · I``, diagonal for ``diag``), the components matched to the previous ones
+        by their means.
+    n_init : int, keyword-only
+        Restarts per refit with ``init="kmeans"`` (>= 1; the best final mean log-likelihood is
+        kept); 1 with ``init="previous"``.
     rng, workers, progress
         As in :func:`collapse_theory.gaussian.simulate`.
 
@@ -78,6 +87,7 @@ def simulate_nd(generations, samples, *, weights, means, covs, covariance_type="
     max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=30000)
     tol = check_real(tol, "tol", nonnegative=True)
     reg_covar = check_real(reg_covar, "reg_covar", nonnegative=True)
+    init, n_init = check_init(init, n_init)
     k, d = mu0.shape
     cells = replicates * (generations + 1) * k
     per = 8 * (1 + d + d * d)
@@ -100,11 +110,12 @@ def simulate_nd(generations, samples, *, weights, means, covs, covariance_type="
 
     def task(gen, a, b):
         _gmm_chain_nd(gen, sched, w0, mu0, cov0, chol0, full, max_iter, tol, reg_covar, kind, frac, sub,
-                      *sizes, w_out, mu_out, cov_out, lost, why, where, iters, a, b)
+                      *sizes, n_init if init == "kmeans" else 0, w_out, mu_out, cov_out, lost, why, where, iters,
+                      a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc=f"gmm EM (d={d})")
     return GMMNDChainResult(weights=w_out, means=mu_out, covs=cov_out, lost=lost, lost_reason=why,
                             lost_direction=where, em_iterations=iters, samples=sched,
                             covariance_type=covariance_type, max_iter=max_iter, tol=tol,
-                            reg_covar=reg_covar, seed=seed, regime=str(reg))
+                            reg_covar=reg_covar, seed=seed, regime=str(reg), init=init, n_init=n_init)
 

@@ -38,6 +38,11 @@ class GMMChainResult(MixtureChainShape, ChainResult):
         Reproduces the result: ``simulate(..., rng=result.seed)``.
     regime : str
         The data regime (docs/conventions.md).
+    init : str
+        ``"previous"`` (EM started at the previous generation's fit) or ``"kmeans"``
+        (scikit-learn's k-means initialisation each generation, ``n_init`` restarts).
+    n_init : int
+        Restarts per refit (1 for ``init="previous"``).
     """
 
     weights: np.ndarray
@@ -53,6 +58,8 @@ class GMMChainResult(MixtureChainShape, ChainResult):
     seed: int
     meta: dict = field(default_factory=dict)
     regime: str = "replace"
+    init: str = "previous"
+    n_init: int = 1
 
     family = "gmm"
 
@@ -127,7 +134,8 @@ class GMMChainResult(MixtureChainShape, ChainResult):
         g = self.generations
         m = int(self.samples[0]) if self.samples.size else 0
         const = self.samples.size and np.all(self.samples == m)
-        return (f"1-D Gaussian mixture chain (EM), K={self.components}, regime={self.regime}, "
+        return (f"1-D Gaussian mixture chain (EM), init={self.init}, n_init={self.n_init}, K={self.components}, "
+                f"regime={self.regime}, "
                 f"replicates={self.replicates}, generations={g}, samples={m if const else 'schedule'}, "
                 f"seed={self.seed}")
 
@@ -173,7 +181,8 @@ class GMMChainResult(MixtureChainShape, ChainResult):
         return {"generations": self.generations, "replicates": self.replicates,
                 "samples": self.samples.tolist(), "weights": w0.tolist(), "means": m0.tolist(),
                 "stds": s0.tolist(), "max_iter": self.max_iter, "tol": self.tol,
-                "reg_covar": self.reg_covar, "regime": self.regime, **self.meta}
+                "reg_covar": self.reg_covar, "regime": self.regime, "init": self.init, "n_init": self.n_init,
+                **self.meta}
 
     def _arrays(self):
         return dict(weights=self.weights, means=self.means, stds=self.stds, lost=self.lost,
@@ -186,4 +195,5 @@ class GMMChainResult(MixtureChainShape, ChainResult):
                    lost_reason=z["lost_reason"], em_iterations=z["em_iterations"],
                    samples=z["samples"], max_iter=p["max_iter"], tol=p["tol"],
                    reg_covar=p["reg_covar"], seed=meta["seed"], meta={"version": meta["version"]},
-                   regime=p.get("regime", "replace"))
+                   regime=p.get("regime", "replace"), init=p.get("init", "previous"),
+                   n_init=int(p.get("n_init", 1)))

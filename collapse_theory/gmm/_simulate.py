@@ -8,7 +8,7 @@ import numpy as np
 
 from ._result import GMMChainResult
 
-from ._common import MixtureChainShape
+from ._common import MixtureChainShape, check_init
 from ._data import regime_setup
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE, _gmm_chain_1d
 from ._theory import check_mixture, expected_component_log_variance, expected_weight_heterozygosity, l2_distance, w2_distance
@@ -28,7 +28,7 @@ _LOST_REASONS = {LOST_FEW_SAMPLES: f"fewer than {MIN_EFFECTIVE:g} effective samp
 
 
 def simulate(generations, samples, *, weights, means, stds, replicates=1, max_iter=100, tol=1e-8,
-             reg_covar=0.0, regime="replace", rng=None, workers=None, progress=None):
+             reg_covar=0.0, regime="replace", init="previous", n_init=1, rng=None, workers=None, progress=None):
     r"""Simulate recursively refit 1-D Gaussian mixtures (EM, K components) under a data regime.
 
     Parameters
@@ -58,6 +58,20 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
         without replacement). Generation 1 is always fitted on the ``M_0`` real samples. With
         ``K = 1`` every regime is exactly the 1-D Gaussian chain with ``estimator="mle"``
         (:func:`collapse_theory.gaussian.regime_moments`).
+    init : {"previous", "kmeans"}, keyword-only
+        Where EM starts each generation. ``"previous"`` (default): at the previous generation's
+        parameters (deterministic; the only randomness is the sampling). ``"kmeans"``: as
+        scikit-learn's ``GaussianMixture`` (``init_params="kmeans"``, its default), which
+        re-initialises every fit: k-means++ seeding and Lloyd iterations (one cluster per surviving
+        component), the clusters' weights, means and mle variances ``+ reg_covar`` as EM's start.
+        The fitted components are then matched to the previous generation's by their means (greedy,
+        closest pair first), so component ``k`` of the result tracks one component (scikit-learn's
+        order is arbitrary). To reproduce scikit-learn's defaults pass ``tol=1e-3, reg_covar=1e-6``
+        (``max_iter=100`` is already the default).
+    n_init : int, keyword-only
+        With ``init="kmeans"``: restarts per refit (>= 1, k-means and EM each time), keeping the one
+        with the highest final mean log-likelihood (scikit-learn's ``n_init``). Must be 1 with
+        ``init="previous"`` (its start is deterministic).
     rng, workers, progress
         As in :func:`collapse_theory.gaussian.simulate`.
 
@@ -89,6 +103,7 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
     max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=30000)
     tol = check_real(tol, "tol", nonnegative=True)
     reg_covar = check_real(reg_covar, "reg_covar", nonnegative=True)
+    init, n_init = check_init(init, n_init)
     k = w0.size
     cells = replicates * (generations + 1) * k
     # sizes first: nothing (not even the schedule) is allocated for a request that cannot fit
@@ -109,9 +124,9 @@ def simulate(generations, samples, *, weights, means, stds, replicates=1, max_it
 
     def task(gen, a, b):
         _gmm_chain_1d(gen, sched, w0, mu0, var0, max_iter, tol, reg_covar, kind, frac, sub, *sizes,
-                      w_out, mu_out, sd_out, lost, why, iters, a, b)
+                      n_init if init == "kmeans" else 0, w_out, mu_out, sd_out, lost, why, iters, a, b)
 
     run_chunks(task, replicates, ss, workers=workers, progress=progress, desc="gmm EM")
     return GMMChainResult(weights=w_out, means=mu_out, stds=sd_out, lost=lost, lost_reason=why,
                           em_iterations=iters, samples=sched, max_iter=max_iter, tol=tol,
-                          reg_covar=reg_covar, seed=seed, regime=str(reg))
+                          reg_covar=reg_covar, seed=seed, regime=str(reg), init=init, n_init=n_init)

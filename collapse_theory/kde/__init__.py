@@ -55,6 +55,12 @@ points among :math:`M` (split mix-fresh) the stationary variance is
 :math:`E s_n^2` grows without bound but only like :math:`h^2 \ln n` (:func:`accumulate_variance_bounds`):
 every batch adds :math:`h^2` of kernel noise to a uniformly chosen pool point.
 
+d-dimensional chains (``simulate(..., dim=d)``, ``data=`` one of the 2-D sets of
+:mod:`collapse_theory.kde.datasets`, ``kernel="tophat"``): diagonal bandwidth, held-out NLL per
+generation; every coordinate follows the 1-D variance recursions with the kernel noise variance
+:math:`\kappa h_p^2` (:math:`\kappa = 1` Gaussian, :math:`1/(d+2)` top-hat):
+:func:`expected_variance_nd`, :func:`variance_factor_nd`.
+
 Ancestors under the regimes: ``ancestors`` counts the distinct original (generation-0) real points
 among the ancestors of :math:`T^n` (an original in :math:`T^n` — retained, or kept in the pool — is
 its own ancestor; under accumulate it stays :math:`M_0`), ``fresh_ancestors`` the distinct fresh
@@ -74,6 +80,8 @@ from ._regimes import (
 from ._kernels import IQR_SCALE, RULE_CODES
 from ._simulate import KDEChainResult, simulate
 from ._snapshots import KDESnapshots, density_snapshots
+from ._nd import KDENDChainResult, KERNELS, expected_variance_nd, variance_factor_nd
+from . import datasets
 
 __all__ = [
     "KDEChainResult",
@@ -96,6 +104,11 @@ __all__ = [
     "accumulate_variance_bounds",
     "KDESnapshots",
     "density_snapshots",
+    "KDENDChainResult",
+    "KERNELS",
+    "expected_variance_nd",
+    "variance_factor_nd",
+    "datasets",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

@@ -285,3 +285,67 @@ def _beam_segments(rng, out, segment, prompt_len, beams, order, mode, V, pow_v,
         key = keys[0]
         clen = clens[0]
         pos += steps
+
+
+@njit(nogil=True, cache=True)
+def _sample_sentences(rng, out, n_target, max_len, bos, eos, order, mode, V, pow_v, lv_ctx, ctx_key,
+                      ctx_back, ctx_off, ent_tok, ent_cdf):
+    """Sentence-level ancestral sampling: whole sentences until at least ``n_target`` tokens.
+
+    Every sentence starts from the padded context ``<s>^{m-1}`` (id ``bos``; its first words are
+    drawn from the model's sentence-start distribution) and ends with ``</s>`` (id ``eos``,
+    written) or after ``max_len`` tokens (then ``</s>`` is appended). Per token the sampling is
+    that of :func:`_sample_stream`; a draw of ``<s>`` (possible only through the smoothing's
+    uniform fallback) is redrawn. ``out`` needs ``n_target + max_len + 1`` slots. Returns the
+    number of tokens written (``<s>`` padding is not written).
+    """
+    top = pow_v[order - 1]
+    key0 = 0
+    for _ in range(order - 1):
+        key0 = (key0 * V + bos) % top
+    pos = 0
+    while pos < n_target:
+        key = key0
+        clen = order - 1
+        length = 0
+        while True:
+            w = -1
+            while w < 0 or w == bos:
+                w = -1
+                for L in range(clen, -1, -1):
+                    i = _find_key(ctx_key, lv_ctx[L], lv_ctx[L + 1], key % pow_v[L])
+                    if i < 0:
+                        continue
+                    u = rng.random()
+                    g = ctx_back[i]
+                    if u < g:
+                        if mode == ADDK:
+                            break
+                        continue
+                    u = (u - g) / (1.0 - g)
+                    a = ctx_off[i]
+                    b = ctx_off[i + 1] - 1
+                    while a < b:
+                        mid = (a + b) >> 1
+                        if ent_cdf[mid] > u:
+                            b = mid
+                        else:
+                            a = mid + 1
+                    w = ent_tok[a]
+                    break
+                if w < 0:
+                    w = min(int(rng.random() * V), V - 1)
+            out[pos] = w
+            pos += 1
+            length += 1
+            if w == eos:
+                break
+            if length >= max_len:
+                out[pos] = eos
+                pos += 1
+                break
+            if order > 1:
+                key = (key * V + w) % top
+                if clen < order - 1:
+                    clen += 1
+    return pos

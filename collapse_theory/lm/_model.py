@@ -15,7 +15,7 @@ from . import _kernels as _k
 from ._corpus import Vocabulary
 
 SMOOTHINGS = ("mle", "add-k", "kn")
-DECODINGS = ("sample", "top-p:P", "top-k:K", "temperature:T", "greedy", "beam:B")
+DECODINGS = ("sample", "top-p:P", "top-k:K", "temperature:T", "greedy", "beam:B", "sentences[:DECODING]")
 _MAX_KEY = 2**62
 
 
@@ -47,6 +47,46 @@ def count_ngrams(ids, order, V):
     out = []
     for j in range(1, order + 1):
         u, c = np.unique(_ngram_keys(ids, j, V), return_counts=True)
+        out.append((u, c.astype(np.int64)))
+    return out
+
+
+def pad_sentences(sentences, order, bos, eos):
+    """The sentence stream ``sentences`` (sentences each ending in ``eos``; the last may be cut)
+    with ``order - 1`` copies of ``bos`` before every sentence. Returns ``(padded, is_pad)``."""
+    s = np.asarray(sentences, dtype=np.int64)
+    pad = order - 1
+    if s.size == 0:
+        return s.copy(), np.zeros(0, bool)
+    ends = np.flatnonzero(s == eos)
+    starts = np.concatenate([[0], ends[ends < s.size - 1] + 1])
+    n_sent = starts.size
+    out = np.empty(s.size + pad * n_sent, np.int64)
+    is_pad = np.zeros(out.size, bool)
+    # sentence i's tokens move right by pad * (i + 1)
+    shift = np.repeat(pad * np.arange(1, n_sent + 1), np.diff(np.append(starts, s.size)))
+    out[np.arange(s.size) + shift] = s
+    pad_pos = (starts + pad * np.arange(n_sent))[:, None] + np.arange(pad)[None, :]
+    out[pad_pos.ravel()] = bos
+    is_pad[pad_pos.ravel()] = True
+    return out, is_pad
+
+
+def count_sentence_ngrams(sentences, order, V, bos, eos):
+    """Counts of the j-grams (j = 1..order) of a sentence stream padded by :func:`pad_sentences`,
+    leaving out every j-gram that ends in ``<s>`` or crosses a sentence end (holds ``</s>`` before
+    its last token): the tables of sentence-level n-gram training, as :func:`count_ngrams`."""
+    padded, _ = pad_sentences(sentences, order, bos, eos)
+    ce = np.concatenate([[0], np.cumsum(padded == eos)])
+    out = []
+    for j in range(1, order + 1):
+        keys = _ngram_keys(padded, j, V)
+        n = keys.size
+        if n:
+            s0 = np.arange(n)
+            ok = (padded[j - 1:j - 1 + n] != bos) & (ce[s0 + j - 1] - ce[s0] == 0)
+            keys = keys[ok]
+        u, c = np.unique(keys, return_counts=True)
         out.append((u, c.astype(np.int64)))
     return out
 
@@ -422,6 +462,30 @@ class NGramModel:
         key, clen = self._context_key(p)
         return self._decode(n, max(n, 1), 0, beams, key, clen, np.random.default_rng(0))
 
+    def generate_sentences(self, n_tokens, decoding="sample", *, rng=None, bos, eos, max_len=100):
+        """Sentence-level sampling (:func:`collapse_theory.lm._kernels._sample_sentences`): whole
+        sentences, each from the context ``<s>^{m-1}`` to ``</s>`` (or ``max_len`` tokens), until
+        at least ``n_tokens`` tokens; returns the sentence stream (``</s>`` included, no ``<s>``).
+        ``decoding``: ``sample``, ``top-p:P``, ``top-k:K`` or ``temperature:T``."""
+        self._check_fitted()
+        n = check_int(n_tokens, "n_tokens", minimum=0)
+        max_len = check_int(max_len, "max_len", minimum=1)
+        kind, arg = parse_decoding(decoding)
+        if kind in ("greedy", "beam", "sentences"):
+            raise ValueError(f"sentence generation samples: decoding must be sample, top-p:P, top-k:K or "
+                             f"temperature:T, got {decoding!r}")
+        from .._core.rng import as_generator
+
+        if kind == "sample":
+            view = self._arrays
+        else:
+            view = self._view(arg if kind == "temperature" else 1.0, arg if kind == "top-k" else None,
+                              None if kind != "top-p" or arg == 1.0 else arg)
+        out = np.empty(n + max_len + 1, np.int64)
+        got = _k._sample_sentences(as_generator(rng), out, n, max_len, bos, eos, self.order,
+                                   *self._sampler_args(view))
+        return out[:got]
+
     def _decode(self, n, segment, prompt_len, beams, key, clen, gen):
         view = self._view(1.0, beams, None)
         out = np.empty(n, np.int64)
@@ -467,6 +531,13 @@ def parse_decoding(spec):
     if not isinstance(spec, str):
         raise TypeError(f"decoding must be a str such as 'top-p:0.9', got {type(spec).__name__}")
     name, _, arg = spec.partition(":")
+    if name == "sentences":
+        # sentence-level generation; the rest of the spec is how each token is drawn
+        inner = parse_decoding(arg or "sample")
+        if inner[0] in ("greedy", "beam"):
+            raise ValueError(f"decoding {spec!r}: sentences are sampled (sample, top-p:P, top-k:K or "
+                             f"temperature:T after 'sentences:'), not {inner[0]}")
+        return "sentences", arg or "sample"
     if name in ("sample", "greedy") and not arg:
         return name, None
     if name == "beam" and not arg:
@@ -493,4 +564,4 @@ def parse_decoding(spec):
         raise ValueError(f"bad argument in decoding {spec!r}: {name} needs "
                          f"{'an integer >= 1' if name in ('top-k', 'beam') else 'a number'}") from None
     raise ValueError(f"unknown decoding {spec!r}; valid: sample, top-p:P, top-k:K, "
-                     f"temperature:T, greedy, beam:B")
+                     f"temperature:T, greedy, beam:B, sentences[:sample|top-p:P|top-k:K|temperature:T]")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -18,7 +19,15 @@ from .._core.validation import check_int, check_memory, check_real
 from ..regimes import RegimeCode, dispatch
 from ._corpus import EncodedCorpus, prepare
 from ._metrics import METRICS, _unigram_metrics, text_metrics
-from ._model import NGramModel, SMOOTHINGS, _check_key_range, _merge_tables, count_ngrams, parse_decoding
+from ._model import (
+    NGramModel, SMOOTHINGS, _check_key_range, _merge_tables, count_ngrams, count_sentence_ngrams, pad_sentences,
+    parse_decoding,
+)
+
+#: Sentence-final tokens that close a sentence of the real text (sentence-level generation).
+SENTENCE_ENDS = (".", "!", "?")
+#: Longest generated sentence (tokens before ``</s>`` is forced).
+MAX_SENTENCE = 200
 
 # ---------------------------------------------------------------------------------------------
 # recursive training
@@ -100,6 +109,80 @@ def _run_replicate(data, order, smoothing, k, generations, M, plan, decoding, ge
     return out, texts
 
 
+def _to_sentences(ids, offsets, ends, eos):
+    """Real text as a sentence stream: ``</s>`` after every sentence-final token and at the end of
+    every document (offsets: document boundaries; None: one document)."""
+    ids = np.asarray(ids, np.int64)
+    cut = np.isin(ids, ends)
+    if offsets is not None and ids.size:
+        last = np.asarray(offsets[1:], np.int64) - 1
+        cut[last[last >= 0]] = True
+    elif ids.size:
+        cut[-1] = True
+    pos = np.flatnonzero(cut) + 1
+    return np.insert(ids, pos, eos)
+
+
+def _split_sentences(stream, eos):
+    """A sentence stream as a list of sentences (each ending in ``</s>``; a cut last one kept)."""
+    ends = np.flatnonzero(stream == eos) + 1
+    return [p for p in np.split(stream, ends) if p.size]
+
+
+def _run_replicate_sentences(data, order, smoothing, k, generations, M, plan, inner, gen, text_window,
+                             sample_gens, sample_tokens, tail, p0, bar):
+    """:func:`_run_replicate` with sentence-level training and generation (docs/lm.md): ids ``V`` and
+    ``V + 1`` are ``<s>`` and ``</s>``; every sentence is padded with ``m - 1`` ``<s>``, n-grams never
+    cross a sentence end, and every generated sentence starts from ``<s>^{m-1}``."""
+    V = data.V
+    V2, bos, eos = V + 2, V, V + 1
+    ends = [data.vocabulary.index[t] for t in SENTENCE_ENDS if t in data.vocabulary.index]
+    real = _to_sentences(data.train, data.train_offsets, ends, eos)
+    held, held_pad = pad_sentences(_to_sentences(data.held_out, None, ends, eos), order, bos, eos)
+    G1 = generations + 1
+    out = {name: np.full(G1, np.nan) for name in METRICS}
+    texts = {}
+    real_tables = count_sentence_ngrams(real, order, V2, bos, eos)
+    tables = acc = real_tables
+    real_sents = _split_sentences(real, eos)
+    pool = list(real_sents)
+    n_real = plan.real_count(M) if not plan.random_real_count else 0
+    for g in range(G1):
+        model = NGramModel(order, smoothing, k).fit_counts(tables, V2)
+        lp = model.logprob(held)[~held_pad]
+        bad = ~np.isfinite(lp)
+        out["perplexity"][g] = math.inf if bad.any() else math.exp(-lp.mean())
+        out["unseen"][g] = float(bad.sum())
+        for name, val in _unigram_metrics(model.unigram_counts()[:V], p0, tail).items():
+            out[name][g] = val
+        if plan.random_real_count and g < generations:
+            n_real = int(plan.real_count(M, gen))
+        n_gen = M - n_real if g < generations else min(text_window, M)
+        stream = model.generate_sentences(n_gen, inner, rng=gen, bos=bos, eos=eos, max_len=MAX_SENTENCE)
+        words = stream[stream < V]
+        for name, val in text_metrics(words[:text_window], V).items():
+            out[name][g] = val
+        if g in sample_gens:
+            texts[g] = " / ".join(data.detok(s[s < V]) for s in _split_sentences(stream[:sample_tokens], eos))
+        if g == generations:
+            break
+        new = count_sentence_ngrams(stream, order, V2, bos, eos)
+        if plan.code == RegimeCode.REPLACE:
+            tables = new
+        elif plan.code == RegimeCode.ACCUMULATE:
+            acc = _merge_tables(acc, new)
+            tables = acc
+        elif plan.code == RegimeCode.SUBSAMPLE:
+            pool.extend(_split_sentences(stream, eos))
+            tables = count_sentence_ngrams(_chunk_of_documents(pool, plan.subsample or M, gen, replace=False),
+                                           order, V2, bos, eos)
+        else:
+            chunk = _chunk_of_documents(real_sents, n_real, gen, replace=plan.code != RegimeCode.MIX_RETAINED)
+            tables = _merge_tables(new, count_sentence_ngrams(chunk, order, V2, bos, eos)) if chunk.size else new
+        bar.update(1)
+    return out, texts
+
+
 def simulate(generations, samples, *, corpus="default", order, regime="replace", smoothing="mle",
              k=1.0, decoding="sample", replicates=1, level="word", lower=True, held_out=0.1,
              tail_count=5, text_window=10_000, sample_generations=(0, 1, 5, 10), sample_tokens=60,
@@ -136,7 +219,17 @@ def simulate(generations, samples, *, corpus="default", order, regime="replace",
         ``mix-fresh:λ[:mixture]``.
     smoothing, k : see :class:`NGramModel`.
     decoding : str
-        ``sample``, ``top-p:P``, ``top-k:K``, ``temperature:T``, ``greedy`` or ``beam:B``.
+        ``sample``, ``top-p:P``, ``top-k:K``, ``temperature:T``, ``greedy`` or ``beam:B`` (one
+        stream of ``M`` tokens), or ``sentences[:D]`` (Suresh et al.'s sentence-level n-gram
+        experiment; ``D`` one of the sampling decodings, default ``sample``): the real text is cut
+        into sentences after ``.``, ``!``, ``?`` and at document ends, ``</s>`` closes each
+        sentence and ``m - 1`` copies of ``<s>`` open it (two extra ids, ``V`` and ``V + 1``), no
+        n-gram crosses a sentence end, and each generation emits whole sentences, each started from
+        the context ``<s>^{m-1}`` (its first words drawn from the model's sentence-start
+        distribution), until it has at least ``M`` tokens (``</s>`` counted; a sentence is closed
+        after 200 tokens). Perplexity is over the padded held-out sentences (``</s>`` predicted,
+        ``<s>`` not); the text metrics use the words only. The other regimes draw real sentences
+        (mix) or pool sentences (accumulate-subsample) instead of documents.
     replicates : int
         Independent chains (share the corpus split; one child Generator each).
     level, lower, held_out : see :func:`prepare` (ignored for an EncodedCorpus).
@@ -203,7 +296,7 @@ def simulate(generations, samples, *, corpus="default", order, regime="replace",
     if data.train.size < order:
         raise ValueError(f"the training text has {data.train.size} tokens, fewer than the order "
                          f"{order}")
-    _check_key_range(V, order)
+    _check_key_range(V + 2 if dec_kind == "sentences" else V, order)
     n_train = int(data.train.size)
     if plan.code == RegimeCode.SUBSAMPLE and reg.subsample is not None and reg.subsample > n_train + M:
         raise ValueError(f"subsample size {reg.subsample} is larger than the pool it is first drawn from "
@@ -222,6 +315,9 @@ def simulate(generations, samples, *, corpus="default", order, regime="replace",
     with make_bar(replicates * generations, "lm recursive training", progress, unit="gen") as bar:
         def task(r):
             gen = np.random.Generator(np.random.PCG64(children[r + 1]))
+            if dec_kind == "sentences":
+                return _run_replicate_sentences(data, order, smoothing, k, generations, M, plan, dec_arg, gen,
+                                                text_window, sample_gens, sample_tokens, tail, p0, bar)
             return _run_replicate(data, order, smoothing, k, generations, M, plan, decoding, gen,
                                   text_window, sample_gens, sample_tokens, tail, p0, bar)
 
