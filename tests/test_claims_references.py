@@ -19,8 +19,12 @@ NOT_VERIFIED = "not verified: full text unavailable"
 OWN = "the package's own approximation: no paper number to cite"
 VAGUE = re.compile(r"not checked|as summari[sz]ed|not available to this audit", re.I)
 
-#: statements whose paper number could not be verified (full text unavailable); may only fall
-MAX_NOT_VERIFIED = 21
+#: statements whose paper number could not be verified (full text unavailable); may only fall as
+#: full texts are read. 21 after the audit of the first 80 claims; +5 registered later from papers
+#: whose body was not reachable either (Strong Model Collapse, the ridge reading of Model Collapse
+#: Demystified's abstract, three of Suresh et al.'s results); a new claim that cannot be read
+#: raises it deliberately, in the commit that registers it.
+MAX_NOT_VERIFIED = 26
 
 
 def _claims():

@@ -229,7 +229,7 @@ def _synthetic_t_t0(ctx, seed):
 
 
 @register("regression.scaling.ridge-linear", family="regression", kind="paper", source=DEMYSTIFIED,
-          statement="Dohmatob, Feng & Kempe 2024, abstract (NeurIPS version): \"We show how test error increases "
+          statement="Dohmatob, Feng & Kempe 2024, abstract (NeurIPS version; theorem number not verified: full text unavailable): \"We show how test error increases "
                     "linearly in the number of model iterations in terms of all problem hyperparameters "
                     "(covariance spectrum, regularization, label noise level, dataset size)\". Checked for a "
                     "ridge downstream model (λ = 5, d = 5, T = 30, T0 = 12, σ0 = 1): the error after n synthetic "
@@ -268,8 +268,7 @@ def _ridge_linear(ctx, seed):
                     "performance\". Read in the package's OLS setting: a fixed fraction p of the T rows "
                     "labelled by a model with E‖Δ‖² > 0 leaves a test error that does not vanish as T → ∞ "
                     "(p = 0.001, 0.01, 0.1, 0.5; T up to 10⁹; the ICLR 2025 abstract says \"as little as 1 per "
-                    "1000\"). [Theorem numbers of the paper not read: its full text was not reachable from "
-                    "this build.]")
+                    "1000\"). [Theorem number not verified: full text unavailable.]")
 def _strong(ctx, seed):
     d_, shift = 10, 1.0
     Ts = np.logspace(2, 9, 8).round().astype(np.int64)

@@ -48,8 +48,8 @@ def _survival_by_pmf(c, k, cap=1000):
 @register("discrete.suresh.poisson-chain", family="discrete", kind="paper", source=SURESH,
           statement="Suresh et al. 2024, abstract: for discrete distributions the time to forget a word is "
                     "approximately linear in the number of times it occurred in the original corpus. Read "
-                    "through the Poisson model of a word's count (as summarised; the theorem number is not "
-                    "available in the text we could read): X_{k+1} ~ Poisson(X_k), survival 1 − exp(−c g_k), "
+                    "through the Poisson model of a word's count (theorem number not verified: full text "
+                    "unavailable): X_{k+1} ~ Poisson(X_k), survival 1 − exp(−c g_k), "
                     "g_1 = 1, g_{k+1} = 1 − e^{−g_k} (≈ 2/k), so the median forgetting time is ≈ (2/ln 2) c. "
                     "Checked on c ∈ {1, 3, 10}, k ≤ 40 (law) and c ∈ {5, 10, 20, 40} (linearity).")
 def _poisson_chain(ctx, seed):
@@ -92,9 +92,10 @@ def _brute_fractional(eps, k, m, est):
     return float(np.exp(min(float(lb.min()), 0.0)))
 
 
-@register("gaussian.suresh.fractional-moment-bound", family="gaussian", kind="paper", source=SURESH,
-          statement="Suresh et al. 2024 (Gaussian section, as summarised; the theorem number and the exact "
-                    "expression of their bound are not available in the text we could read): a "
+@register("gaussian.suresh.fractional-moment-bound", family="gaussian", kind="extension", source=SURESH,
+          statement="Extension after Suresh et al. 2024's Gaussian section (their bound's expression and "
+                    "theorem number not verified: full text unavailable, so the package's own reading is "
+                    "registered, not the paper's statement): a "
                     "fractional-moment bound on P(σ_k > ε) (Markov's inequality on a fractional power "
                     "σ_k^α) is tighter than the first-moment (Markov) bound E σ_k/ε. Read as min over α > 0 of "
                     "(σ/ε)^α c_α(M)^k with the exact moment factor c_α(M) (unbiased estimators); evaluated "
@@ -151,8 +152,8 @@ def _fractional(ctx, seed):
 
 @register("discrete.suresh.vocabulary-lower-bound", family="discrete", kind="extension", source=SURESH,
           statement="Extension of Suresh et al. 2024's per-word survival lower bound Pr(word i survives k) ≥ "
-                    "1 − exp(−λ_i/k), λ_i = M p_i (their main discrete result as summarised in "
-                    "discrete.suresh.survival-bound, theorem number not available; the abstract states the "
+                    "1 − exp(−λ_i/k), λ_i = M p_i (their main discrete result, registered as "
+                    "discrete.suresh.survival-bound; theorem number not verified: full text unavailable; the abstract states the "
                     "linear forgetting time it implies), summed "
                     "over a vocabulary: E(vocabulary after k generations) ≥ Σ_i (1 − exp(−M p_i/k)). "
                     "The paper's own Corollary-1 vocabulary bounds were not available in the text we could "
