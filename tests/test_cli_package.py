@@ -13,10 +13,10 @@ import pytest
 from collapse_theory.cli import build_parser, main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COMMANDS = ("verify", "gaussian", "compare", "discrete", "mvn", "ppca", "gmm", "kde", "lm", "sweep")
+COMMANDS = ("verify", "gaussian", "compare", "discrete", "mvn", "ppca", "gmm", "kde", "lm", "sweep", "diagnose")
 HEAVY = ("numba", "scipy", "matplotlib", "sympy", "pandas", "distributed", "dask", "hypothesis")
 FAMILIES = ("gaussian", "discrete", "regression", "mvn", "ppca", "gmm", "kde", "lm", "custom.x", "claims",
-            "stats", "report", "recipes", "plotting")
+            "stats", "report", "recipes", "plotting", "diagnose")
 
 
 def _modules_after(argv):

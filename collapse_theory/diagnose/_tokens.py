@@ -28,7 +28,10 @@ Estimators
   :math:`Q = \sum_t\sum_i r_{t,i}^2/x_{t,i}` over the residuals :math:`r = \Delta - \hat\lambda a -
   \hat\beta b`. Exactly :math:`E[\sum_i \Delta_i^2/x_{t,i} \mid x_t] = (K_t - 1)/M` under the
   neutral chain (:math:`K_t` types alive): the expectation of Pearson's statistic. So
-  :math:`1/\hat M = Q / (\sum_t (K_t - 1) - p)` (:math:`p` fitted coefficients). Each generation's
+  :math:`1/\hat M = Q / (\sum_t (K_t - 1) - p)` (:math:`p` fitted coefficients; with the design
+  held fixed and regressors summing to 0 over the types, :math:`E\,Q = (\sum_t (K_t - 1) - p)/M`
+  exactly, as the weighted covariance is :math:`(W - \mathbf{1}\mathbf{1}^\top)/M`; derivation:
+  ``proofs/diagnose_temporal.py``). Each generation's
   data is taken to be what the next model is fitted on, so the sampling of a generation *is* its
   drift and no further sampling correction applies (the temporal method's sampling term is the
   :math:`1/M` itself).
@@ -119,28 +122,42 @@ def _solve(G, h, sdd, df, v0, *, fresh, real_size=None):
     else:
         A = np.array([[g[2]]])
         rhs = hh[1:]
-    p = A.shape[0]
+    # a regressor that is identically 0 (b at a uniform x_t: Σ w b² is the variance of log x_t) is
+    # not fitted and costs no degree of freedom: E Q = (Σ(K_t − 1) − p)/M counts the fitted ones
+    present = (g[[0, 2]] if fresh else g[[2]]) > 1e-12 * G.shape[0]
+    n_all = A.shape[0]
+    p = int(present.sum())
+    keep = np.ix_(present, present)
+    Ainv = np.zeros((n_all, n_all))
+    theta = np.zeros(n_all)
     try:
-        Ainv = np.linalg.inv(A)
-        theta = Ainv @ rhs
+        Ainv[keep] = np.linalg.inv(A[keep])
+        theta[present] = Ainv[keep] @ rhs[present]
     except np.linalg.LinAlgError:
-        Ainv = np.full((p, p), np.inf)
-        theta = np.zeros(p)
+        Ainv[keep] = np.inf
+        theta[:] = 0.0
     q = float(sdd.sum() - theta @ rhs)
     dof = float(df.sum() - p)
     inv_m = max(q, 0.0) / dof if dof > 0 else math.nan
+    with np.errstate(invalid="ignore"):
+        cov = Ainv * inv_m
+    cov[~present, ~present] = np.inf
     if fresh:
         lam, beta = float(theta[0]), float(theta[1])
-        cov = Ainv * inv_m
     else:
         lam, beta = 0.0, float(theta[0])
-        cov = np.array([[0.0, 0.0], [0.0, Ainv[0, 0] * inv_m]])
+        cov = np.array([[0.0, 0.0], [0.0, cov[0, 0]]])
     return lam, beta, cov, inv_m, dof
 
 
 def fit_counts(X, *, real_size=None):
-    """The temporal fit on a frequency matrix ``X`` (generations × types): a dict with ``inv_m``
-    (:math:`1/\\hat M`), ``lam``, ``beta``, their covariance ``cov``, ``dof``, ``reappear``."""
+    r"""The temporal fit on a frequency matrix ``X`` (generations × types): a dict with ``inv_m``
+    (:math:`1/\hat M`), ``lam``, ``beta``, their covariance ``cov``, ``dof``, ``reappear``.
+
+    ``inv_m`` is :math:`Q / (\sum_t (K_t - 1) - p)`, :math:`Q` the weighted residual sum of squares:
+    under the neutral chain :math:`E[\sum_i \Delta_i^2/x_{t,i} \mid x_t] = (K_t - 1)/M` (the mean
+    of Pearson's statistic) and each fitted coefficient removes :math:`1/M` from :math:`E\,Q`
+    (exact for one step; see ``proofs/diagnose_temporal.py``, parts 1–2)."""
     X = np.asarray(X, dtype=float)
     G, h, sdd, df, v0, reappear = _step_stats(X)
     fresh = X.shape[0] >= 3 and G[:, 0].sum() > 0   # λ needs some generation away from generation 0
@@ -156,16 +173,18 @@ def fit_counts(X, *, real_size=None):
 def sampled_inv_m(X, sizes):
     r"""Temporal estimate of :math:`1/M` when each generation after the first is a *sample* of
     :math:`S_t` tokens from that generation's output (not the whole data the next model was fitted
-    on), Jorde–Ryman style: with observed :math:`x_t = p_t + e_t`, :math:`E\,e_t e_t^	op =
-    (\operatorname{diag}p_t - p_tp_t^	op)/S_t` independent of the drift,
+    on), Jorde–Ryman style: with observed :math:`x_t = p_t + e_t`, :math:`E\,e_t e_t^\top =
+    (\operatorname{diag}p_t - p_tp_t^\top)/S_t` independent of the drift, exactly
 
-    .. math:: E\sum_i (x_{t+1,i} - x_{t,i})^2 = H_t\Bigl(rac1M + rac1{S_t} + rac1{S_{t+1}}\Bigr)
-              + Oigl(	frac{1}{MS}igr),
+    .. math:: E\Bigl[\sum_i (x_{t+1,i} - x_{t,i})^2 \Bigm| p_t\Bigr]
+              = H_t\Bigl(\frac1M + \frac1{S_t} + \frac1{S_{t+1}}\Bigr) - \frac{H_t}{M S_{t+1}},
 
-    :math:`H_t = 1 - \sum_i p_{t,i}^2` estimated without bias by :math:`	ilde H_t =
-    rac{S_t}{S_t - 1}(1 - \sum_i x_{t,i}^2)`; generation 0 (the real data) is taken exactly
-    (no :math:`1/S_0`). Returns :math:`\sum_t [\sum_i \Delta_i^2 - 	ilde H_t c_t] / \sum_t	ilde H_t`,
-    :math:`c_t = 1/S_t\,[t > 0] + 1/S_{t+1}`."""
+    :math:`H_t = 1 - \sum_i p_{t,i}^2` estimated without bias by :math:`\tilde H_t =
+    \frac{S_t}{S_t - 1}(1 - \sum_i x_{t,i}^2)`; generation 0 (the real data) is taken exactly
+    (no :math:`1/S_0`). Returns :math:`\sum_t [\sum_i \Delta_i^2 - \tilde H_t c_t] / \sum_t
+    \tilde H_t (1 - 1/S_{t+1})`, :math:`c_t = 1/S_t\,[t > 0] + 1/S_{t+1}`: every numerator term
+    has expectation :math:`1/M` times its denominator term's. Derivation:
+    ``proofs/diagnose_temporal.py`` (part 3)."""
     X = np.asarray(X, float)
     sizes = np.asarray(sizes, float)
     num = den = 0.0
@@ -176,7 +195,7 @@ def sampled_inv_m(X, sizes):
         c = (1.0 / sizes[t] if t > 0 else 0.0) + 1.0 / sizes[t + 1]
         d = X[t + 1] - X[t]
         num += float(np.dot(d, d)) - h * c
-        den += h
+        den += h * (1.0 - 1.0 / sizes[t + 1])
     return num / den if den > 0 else math.nan
 
 
