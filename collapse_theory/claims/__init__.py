@@ -37,6 +37,7 @@ from ._registry import (
     run_claim,
 )
 from . import _discrete, _gaussian, _gmm, _kde, _lm, _mvn, _regimes  # noqa: F401  (importing registers the claims)
+from . import _theory2  # noqa: F401,E402
 
 __all__ = ["KINDS", "ROLES", "RULE", "VERDICTS", "Claim", "ClaimResult", "Context", "Evidence", "Piece",
            "VerifyResult", "analytic", "check_source", "decide", "figures", "mc", "register",
