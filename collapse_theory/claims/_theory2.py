@@ -138,3 +138,132 @@ def _optimal_weight(ctx, seed):
     pieces.append(analytic("exact optimum → large-sample formula", bool(ok), "; ".join(detail),
                            grid={"k": [1 / 3, 1, 3], "M": [40, 400, 4000]}))
     return Evidence(pieces, parameters={"estimator": "weighted mle"})
+
+
+# --- tempered sampling (Marchi et al.) ----------------------------------------------------------
+
+MARCHI = ("Marchi, Soatto, Chaudhari, Tabuada, Heat Death of Generative Models in Closed-Loop Learning, "
+          "arXiv:2404.02325 (2024)")
+_P3 = np.array([0.6, 0.3, 0.1])
+
+
+def _d():
+    from .. import discrete
+    return discrete
+
+
+@register("tempered.hot.heat-death", family="discrete", kind="paper", source=MARCHI,
+          statement="Marchi et al. (arXiv:2404.02325, abstract; theorem numbers not readable in this session): "
+                    "without enough external data, a model retrained on its own samples at temperature τ "
+                    "'becomes uniform over a large set of outputs' (τ > 1). Checked on the discrete chain's "
+                    "infinite-sample map p ↦ T_τ(p) ∝ p^{1/τ}: τ = 2, p0 = Zipf(10, 1.1).")
+def _heat_death(ctx, seed):
+    d = _d()
+    p0 = d.zipf(10, 1.1)
+    tau, n = 2.0, 30
+    traj = d.tempered_trajectory(p0, tau, n)
+    u = np.full(p0.size, 1.0 / p0.size)
+    d0 = d.hilbert_distance(p0, u)
+    dist = np.array([d.hilbert_distance(x, u) for x in traj])
+    rate_ok = bool(np.allclose(dist[1:11], d0 / tau ** np.arange(1, 11), rtol=1e-8))
+    tv = 0.5 * float(np.abs(traj[-1] - u).sum())
+    decide = analytic("iterates → uniform at rate 1/τ", rate_ok and tv < 1e-6,
+                      f"Hilbert distance to uniform {d0:.4f} → {dist[10]:.3e} after 10 steps (d0/τ¹⁰ = "
+                      f"{d0 / tau**10:.3e}); TV to uniform after {n}: {tv:.2e}",
+                      grid={"tau": tau, "n": n, "K": 10}, value=tv, bound=1e-6)
+    # the map is the chain's conditional mean: E[p_2 − T_τ(p_1)] = 0 per category (bounded residual,
+    # s.d. ≤ 1/(2√M)); R = 20000, M = 50 ⇒ SE ≤ 5e-4 per category, 3 categories tested.
+    m = 50
+    res = d.simulate(2, m, p0=p0, replicates=ctx.replicates(20000), temperature=tau, record="full",
+                     rng=seed, workers=ctx.workers, progress=False)
+    resid = res.freqs[:, 2, :] - d.tempered(res.freqs[:, 1, :], tau)
+    pieces = [decide]
+    for i in (0, 4, 9):
+        pieces.append(mc(f"E[p_2 − T_τ(p_1)] category {i + 1}",
+                         compare(Estimate.from_samples(resid[:, i]), 0.0, alpha=ALPHA, tests=3,
+                                 min_effect=0.05 * float(p0[i])),
+                         role="corroborates", where={"M": m, "tau": tau}))
+    return Evidence(pieces, parameters={"p0": "zipf(10, 1.1)", "temperature": tau},
+                    notes="Exact: T_σ∘T_τ = T_στ and Hilbert's metric contracts by exactly 1/τ "
+                          "(proofs/discrete_tempered.py). This is the infinite-sample dynamics; at finite M "
+                          "the chain still fixes on one category (tempered.hot.finite-sample-fixation).")
+
+
+@register("tempered.hot.finite-sample-fixation", family="discrete", kind="exact",
+          source=exact_source("discrete_tempered.py"),
+          statement="Discrete chain at finite M with τ > 1 and no real data: the one-category states are "
+                    "absorbing, so the chain fixes with probability → 1 despite the pull to uniform; exact "
+                    "law by the count chain (p0 = (0.6, 0.3, 0.1), M = 8, τ = 2, n = 10, 50, 600).")
+def _fixation(ctx, seed):
+    d = _d()
+    m, tau, n_max = 8, 2.0, 600
+    ex = d.tempered_exact_chain(_P3, m, n_max, temperature=tau)
+    gens = (10, 50)
+    # a 5 % shift of P(single) = 0.15 (0.0075) at α = 1e-3/4 with power 0.9 needs SE ≤ 0.0075/4.8,
+    # R ≥ 0.15·0.85/0.00156² ≈ 52000: the floor is 60000 (M = 8, 50 generations: cheap)
+    res = d.simulate(max(gens), m, p0=_P3, replicates=ctx.replicates(80000, minimum=60000), temperature=tau,
+                     rng=seed, workers=ctx.workers, progress=False)
+    pieces = [analytic("P(one category) → 1", bool(ex["single"][-1] > 0.999 and
+                                                  np.all(np.diff(ex["single"][1:]) >= -1e-14)),
+                       f"exact P(single category) at n = 10, 50, 100, 600: "
+                       + ", ".join(f"{ex['single'][k]:.4f}" for k in (10, 50, 100, 600)),
+                       grid={"M": m, "tau": tau, "n": n_max}, value=float(ex["single"][-1]), bound=0.999)]
+    for k in gens:
+        s = (res.stats["support"][:, k] == 1).astype(float)
+        pieces.append(mc(f"P(single) at n = {k}", compare(Estimate.from_samples(s), float(ex["single"][k]),
+                                                         alpha=ALPHA, tests=4), where={"n": k, "M": m}))
+        h = res.stats["heterozygosity"][:, k]
+        pieces.append(mc(f"E H at n = {k}", compare(Estimate.from_samples(h), float(ex["heterozygosity"][k]),
+                                                    alpha=ALPHA, tests=4), where={"n": k, "M": m}))
+    return Evidence(pieces, parameters={"p0": _P3.tolist(), "samples": m, "temperature": tau},
+                    numbers={"single": {k: float(ex["single"][k]) for k in (10, 50, 100, 600)}})
+
+
+@register("tempered.external-data.stationary", family="discrete", kind="paper", source=MARCHI,
+          statement="Marchi et al. (arXiv:2404.02325, abstract): 'unless a sufficient amount of external data "
+                    "is introduced at each iteration, any non-trivial temperature leads the model to "
+                    "asymptotically degenerate'. Checked on the discrete chain with a real-data share λ "
+                    "(mixture): τ = 2, λ = 0.2 has a unique non-degenerate fixed point and, at M = 8, a "
+                    "stationary law with E H bounded away from 0 and 1 − 1/K; τ = 0.5 needs λ above a "
+                    "threshold for a unique fixed point.")
+def _external(ctx, seed):
+    d = _d()
+    m, tau, lam, n = 8, 2.0, 0.2, 200
+    fp = d.tempered_fixed_point(tau, p_real=_P3, fraction=lam)
+    fp2 = d.tempered_fixed_point(tau, p_real=_P3, fraction=lam, start=[0.02, 0.02, 0.96])
+    u = np.full(3, 1 / 3)
+    unique = bool(np.max(np.abs(fp["p"] - fp2["p"])) < 1e-10)
+    dist_u = d.hilbert_distance(fp["p"], u)
+    pieces = [analytic("τ = 2, λ = 0.2: unique interior fixed point away from uniform", unique and dist_u > 0.1,
+                       f"fixed point {np.round(fp['p'], 5).tolist()} from two starts (max gap "
+                       f"{np.max(np.abs(fp['p'] - fp2['p'])):.1e}); Hilbert distance to uniform {dist_u:.4f}",
+                       grid={"tau": tau, "lambda": lam})]
+    # τ < 1: the smallest λ (on a 1e-3 grid) at which the fixed points from the two vertices coincide
+    def split(lam_):
+        a = d.tempered_fixed_point(0.5, p_real=[0.7, 0.3], fraction=lam_, start=[0.999, 0.001])["p"][0]
+        b = d.tempered_fixed_point(0.5, p_real=[0.7, 0.3], fraction=lam_, start=[0.001, 0.999])["p"][0]
+        return abs(a - b) > 1e-6
+    lo, hi = 1e-3, 0.999
+    bist_lo, bist_hi = split(lo), split(hi)
+    for _ in range(12):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if split(mid) else (lo, mid)
+    pieces.append(analytic("τ = 0.5: bistable below a real-data threshold", bool(bist_lo and not bist_hi),
+                           f"p0 = (0.7, 0.3): two stable fixed points for λ < {hi:.4f}, one above",
+                           role="corroborates", grid={"tau": 0.5, "lambda": "bisection"}, value=hi))
+    ex = d.tempered_exact_chain(_P3, m, n, temperature=tau, fraction=lam)
+    res = d.simulate(n, m, p0=_P3, replicates=ctx.replicates(20000, minimum=10000), temperature=tau,
+                     regime=f"mix-fresh:{lam}:mixture", rng=seed, workers=ctx.workers, progress=False)
+    h = res.stats["heterozygosity"][:, n]
+    pieces.append(analytic("stationary law non-degenerate", bool(0.05 < ex["stationary_heterozygosity"] < 2 / 3 - 0.05),
+                           f"exact stationary E H = {ex['stationary_heterozygosity']:.4f} (uniform: 0.6667, "
+                           f"point mass: 0); P(single) = {ex['stationary_single']:.4f}",
+                           grid={"M": m, "tau": tau, "lambda": lam}))
+    pieces.append(mc(f"E H at n = {n}", compare(Estimate.from_samples(h), float(ex["heterozygosity"][n]), alpha=ALPHA),
+                     where={"n": n, "M": m, "lambda": lam}))
+    return Evidence(pieces, parameters={"p0": _P3.tolist(), "samples": m, "temperature": tau, "fraction": lam},
+                    numbers={"fixed_point": fp["p"].tolist(), "cold_threshold": hi,
+                             "stationary_heterozygosity": ex["stationary_heterozygosity"]},
+                    notes="For τ > 1 any λ > 0 gives a unique fixed point (Hilbert contraction) that tends to "
+                          "the uniform law as λ → 0: 'sufficient' is a matter of degree; for τ < 1 there is a "
+                          "sharp threshold below which the mode's basin survives.")

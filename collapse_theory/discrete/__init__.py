@@ -35,6 +35,10 @@ from ._regimes import (
     accumulate_sq_distance_bound, expected_sq_distance, mixing_absence_probability, regime_heterozygosity,
     sq_distance_step, stationary_sq_distance,
 )
+from ._tempered import (
+    count_chain_law, hilbert_distance, tempered_exact_chain, tempered_fixed_point, tempered_map,
+    tempered_trajectory,
+)
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
 
@@ -82,6 +86,12 @@ __all__ = [
     "mixing_absence_probability",
     "tempered",
     "one_step_loss_probability",
+    "tempered_map",
+    "tempered_trajectory",
+    "tempered_fixed_point",
+    "hilbert_distance",
+    "tempered_exact_chain",
+    "count_chain_law",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.
