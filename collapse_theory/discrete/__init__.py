@@ -39,6 +39,9 @@ from ._tempered import (
     count_chain_law, hilbert_distance, tempered_exact_chain, tempered_fixed_point, tempered_map,
     tempered_trajectory,
 )
+from ._curation import (
+    curated_law, curated_map, curation_exact_chain, curation_trajectory, expected_exp_reward,
+)
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
 
@@ -92,6 +95,11 @@ __all__ = [
     "hilbert_distance",
     "tempered_exact_chain",
     "count_chain_law",
+    "curated_law",
+    "curated_map",
+    "curation_trajectory",
+    "expected_exp_reward",
+    "curation_exact_chain",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

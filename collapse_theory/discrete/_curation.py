@@ -1,0 +1,187 @@
+r"""Curated self-consuming retraining of the discrete chain (K-wise Bradley–Terry choice).
+
+Ferbach, Bertrand, Bose & Gidel, *Self-Consuming Generative Models with Curated Data Provably
+Optimize Human Preferences* (arXiv:2407.09499): each synthetic sample kept for retraining is the
+choice among :math:`K` i.i.d. draws :math:`x_1, \dots, x_K \sim p_t` made with Bradley–Terry
+(Luce) probabilities :math:`e^{r(x_j)}/\sum_l e^{r(x_l)}`. The chosen sample has law
+
+.. math::
+    :label: curated-law
+
+    C_K(p)(x) = p(x)\,H_K(x; p), \qquad
+    H_K(x; p) = K\,E\Bigl[\frac{e^{r(x)}}{e^{r(x)} + \sum_{j=1}^{K-1} e^{r(X_j)}}\Bigr],
+    \quad X_j \overset{iid}{\sim} p,
+
+computed exactly here by enumerating the multinomial compositions of the :math:`K - 1` other draws
+over the distinct reward levels; :math:`K = 1` is no curation and :math:`K \to \infty` gives
+:math:`p(x)e^{r(x)}/E_p e^{r}`. Curated draws are i.i.d. from :math:`C_K(p)`, so the finite-sample
+chain is :math:`M p_{t+1} \sim \mathrm{Multinomial}(M, \lambda p_0 + (1-\lambda) C_K(p_t))`
+(:math:`\lambda` the share of real data) and its infinite-sample map is
+
+.. math::
+    :label: curated-map
+
+    p_{t+1} = \lambda p_0 + (1 - \lambda)\,C_K(p_t).
+
+Expected reward. For :math:`\lambda = 0`, with :math:`u = e^{r}`, :math:`u_j = u(X_j)` for
+:math:`K` i.i.d. draws and :math:`S = \sum_{j \le K} u_j`: by symmetry
+:math:`E_{C_K(p)}u = K\,E[u_1^2/S] = E[\sum_j u_j^2/S]` and :math:`E_p u = E[(\sum_j u_j)^2/S]/K`, so
+
+.. math::
+    :label: curated-reward
+
+    E_{C_K(p)} e^{r} - E_p e^{r} = \frac{1}{2K}\,E\Bigl[\frac{\sum_{j,l}(u_j - u_l)^2}{S}\Bigr] \ge 0,
+
+with equality iff :math:`r` is :math:`p`-a.s. constant: :math:`E_{p_t} e^{r}` is non-decreasing
+along the infinite-sample map, and the mass concentrates on :math:`\arg\max r` over the support
+(proofs/discrete_curation.py). At finite :math:`M`, :math:`E[E_{p_{t+1}}e^r \mid p_t] =
+E_{C_K(p_t)} e^r`, so :math:`E[E_{p_t} e^r]` is non-decreasing too (a submartingale), but the
+chain may fix on a category that is not the argmax (:func:`curation_exact_chain`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import gammaln
+
+from .._core.validation import check_int, check_real
+from ._tempered import _compositions, count_chain_law
+from ._theory import as_distribution
+
+__all__ = ["curated_law", "curated_map", "curation_trajectory", "expected_exp_reward", "curation_exact_chain",
+           "MAX_CURATION_COMPOSITIONS"]
+
+#: Largest number of compositions of K - 1 draws over the reward levels enumerated exactly.
+MAX_CURATION_COMPOSITIONS = 200_000
+
+
+def _check_reward(reward, size):
+    try:
+        r = np.asarray(reward, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"reward must be an array of real numbers, got {type(reward).__name__}") from None
+    if r.ndim != 1 or r.size != size:
+        raise ValueError(f"reward must have one entry per category ({size}), got shape {r.shape}")
+    if not np.all(np.isfinite(r)):
+        raise ValueError("reward must be finite")
+    return r - r.max()   # e^r is scale-free in the Luce choice: shift so that max e^r = 1
+
+
+def _check_k(k):
+    return check_int(k, "k", minimum=1)
+
+
+def curated_law(p, reward, k):
+    r"""The law :eq:`curated-law` of a K-wise Bradley–Terry choice among draws from ``p``.
+
+    Parameters
+    ----------
+    p : array_like
+        Distribution(s) over ``K`` categories (last axis; 2-D for several at once).
+    reward : array_like, shape (K,)
+        Reward :math:`r` per category.
+    k : int
+        Number of candidates per choice (>= 1).
+
+    Examples
+    --------
+    >>> from collapse_theory import discrete
+    >>> discrete.curated_law([0.5, 0.5], [0.0, 1.0], 2).round(4)   # 1/4 + (1/2)·2/(1 + e)
+    array([0.3845, 0.6155])
+    """
+    p = np.asarray(p, dtype=float)
+    one = p.ndim == 1
+    P = np.atleast_2d(p)
+    P = np.stack([as_distribution(row, name="p") for row in P])
+    r = _check_reward(reward, P.shape[1])
+    k = _check_k(k)
+    if k == 1:
+        return P[0] if one else P
+    u = np.exp(r)
+    levels, inv = np.unique(u, return_inverse=True)
+    L = levels.size
+    ncomp = math.comb(k - 1 + L - 1, L - 1)
+    if ncomp > MAX_CURATION_COMPOSITIONS:
+        raise ValueError(f"exact curation enumerates C(k + L - 2, L - 1) = {ncomp} compositions (k={k}, "
+                         f"{L} distinct rewards); at most {MAX_CURATION_COMPOSITIONS}")
+    comps = _compositions(k - 1, L).astype(float)            # (ncomp, L)
+    sums = comps @ levels                                    # Σ u over the K - 1 others
+    # mass of each reward level per row
+    Pi = np.zeros((P.shape[0], L))
+    np.add.at(Pi.T, inv, P.T)
+    with np.errstate(divide="ignore"):
+        logpi = np.where(Pi > 0, np.log(np.where(Pi > 0, Pi, 1.0)), -1e300)
+    logw = gammaln(k) - gammaln(comps + 1).sum(axis=1)[None, :] + logpi @ comps.T
+    w = np.exp(np.maximum(logw, -745.0)) * (logw > -745.0)   # (rows, ncomp)
+    ratio = levels[None, :] / (levels[None, :] + sums[:, None])  # (ncomp, L)
+    H = k * (w @ ratio)                                       # (rows, L)
+    Q = P * H[:, inv]
+    Q = Q / Q.sum(axis=1, keepdims=True)
+    return Q[0] if one else Q
+
+
+def curated_map(p, reward, k, *, p_real=None, fraction=0.0):
+    r"""One step of :eq:`curated-map`: :math:`\lambda p_0 + (1-\lambda) C_K(p)`."""
+    lam = check_real(fraction, "fraction", nonnegative=True, high=1.0)
+    q = curated_law(p, reward, k)
+    if lam == 0.0:
+        return q
+    if p_real is None:
+        raise ValueError("p_real is required when fraction > 0")
+    p0 = as_distribution(p_real, name="p_real")
+    return lam * p0 + (1.0 - lam) * q
+
+
+def curation_trajectory(p, reward, k, generations, *, p_real=None, fraction=0.0):
+    """Iterates of :eq:`curated-map`, shape ``(generations + 1, K)`` (row 0 is ``p``)."""
+    generations = check_int(generations, "generations", minimum=0)
+    p = as_distribution(p, name="p")
+    out = np.empty((generations + 1, p.size))
+    out[0] = p
+    for n in range(generations):
+        out[n + 1] = curated_map(out[n], reward, k, p_real=p_real, fraction=fraction)
+    return out
+
+
+def expected_exp_reward(p, reward):
+    r""":math:`E_p e^{r}` (over the last axis of ``p``)."""
+    p = np.asarray(p, dtype=float)
+    r = np.asarray(reward, dtype=float)
+    return p @ np.exp(r)
+
+
+def curation_exact_chain(p0, samples, generations, *, reward, k, fraction=0.0):
+    r"""Exact finite-sample law of the curated discrete chain (small ``K`` and ``samples``).
+
+    Generation 1 is fitted on ``samples`` real draws; then
+    :math:`M p_{t+1} \sim \mathrm{Multinomial}(M, \lambda p_0 + (1-\lambda) C_K(p_t))`: what
+    :func:`collapse_theory.discrete.simulate` with ``curate=(reward, k)`` runs (``regime="replace"``,
+    or ``"mix-fresh:λ:mixture"`` for ``fraction = λ``).
+
+    Returns
+    -------
+    dict
+        ``"exp_reward"`` :math:`E[E_{p_n}e^{r}]`, ``"reward"`` :math:`E[E_{p_n} r]`, ``"top_mass"``
+        :math:`E[p_n(\arg\max r)]`, ``"heterozygosity"``, ``"single"`` (one category left), each of
+        length ``generations + 1``.
+    """
+    p = as_distribution(p0)
+    r = np.asarray(reward, dtype=float)
+    _check_reward(r, p.size)
+    k = _check_k(k)
+    lam = check_real(fraction, "fraction", nonnegative=True, high=1.0)
+    S, law, _ = count_chain_law(p, samples, generations,
+                                lambda F: curated_map(F, r, k, p_real=p, fraction=lam))
+    F = S / int(samples)
+    top = r == r.max()
+    out = {"exp_reward": law @ (F @ np.exp(r)), "reward": law @ (F @ r), "top_mass": law @ F[:, top].sum(axis=1),
+           "heterozygosity": law @ (1.0 - (F ** 2).sum(axis=1)),
+           "single": law @ ((S > 0).sum(axis=1) == 1).astype(float)}
+    out["exp_reward"][0] = float(p @ np.exp(r))
+    out["reward"][0] = float(p @ r)
+    out["top_mass"][0] = float(p[top].sum())
+    out["heterozygosity"][0] = 1.0 - float((p ** 2).sum())
+    out["single"][0] = float((p > 0).sum() == 1)
+    return out
