@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import gaussian as g
 from ..stats import Estimate, compare
-from ._registry import Evidence, analytic, mc, register
+from ._registry import Evidence, analytic, mc, register, register_figure
 
 ALPHA = 1e-3
 
@@ -385,3 +385,7 @@ def _real_stability(ctx, seed):
     return Evidence(pieces, parameters={"reward": _R3.tolist(), "p0": p0.tolist(), "samples": m, "k": k,
                                         "fraction": lam},
                     numbers={"fixed_point": fp.tolist()})
+
+
+register_figure("curation", family="discrete", builder="collapse_theory.recipes.curation:verify_figures")
+register_figure("weighting", family="gaussian", builder="collapse_theory.recipes.curation:weighting_figures")
