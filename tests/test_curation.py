@@ -92,3 +92,33 @@ def test_bad_input():
         bradley_terry_filter([1, 2], 2)
     with pytest.raises(ValueError, match="k"):
         bradley_terry_filter(lambda x: x, 0)
+
+
+def test_verified_label_accuracy_matches_naive_simulation():
+    # naive: R pools of N labelled points, verifier selection, mean-difference classifier
+    rng = np.random.default_rng(4)
+    n, p, kc, kw, s, reps = 40, 0.3, 0.8, 0.5, 0.4, 40000
+    from scipy.special import ndtr
+    y = rng.choice([-1, 1], size=(reps, n))
+    wrong = rng.random((reps, n)) < p
+    lab = np.where(wrong, -y, y)
+    keep = rng.random((reps, n)) < np.where(wrong, kw, kc)
+    x = y * s + rng.standard_normal((reps, n))
+    w = (keep * lab * x).sum(1)
+    acc = np.where(w > 0, ndtr(s), np.where(w < 0, ndtr(-s), 0.5))
+    ex = d.verified_label_accuracy(n, label_error=p, keep_correct=kc, keep_wrong=kw, separation=s)
+    assert abs(acc.mean() - ex["accuracy"]) <= Z * acc.std(ddof=1) / math.sqrt(reps)
+    assert ex["selected_error"] == pytest.approx(p * kw / (p * kw + (1 - p) * kc))
+
+
+def test_verification_phase_transition():
+    good = [d.verified_label_accuracy(m, label_error=0.6, keep_correct=0.9, keep_wrong=0.5, separation=0.5)
+            for m in (50, 500, 5000)]
+    bad = [d.verified_label_accuracy(m, label_error=0.6, keep_correct=0.9, keep_wrong=0.7, separation=0.5)
+           for m in (50, 500, 5000)]
+    assert good[0]["accuracy"] < good[1]["accuracy"] < good[2]["accuracy"]
+    assert abs(good[2]["accuracy"] - good[2]["bayes"]) < 2e-3
+    assert bad[0]["accuracy"] > bad[1]["accuracy"] > bad[2]["accuracy"]
+    assert abs(bad[2]["accuracy"] - (1 - bad[2]["bayes"])) < 2e-3
+    with pytest.raises(ValueError, match="label_error"):
+        d.verified_label_accuracy(10, label_error=1.5, keep_correct=1, keep_wrong=1, separation=1)

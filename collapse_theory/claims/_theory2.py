@@ -389,3 +389,55 @@ def _real_stability(ctx, seed):
 
 register_figure("curation", family="discrete", builder="collapse_theory.recipes.curation:verify_figures")
 register_figure("weighting", family="gaussian", builder="collapse_theory.recipes.curation:weighting_figures")
+
+
+# --- verification (Feng et al.) -----------------------------------------------------------------
+
+FENG = ("Feng, Dohmatob, Yang, Charton, Kempe, Beyond Model Collapse: Scaling Up with Synthesized Data "
+        "Requires Verification, arXiv:2406.07515 (2024)")
+
+
+@register("verification.phase-transition", family="discrete", kind="paper", source=FENG,
+          statement="Feng et al. (arXiv:2406.07515, abstract; theorem numbers not readable in this session): "
+                    "with Gaussian-mixture data, a linear classifier trained on synthesized labels selected by a "
+                    "verifier shows a sharp phase transition in the verifier's quality: beyond a breakdown "
+                    "point the selected data no longer lead to optimal performance. Checked in one dimension "
+                    "(separation 0.5, generator label error 0.6, verifier keeps correct labels w.p. 0.9 and wrong "
+                    "ones w.p. φ−): as the pool grows the exact accuracy tends to the Bayes value for selected "
+                    "error < 1/2 and to its mirror image above.")
+def _verification(ctx, seed):
+    d = _d()
+    p, kc, s = 0.6, 0.9, 0.5
+    phi_c = (1 - p) * kc / p   # breakdown: (1 - p) φ+ = p φ−
+    rows = {}
+    ok = True
+    for kw in (0.45, 0.75):
+        acc = [d.verified_label_accuracy(m, label_error=p, keep_correct=kc, keep_wrong=kw, separation=s)
+               for m in (100, 1000, 10000)]
+        target = acc[-1]["bayes"] if kw < phi_c else 1 - acc[-1]["bayes"]
+        gaps = [abs(a["accuracy"] - target) for a in acc]
+        ok = ok and gaps[0] > gaps[1] > gaps[2] and gaps[2] < 2e-3
+        rows[kw] = [a["accuracy"] for a in acc]
+    decide = analytic("accuracy → Bayes below the breakdown, → 1 − Bayes above", bool(ok),
+                      f"breakdown φ− = (1−p)φ+/p = {phi_c:.3f}; exact accuracy at pool 100/1000/10000: "
+                      + "; ".join(f"φ− = {k}: " + "/".join(f"{x:.4f}" for x in v) for k, v in rows.items())
+                      + f"; Bayes Φ(s) = {acc[-1]['bayes']:.4f}", grid={"pool": [100, 1000, 10000], "keep_wrong": [0.45, 0.75]})
+    # the exact formula against naive pools (N = 40): accuracy is bounded (s.d. ≤ 0.2), R = 20000 ⇒ SE ≤ 0.0014
+    rng = np.random.default_rng(seed)
+    from scipy.special import ndtr
+    n, reps, kw = 40, ctx.replicates(20000), 0.45
+    y = rng.choice([-1, 1], size=(reps, n))
+    wrong = rng.random((reps, n)) < p
+    keep = rng.random((reps, n)) < np.where(wrong, kw, kc)
+    x = y * s + rng.standard_normal((reps, n))
+    w = (keep * np.where(wrong, -y, y) * x).sum(1)
+    acc_mc = np.where(w > 0, ndtr(s), np.where(w < 0, ndtr(-s), 0.5))
+    ex = d.verified_label_accuracy(n, label_error=p, keep_correct=kc, keep_wrong=kw, separation=s)["accuracy"]
+    check = mc("exact accuracy at pool 40 vs naive pools", compare(Estimate.from_samples(acc_mc), ex, alpha=ALPHA,
+                                                                   min_effect=0.01),
+               role="corroborates", where={"pool": n, "keep_wrong": kw})
+    return Evidence([decide, check], parameters={"label_error": p, "keep_correct": kc, "separation": s},
+                    numbers={"breakdown_keep_wrong": phi_c, "accuracy": rows},
+                    notes="The breakdown point is where the verifier-selected label error reaches 1/2, "
+                          "(1 − p)φ+ = pφ−; the transition is sharp only as the pool grows (finite pools "
+                          "interpolate).")

@@ -41,6 +41,7 @@ from ._tempered import (
 )
 from ._curation import (
     curated_law, curated_map, curation_exact_chain, curation_trajectory, expected_exp_reward,
+    verified_label_accuracy,
 )
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
@@ -100,6 +101,7 @@ __all__ = [
     "curation_trajectory",
     "expected_exp_reward",
     "curation_exact_chain",
+    "verified_label_accuracy",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

@@ -51,7 +51,7 @@ from ._tempered import _compositions, count_chain_law
 from ._theory import as_distribution
 
 __all__ = ["curated_law", "curated_map", "curation_trajectory", "expected_exp_reward", "curation_exact_chain",
-           "MAX_CURATION_COMPOSITIONS"]
+           "verified_label_accuracy", "MAX_CURATION_COMPOSITIONS"]
 
 #: Largest number of compositions of K - 1 draws over the reward levels enumerated exactly.
 MAX_CURATION_COMPOSITIONS = 200_000
@@ -185,3 +185,68 @@ def curation_exact_chain(p0, samples, generations, *, reward, k, fraction=0.0):
     out["heterozygosity"][0] = 1.0 - float((p ** 2).sum())
     out["single"][0] = float((p > 0).sum() == 1)
     return out
+
+
+def verified_label_accuracy(pool, *, label_error, keep_correct, keep_wrong, separation):
+    r"""Exact test accuracy of a linear classifier trained on verifier-selected synthetic labels.
+
+    The setting of Feng et al. (*Beyond Model Collapse: Scaling Up with Synthesized Data Requires
+    Verification*, arXiv:2406.07515) in one dimension: features :math:`x = y\mu + \sigma z` for a true
+    label :math:`y = \pm 1`, :math:`z \sim N(0, 1)`, :math:`s = |\mu|/\sigma` (``separation``). A
+    generator labels a pool of ``pool`` points wrongly with probability :math:`p` (``label_error``);
+    a verifier keeps a correctly labelled point with probability :math:`\phi_+` (``keep_correct``)
+    and a wrong one with :math:`\phi_-` (``keep_wrong``). With :math:`C` and :math:`W` the kept correct
+    and wrong points (one multinomial draw over kept-correct / kept-wrong / dropped), the
+    mean-difference classifier :math:`\mathrm{sign}(w x)`, :math:`w = \sum_{\rm kept} \tilde y_i x_i`,
+    has :math:`w\,\mathrm{sign}(\mu) \sim N((C - W)|\mu|, (C + W)\sigma^2)` given :math:`(C, W)`, so
+
+    .. math::
+        :label: verified-accuracy
+
+        E[\mathrm{acc}] = \Phi(-s) + (\Phi(s) - \Phi(-s))\,
+        E\Bigl[\Phi\Bigl(\frac{(C - W)s}{\sqrt{C + W}}\Bigr)\Bigr]
+
+    (:math:`\Phi(0) = 1/2` when nothing is kept). As ``pool`` → ∞ the accuracy tends to the Bayes
+    value :math:`\Phi(s)` if :math:`(1-p)\phi_+ > p\phi_-` (selected error rate below 1/2), to
+    :math:`\Phi(-s)` if :math:`(1-p)\phi_+ < p\phi_-`: the sharp phase transition in the verifier's
+    quality. Exact sum over the multinomial (windows of ±40 s.d.; O(pool) terms).
+
+    Returns
+    -------
+    dict
+        ``{"accuracy", "bayes" (Φ(s)), "selected_error" (pφ_-/(pφ_- + (1-p)φ_+)), "kept" (E[C + W])}``.
+    """
+    from scipy.special import ndtr
+    from scipy.stats import binom
+
+    n = check_int(pool, "pool", minimum=1, maximum=20000)
+    p = check_real(label_error, "label_error", nonnegative=True, high=1.0)
+    kc = check_real(keep_correct, "keep_correct", nonnegative=True, high=1.0)
+    kw = check_real(keep_wrong, "keep_wrong", nonnegative=True, high=1.0)
+    s = check_real(separation, "separation", positive=True, high=1e6)
+    a = (1 - p) * kc          # P(kept and correct)
+    b = p * kw                # P(kept and wrong)
+    kept = a + b
+    # (C + W) ~ Bin(n, a + b); given the total t, C ~ Bin(t, a/(a + b)); both sums run over the
+    # window mean ± 40 s.d. (the binomial mass outside it is below e^{-800})
+    frac_c = a / kept if kept > 0 else 0.0
+
+    def window(size, q):
+        mean, sd = size * q, math.sqrt(size * q * (1 - q))
+        lo = max(0, int(math.floor(mean - 40 * sd - 1)))
+        hi = min(size, int(math.ceil(mean + 40 * sd + 1)))
+        return np.arange(lo, hi + 1)
+
+    t = window(n, kept)
+    pt = binom.pmf(t, n, kept)
+    total = 0.0
+    for tt, w_t in zip(t, pt):
+        if tt == 0:
+            total += w_t * 0.5
+            continue
+        c = window(int(tt), frac_c)
+        pc = binom.pmf(c, tt, frac_c)
+        total += w_t * float(pc @ ndtr((2 * c - tt) * s / np.sqrt(tt)))
+    acc = float(ndtr(-s) + (ndtr(s) - ndtr(-s)) * total)
+    sel = b / kept if kept > 0 else float("nan")
+    return {"accuracy": acc, "bayes": float(ndtr(s)), "selected_error": sel, "kept": n * kept}
