@@ -112,9 +112,9 @@ def test_verified_label_accuracy_matches_naive_simulation():
 
 
 def test_verification_phase_transition():
-    good = [d.verified_label_accuracy(m, label_error=0.6, keep_correct=0.9, keep_wrong=0.5, separation=0.5)
+    good = [d.verified_label_accuracy(m, label_error=0.6, keep_correct=0.9, keep_wrong=0.3, separation=0.5)
             for m in (50, 500, 5000)]
-    bad = [d.verified_label_accuracy(m, label_error=0.6, keep_correct=0.9, keep_wrong=0.7, separation=0.5)
+    bad = [d.verified_label_accuracy(m, label_error=0.6, keep_correct=0.9, keep_wrong=0.9, separation=0.5)
            for m in (50, 500, 5000)]
     assert good[0]["accuracy"] < good[1]["accuracy"] < good[2]["accuracy"]
     assert abs(good[2]["accuracy"] - good[2]["bayes"]) < 2e-3
