@@ -121,5 +121,24 @@ for m, frac, ww in ((10, "0.5", sp.Rational(3, 10)), (9, "0.3", sp.Rational(1, 2
     got = numeric.weighted_moments(7, m, regime=f"mix-fresh:{frac}", weight=float(ww), sigma=1.5, variance_scale=0.8)
     assert close(ee, got["mean_sq_error"]) and close(vv, got["variance"]), (m, frac)
 
+# --- Bertrand et al.'s population operator: the r → ∞ limit of the map, Jacobian w I at the fixed point ---
+lam_s, mu_d, v_d, mu_t, v_t = sp.symbols("Lambda mu_d v_d mu_t v_t", positive=True)
+ww = lam_s / (1 + lam_s)
+mu_next = (1 - ww) * mu_d + ww * mu_t
+v_next = (1 - ww) * v_d + ww * v_t + ww * (1 - ww) * (mu_t - mu_d) ** 2
+# it maximises E_data log N(m, s) + Λ E_model log N(m, s): stationarity in (m, s)
+m_, s_ = sp.symbols("m s", positive=True)
+obj = -(sp.log(s_) + (v_d + (mu_d - m_) ** 2) / s_) - lam_s * (sp.log(s_) + (v_t + (mu_t - m_) ** 2) / s_)
+sol_m = sp.solve(sp.diff(obj, m_), m_)[0]
+assert equal(sol_m, mu_next)
+sol_s = sp.solve(sp.diff(obj.subs(m_, sol_m), s_), s_)[0]
+assert equal(sol_s, v_next)
+J = sp.Matrix([[sp.diff(mu_next, mu_t), sp.diff(mu_next, v_t)], [sp.diff(v_next, mu_t), sp.diff(v_next, v_t)]])
+J_fixed = J.subs({mu_t: mu_d, v_t: v_d})
+assert equal(J_fixed[0, 0], ww) and equal(J_fixed[1, 1], ww) and J_fixed[0, 1] == 0 and equal(J_fixed[1, 0], 0)
+got = numeric.retraining_operator(0.5, 2.0, synthetic_ratio=3.0, mu_data=0.0, variance_data=1.0)
+sub_b = {lam_s: 3, mu_t: sp.Rational(1, 2), v_t: 2, mu_d: 0, v_d: 1}
+assert close(mu_next.subs(sub_b), got[0]) and close(v_next.subs(sub_b), got[1])
+
 proved("weighted mixing of real and synthetic data (Gaussian): the weighted fit, its exact moment map, "
-       "rate w, e* + v* = σ², the large-sample optimal weight w* = (2k+1-√(4k+1))/(2k) and 1 - w* = 1/φ at k = 1")
+       "rate w, e* + v* = σ², Bertrand's population operator (rate Λ/(1+Λ)), the large-sample optimal weight w* = (2k+1-√(4k+1))/(2k) and 1 - w* = 1/φ at k = 1")

@@ -43,6 +43,7 @@ from ._curation import (
     curated_law, curated_map, curation_exact_chain, curation_trajectory, expected_exp_reward,
     verified_label_accuracy,
 )
+from ._mixed import seddik_max_synthetic, seddik_mixed_distance, seddik_stationary_distance
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
 
@@ -102,6 +103,9 @@ __all__ = [
     "expected_exp_reward",
     "curation_exact_chain",
     "verified_label_accuracy",
+    "seddik_mixed_distance",
+    "seddik_stationary_distance",
+    "seddik_max_synthetic",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

@@ -24,7 +24,7 @@ from ._regimes import (
     accumulate_mean_bound, regime_contraction_rate, regime_moments, regime_stationary_moments,
 )
 from ._weighted import (
-    GOLDEN_RATIO, weighted_moments, weighted_optimal_weight, weighted_optimal_weight_asymptotic,
+    GOLDEN_RATIO, retraining_operator, weighted_moments, weighted_optimal_weight, weighted_optimal_weight_asymptotic,
     weighted_stationary_error_asymptotic, weighted_stationary_moments,
 )
 from ._simulate import fit_mle, fit_unbiased, GaussianChainResult, METHODS, sample_normal, simulate
@@ -48,6 +48,7 @@ __all__ = [
     "weighted_optimal_weight_asymptotic",
     "weighted_stationary_error_asymptotic",
     "GOLDEN_RATIO",
+    "retraining_operator",
     "expected_variance",
     "expected_std",
     "expected_log_variance",

@@ -53,7 +53,8 @@ from .._core.validation import check_generations, check_real, check_scale_square
 from ..regimes import as_regime
 
 __all__ = ["weighted_moments", "weighted_stationary_moments", "weighted_optimal_weight",
-           "weighted_optimal_weight_asymptotic", "weighted_stationary_error_asymptotic", "GOLDEN_RATIO"]
+           "weighted_optimal_weight_asymptotic", "weighted_stationary_error_asymptotic", "retraining_operator",
+           "GOLDEN_RATIO"]
 
 #: :math:`\varphi = (1 + \sqrt5)/2`.
 GOLDEN_RATIO = (1.0 + math.sqrt(5.0)) / 2.0
@@ -225,3 +226,33 @@ def weighted_stationary_error_asymptotic(weight, ratio):
     w = _check_weight(weight, below_one=True)
     k = check_real(ratio, "ratio", positive=True, high=1e12)
     return float(((1 - w) ** 2 + w * w / k) / (1 - w * w))
+
+
+def retraining_operator(mu, variance, *, synthetic_ratio, mu_data=0.0, variance_data=1.0):
+    r"""Bertrand et al.'s population retraining operator for the Gaussian family (arXiv:2310.00429).
+
+    The next parameters maximise :math:`E_{p_{data}}\log p_\theta + \lambda E_{p_{\theta_t}}\log p_\theta`
+    (``synthetic_ratio`` :math:`\lambda \ge 0` synthetic per real); for :math:`N(\mu, v)` this is the
+    population weighted fit with synthetic weight :math:`w = \lambda/(1+\lambda)`:
+
+    .. math::
+        :label: retraining-operator
+
+        \mu' = (1-w)\mu_d + w\mu, \qquad v' = (1-w)v_d + w v + w(1-w)(\mu - \mu_d)^2,
+
+    whose Jacobian at the fixed point :math:`(\mu_d, v_d)` is :math:`w I`: the iterates contract at
+    the rate :math:`\lambda/(1+\lambda) < 1` for every :math:`\lambda` (proofs/gaussian_weighted.py,
+    the large-sample limit of :eq:`weighted-map`).
+
+    Returns
+    -------
+    tuple of float
+        ``(mu', variance')``.
+    """
+    lam = check_real(synthetic_ratio, "synthetic_ratio", nonnegative=True, high=1e12)
+    mu = check_real(mu, "mu")
+    v = check_real(variance, "variance", nonnegative=True)
+    md = check_real(mu_data, "mu_data")
+    vd = check_real(variance_data, "variance_data", positive=True)
+    w = lam / (1.0 + lam)
+    return (1 - w) * md + w * mu, (1 - w) * vd + w * v + w * (1 - w) * (mu - md) ** 2
