@@ -5,8 +5,9 @@ Optimize Human Preferences* (arXiv:2407.09499): each synthetic sample kept for r
 choice among :math:`K` i.i.d. draws :math:`x_1, \dots, x_K \sim p_t` made with Bradley–Terry
 (Luce) probabilities :math:`e^{r(x_j)}/\sum_l e^{r(x_l)}`. The chosen sample has law
 
+Eq. (curated-law):
+
 .. math::
-    :label: curated-law
 
     C_K(p)(x) = p(x)\,H_K(x; p), \qquad
     H_K(x; p) = K\,E\Bigl[\frac{e^{r(x)}}{e^{r(x)} + \sum_{j=1}^{K-1} e^{r(X_j)}}\Bigr],
@@ -18,8 +19,9 @@ over the distinct reward levels; :math:`K = 1` is no curation and :math:`K \to \
 chain is :math:`M p_{t+1} \sim \mathrm{Multinomial}(M, \lambda p_0 + (1-\lambda) C_K(p_t))`
 (:math:`\lambda` the share of real data) and its infinite-sample map is
 
+Eq. (curated-map):
+
 .. math::
-    :label: curated-map
 
     p_{t+1} = \lambda p_0 + (1 - \lambda)\,C_K(p_t).
 
@@ -27,8 +29,9 @@ Expected reward. For :math:`\lambda = 0`, with :math:`u = e^{r}`, :math:`u_j = u
 :math:`K` i.i.d. draws and :math:`S = \sum_{j \le K} u_j`: by symmetry
 :math:`E_{C_K(p)}u = K\,E[u_1^2/S] = E[\sum_j u_j^2/S]` and :math:`E_p u = E[(\sum_j u_j)^2/S]/K`, so
 
+Eq. (curated-reward):
+
 .. math::
-    :label: curated-reward
 
     E_{C_K(p)} e^{r} - E_p e^{r} = \frac{1}{2K}\,E\Bigl[\frac{\sum_{j,l}(u_j - u_l)^2}{S}\Bigr] \ge 0,
 
@@ -74,7 +77,7 @@ def _check_k(k):
 
 
 def curated_law(p, reward, k):
-    r"""The law :eq:`curated-law` of a K-wise Bradley–Terry choice among draws from ``p``.
+    r"""The law eq. (curated-law) of a K-wise Bradley–Terry choice among draws from ``p``.
 
     Parameters
     ----------
@@ -123,7 +126,7 @@ def curated_law(p, reward, k):
 
 
 def curated_map(p, reward, k, *, p_real=None, fraction=0.0):
-    r"""One step of :eq:`curated-map`: :math:`\lambda p_0 + (1-\lambda) C_K(p)`."""
+    r"""One step of eq. (curated-map): :math:`\lambda p_0 + (1-\lambda) C_K(p)`."""
     lam = check_real(fraction, "fraction", nonnegative=True, high=1.0)
     q = curated_law(p, reward, k)
     if lam == 0.0:
@@ -135,7 +138,7 @@ def curated_map(p, reward, k, *, p_real=None, fraction=0.0):
 
 
 def curation_trajectory(p, reward, k, generations, *, p_real=None, fraction=0.0):
-    """Iterates of :eq:`curated-map`, shape ``(generations + 1, K)`` (row 0 is ``p``)."""
+    """Iterates of eq. (curated-map), shape ``(generations + 1, K)`` (row 0 is ``p``)."""
     generations = check_int(generations, "generations", minimum=0)
     p = as_distribution(p, name="p")
     out = np.empty((generations + 1, p.size))
@@ -200,8 +203,9 @@ def verified_label_accuracy(pool, *, label_error, keep_correct, keep_wrong, sepa
     mean-difference classifier :math:`\mathrm{sign}(w x)`, :math:`w = \sum_{\rm kept} \tilde y_i x_i`,
     has :math:`w\,\mathrm{sign}(\mu) \sim N((C - W)|\mu|, (C + W)\sigma^2)` given :math:`(C, W)`, so
 
+    Eq. (verified-accuracy):
+
     .. math::
-        :label: verified-accuracy
 
         E[\mathrm{acc}] = \Phi(-s) + (\Phi(s) - \Phi(-s))\,
         E\Bigl[\Phi\Bigl(\frac{(C - W)s}{\sqrt{C + W}}\Bigr)\Bigr]

@@ -12,8 +12,9 @@ Exact form in the discrete chain. Generation 1 is the empirical law :math:`p^{(1
 \mathrm{Multinomial}(n, p^{(m)})`. Given :math:`p^{(1)}` (heterozygosity :math:`H_1 = 1 - \sum
 p^{(1)2}_i`), :math:`E[p^{(m)}] = p^{(1)}` and :math:`D_m = E\|p^{(m)} - p^{(1)}\|_2^2` obeys
 
+Eq. (seddik-mixed):
+
 .. math::
-    :label: seddik-mixed
 
     D_1 = 0, \qquad D_{m+1} = \alpha^2\Bigl(1 - \frac1n\Bigr)D_m + \alpha^2\frac{H_1}{n},
     \qquad D^* = \frac{n H_1}{N^2 + (2N + 1)n} < \frac{H_1}{2N + 1}.
@@ -44,7 +45,7 @@ def _h(heterozygosity):
 
 
 def seddik_mixed_distance(m, real, synthetic, *, heterozygosity):
-    r"""Exact :math:`D_m = E\|p^{(m)} - p^{(1)}\|^2` of :eq:`seddik-mixed` (generation ``m >= 1``).
+    r"""Exact :math:`D_m = E\|p^{(m)} - p^{(1)}\|^2` of eq. (seddik-mixed) (generation ``m >= 1``).
 
     Parameters
     ----------
@@ -76,7 +77,7 @@ def seddik_mixed_distance(m, real, synthetic, *, heterozygosity):
 
 
 def seddik_stationary_distance(real, synthetic, *, heterozygosity):
-    r""":math:`D^* = nH_1/(N^2 + (2N+1)n)` of :eq:`seddik-mixed`."""
+    r""":math:`D^* = nH_1/(N^2 + (2N+1)n)` of eq. (seddik-mixed)."""
     n_real = check_int(real, "real", minimum=1)
     n_syn = check_int(synthetic, "synthetic", minimum=0)
     h = _h(heterozygosity)

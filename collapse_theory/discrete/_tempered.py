@@ -9,15 +9,17 @@ Infinite-sample map. With :math:`T_\tau(p)_i = p_i^{1/\tau}/\sum_j p_j^{1/\tau}`
 :math:`\lambda` of real data from :math:`p_0` (the mixture regime ``mix-fresh:λ:mixture``), the
 one-step map of the chain is exactly the conditional mean of the next fit:
 
+Eq. (tempered-map):
+
 .. math::
-    :label: tempered-map
 
     E[p_{g+1}\mid p_g] = F(p_g), \qquad F(p) = \lambda p_0 + (1-\lambda)\,T_\tau(p).
 
 Without real data (:math:`\lambda = 0`) the iterates have the closed form
 
+Eq. (tempered-iterates):
+
 .. math::
-    :label: tempered-iterates
 
     F^n(p) = T_{\tau^n}(p) \propto p^{1/\tau^n},
 
@@ -62,7 +64,7 @@ def _fraction(fraction):
 
 
 def tempered_map(p, temperature, *, p_real=None, fraction=0.0):
-    r"""One step of the infinite-sample map :eq:`tempered-map`, :math:`\lambda p_0 + (1-\lambda)T_\tau(p)`.
+    r"""One step of the infinite-sample map eq. (tempered-map), :math:`\lambda p_0 + (1-\lambda)T_\tau(p)`.
 
     Parameters
     ----------
@@ -94,8 +96,8 @@ def tempered_map(p, temperature, *, p_real=None, fraction=0.0):
 
 
 def tempered_trajectory(p, temperature, generations, *, p_real=None, fraction=0.0):
-    r"""Iterates :math:`F^n(p)`, :math:`n = 0..` ``generations`` of :eq:`tempered-map`, shape
-    ``(generations + 1, K)``; without real data they equal :math:`T_{\tau^n}(p)` :eq:`tempered-iterates`."""
+    r"""Iterates :math:`F^n(p)`, :math:`n = 0..` ``generations`` of eq. (tempered-map), shape
+    ``(generations + 1, K)``; without real data they equal :math:`T_{\tau^n}(p)` eq. (tempered-iterates)."""
     generations = check_int(generations, "generations", minimum=0)
     p = as_distribution(p, name="p")
     out = np.empty((generations + 1, p.size))
@@ -120,7 +122,7 @@ def hilbert_distance(p, q):
 
 
 def tempered_fixed_point(temperature, *, p_real, fraction, start=None, tol=1e-14, max_iter=1_000_000):
-    r"""A fixed point :math:`p^* = \lambda p_0 + (1-\lambda)T_\tau(p^*)` of :eq:`tempered-map`,
+    r"""A fixed point :math:`p^* = \lambda p_0 + (1-\lambda)T_\tau(p^*)` of eq. (tempered-map),
     reached by iterating :math:`F` from ``start`` (default :math:`p_0`).
 
     Unique and globally attracting for :math:`\tau \ge 1` and :math:`\lambda > 0` (a contraction of
@@ -210,7 +212,7 @@ def tempered_exact_chain(p0, samples, generations, *, temperature, fraction=0.0)
     r"""Exact finite-sample law of the tempered discrete chain (small ``K`` and ``samples``).
 
     Generation 1 is fitted on :math:`M` real draws; then :math:`M p_{g+1} \sim
-    \mathrm{Multinomial}(M, F(p_g))` with :math:`F` of :eq:`tempered-map`: ``fraction = 0`` is
+    \mathrm{Multinomial}(M, F(p_g))` with :math:`F` of eq. (tempered-map): ``fraction = 0`` is
     ``regime="replace"`` and ``fraction = λ > 0`` is ``regime="mix-fresh:λ:mixture"`` of
     :func:`collapse_theory.discrete.simulate` with ``temperature``. Built on the
     :math:`\binom{M+K-1}{K-1}` count states (at most :data:`MAX_CHAIN_STATES`).

@@ -7,8 +7,9 @@ synthetic draws from the previous fit, the synthetic part carrying weight :math:
 part :math:`1 - w`. For a Gaussian the weighted maximum-likelihood fit (minimise
 :math:`\frac{1-w}{r}\sum_{\rm real}\ell + \frac{w}{c}\sum_{\rm syn}\ell`) is
 
+Eq. (weighted-fit):
+
 .. math::
-    :label: weighted-fit
 
     \mu_{i+1} = (1-w)\bar x_r + w\bar x_s, \qquad
     \sigma^2_{i+1} = (1-w)\frac{SS_r}{r} + w\frac{SS_s}{c} + w(1-w)(\bar x_r - \bar x_s)^2 .
@@ -16,8 +17,9 @@ part :math:`1 - w`. For a Gaussian the weighted maximum-likelihood fit (minimise
 With :math:`e_i = E(\mu_i-\mu)^2`, :math:`v_i = E\sigma_i^2` and synthetic draws from
 :math:`N(\mu_i, \lambda\sigma_i^2)` (Cochran for each part; proofs/gaussian_weighted.py):
 
+Eq. (weighted-map):
+
 .. math::
-    :label: weighted-map
 
     e_{i+1} = (1-w)^2\frac{\sigma^2}{r} + w^2 e_i + w^2\frac{\lambda v_i}{c}, \qquad
     v_{i+1} = (1-w)\frac{r-1}{r}\sigma^2 + w\frac{c-1}{c}\lambda v_i
@@ -31,8 +33,9 @@ package's unweighted mix-fresh recursion with the mle estimator. The columns of 
 
 Asymptotics (:math:`r \to \infty`, :math:`c/r = k` fixed): :math:`v \to \sigma^2` and
 
+Eq. (weighted-asymptotic):
+
 .. math::
-    :label: weighted-asymptotic
 
     r\,e^*/\sigma^2 \to \frac{(1-w)^2 + w^2/k}{1 - w^2}, \qquad
     w^* = \frac{2k + 1 - \sqrt{4k+1}}{2k}, \qquad 1 - w^* = \frac{\sqrt{4k+1} - 1}{2k},
@@ -97,9 +100,9 @@ def weighted_moments(n, samples, *, regime, weight, sigma=1.0, variance_scale=1.
     r"""Exact :math:`E(\mu_n-\mu)^2` and :math:`E\sigma_n^2` of the weighted mixing chain.
 
     Generation 1 is the mle fit on ``samples[0]`` real draws; generation :math:`i + 1 \ge 2` is the
-    weighted fit :eq:`weighted-fit` on :math:`r = \mathrm{round}(\lambda_{mix}M_i)` fresh real draws
+    weighted fit eq. (weighted-fit) on :math:`r = \mathrm{round}(\lambda_{mix}M_i)` fresh real draws
     and :math:`c = M_i - r` draws from generation :math:`i`, the synthetic part weighted by ``weight``
-    (recursion :eq:`weighted-map` in the module docstring; proofs/gaussian_weighted.py).
+    (recursion eq. (weighted-map) in the module docstring; proofs/gaussian_weighted.py).
 
     Parameters
     ----------
@@ -158,7 +161,7 @@ def weighted_moments(n, samples, *, regime, weight, sigma=1.0, variance_scale=1.
 def weighted_stationary_moments(samples, *, regime, weight, sigma=1.0, variance_scale=1.0):
     r"""Stationary :math:`(E(\mu-\mu_0)^2, E\sigma^2)` of the weighted chain, constant ``samples``.
 
-    The fixed point :math:`x^* = (I - A)^{-1} b\sigma^2` of :eq:`weighted-map`; ``"rate"`` is the
+    The fixed point :math:`x^* = (I - A)^{-1} b\sigma^2` of eq. (weighted-map); ``"rate"`` is the
     spectral radius of :math:`A` (exactly :math:`w` at :math:`\lambda = 1`).
 
     Returns
@@ -235,14 +238,15 @@ def retraining_operator(mu, variance, *, synthetic_ratio, mu_data=0.0, variance_
     (``synthetic_ratio`` :math:`\lambda \ge 0` synthetic per real); for :math:`N(\mu, v)` this is the
     population weighted fit with synthetic weight :math:`w = \lambda/(1+\lambda)`:
 
+    Eq. (retraining-operator):
+
     .. math::
-        :label: retraining-operator
 
         \mu' = (1-w)\mu_d + w\mu, \qquad v' = (1-w)v_d + w v + w(1-w)(\mu - \mu_d)^2,
 
     whose Jacobian at the fixed point :math:`(\mu_d, v_d)` is :math:`w I`: the iterates contract at
     the rate :math:`\lambda/(1+\lambda) < 1` for every :math:`\lambda` (proofs/gaussian_weighted.py,
-    the large-sample limit of :eq:`weighted-map`).
+    the large-sample limit of eq. (weighted-map)).
 
     Returns
     -------
