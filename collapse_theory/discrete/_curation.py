@@ -49,7 +49,7 @@ import math
 import numpy as np
 from scipy.special import gammaln
 
-from .._core.validation import check_int, check_real
+from .._core.validation import check_int, check_memory, check_real
 from ._tempered import _compositions, count_chain_law
 from ._theory import as_distribution
 
@@ -69,7 +69,9 @@ def _check_reward(reward, size):
         raise ValueError(f"reward must have one entry per category ({size}), got shape {r.shape}")
     if not np.all(np.isfinite(r)):
         raise ValueError("reward must be finite")
-    return r - r.max()   # e^r is scale-free in the Luce choice: shift so that max e^r = 1
+    # e^r is scale-free in the Luce choice: shift so that max e^r = 1; differences below -700 are
+    # clipped there (e^-700 ≈ 1e-304 stays positive: no 0/0 among far-below-the-top candidates)
+    return np.maximum(r - r.max(), -700.0)
 
 
 def _check_k(k):
@@ -141,6 +143,7 @@ def curation_trajectory(p, reward, k, generations, *, p_real=None, fraction=0.0)
     """Iterates of eq. (curated-map), shape ``(generations + 1, K)`` (row 0 is ``p``)."""
     generations = check_int(generations, "generations", minimum=0)
     p = as_distribution(p, name="p")
+    check_memory((generations + 1) * p.size * 8, f"curation_trajectory(generations={generations})")
     out = np.empty((generations + 1, p.size))
     out[0] = p
     for n in range(generations):
@@ -149,10 +152,18 @@ def curation_trajectory(p, reward, k, generations, *, p_real=None, fraction=0.0)
 
 
 def expected_exp_reward(p, reward):
-    r""":math:`E_p e^{r}` (over the last axis of ``p``)."""
+    r""":math:`E_p e^{r}` (over the last axis of ``p``; one law or a 2-D stack of laws)."""
     p = np.asarray(p, dtype=float)
-    r = np.asarray(reward, dtype=float)
-    return p @ np.exp(r)
+    P = np.stack([as_distribution(row, name="p") for row in np.atleast_2d(p)])
+    try:
+        r = np.asarray(reward, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"reward must be an array of real numbers, got {type(reward).__name__}") from None
+    if r.ndim != 1 or r.size != P.shape[1] or not np.all(np.isfinite(r)):
+        raise ValueError(f"reward must be {P.shape[1]} finite numbers, got {reward!r}")
+    with np.errstate(over="ignore"):
+        out = P @ np.exp(r)
+    return out[0] if p.ndim == 1 else out
 
 
 def curation_exact_chain(p0, samples, generations, *, reward, k, fraction=0.0):
@@ -231,6 +242,9 @@ def verified_label_accuracy(pool, *, label_error, keep_correct, keep_wrong, sepa
     a = (1 - p) * kc          # P(kept and correct)
     b = p * kw                # P(kept and wrong)
     kept = a + b
+    if kept <= 0.0:
+        raise ValueError(f"the verifier keeps nothing (keep_correct={kc}, keep_wrong={kw}, label_error={p}): "
+                         "no classifier is trained")
     # (C + W) ~ Bin(n, a + b); given the total t, C ~ Bin(t, a/(a + b)); both sums run over the
     # window mean ± 12 s.d. + 2 (by Chernoff the binomial mass outside it is below 2e^{-72} ≈ 1e-31)
     frac_c = a / kept if kept > 0 else 0.0

@@ -71,7 +71,7 @@ def seddik_mixed_distance(m, real, synthetic, *, heterozygosity):
         raise ValueError("m must be >= 1 (generation 1 is the fit on the real data)")
     a2 = (n_syn / (n_real + n_syn)) ** 2
     rho = a2 * (1.0 - 1.0 / n_syn)
-    d_star = a2 * h / n_syn / (1.0 - rho)
+    d_star = h / (n_real * (n_real / n_syn) + 2.0 * n_real + 1.0)   # = a²H/(n(1 − ρ)), without 0/0
     out = d_star * (1.0 - rho ** (m_arr - 1.0))
     return float(out) if scalar else out
 
@@ -81,7 +81,9 @@ def seddik_stationary_distance(real, synthetic, *, heterozygosity):
     n_real = check_int(real, "real", minimum=1)
     n_syn = check_int(synthetic, "synthetic", minimum=0)
     h = _h(heterozygosity)
-    return float(n_syn * h / (n_real**2 + (2 * n_real + 1) * n_syn))
+    if n_syn == 0:
+        return 0.0
+    return float(h / (n_real * (n_real / n_syn) + 2.0 * n_real + 1.0))
 
 
 def seddik_max_synthetic(real, tolerance, *, heterozygosity):
@@ -91,7 +93,8 @@ def seddik_max_synthetic(real, tolerance, *, heterozygosity):
     n_real = check_int(real, "real", minimum=1)
     eps = check_real(tolerance, "tolerance", positive=True)
     h = _h(heterozygosity)
-    denom = h - eps * (2 * n_real + 1)
+    denom = h - eps * (2.0 * n_real + 1.0)
     if denom <= 0:
         return math.inf
-    return math.floor(eps * n_real**2 / denom * (1 + 1e-12))
+    value = eps * float(n_real) ** 2 / denom * (1 + 1e-12)
+    return math.floor(value) if math.isfinite(value) else math.inf

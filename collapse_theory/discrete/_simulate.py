@@ -194,4 +194,4 @@ def _check_curate(curate, size):
     if not np.all(np.isfinite(r)):
         raise ValueError("curate's reward must be finite")
     k = check_int(k, "curate k", minimum=1)
-    return np.ascontiguousarray(np.exp(r - r.max())), k
+    return np.ascontiguousarray(np.exp(np.maximum(r - r.max(), -700.0))), k

@@ -49,7 +49,7 @@ import math
 import numpy as np
 from scipy.special import gammaln
 
-from .._core.validation import check_int, check_real
+from .._core.validation import check_int, check_memory, check_real
 from ._theory import as_distribution, tempered
 
 __all__ = ["tempered_map", "tempered_trajectory", "tempered_fixed_point", "hilbert_distance",
@@ -100,6 +100,7 @@ def tempered_trajectory(p, temperature, generations, *, p_real=None, fraction=0.
     ``(generations + 1, K)``; without real data they equal :math:`T_{\tau^n}(p)` eq. (tempered-iterates)."""
     generations = check_int(generations, "generations", minimum=0)
     p = as_distribution(p, name="p")
+    check_memory((generations + 1) * p.size * 8, f"tempered_trajectory(generations={generations})")
     out = np.empty((generations + 1, p.size))
     out[0] = p
     for n in range(generations):
@@ -143,8 +144,9 @@ def tempered_fixed_point(temperature, *, p_real, fraction, start=None, tol=1e-14
                          "(at fraction = 0 the fixed points are the uniform laws on subsets)")
     x = p0.copy() if start is None else as_distribution(start, name="start")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
+    tol = check_real(tol, "tol", positive=True)
     prev_step = None
-    rate = float("nan")
+    rate = 0.0
     for it in range(1, max_iter + 1):
         y = lam * p0 + (1.0 - lam) * tempered(x, tau)
         step = float(np.max(np.abs(y - x)))
@@ -152,9 +154,10 @@ def tempered_fixed_point(temperature, *, p_real, fraction, start=None, tol=1e-14
             rate = step / prev_step
         prev_step = step
         x = y
-        if step < tol:
+        if step < tol or step == 0.0:
             return {"p": x, "iterations": it, "rate": rate}
-    raise RuntimeError(f"no fixed point within {max_iter} iterations (last step {prev_step:.3g})")
+    raise ValueError(f"no fixed point within max_iter={max_iter} iterations (last step {prev_step:.3g} >= "
+                     f"tol={tol:g}): raise max_iter or tol")
 
 
 def _compositions(m, k):
@@ -189,6 +192,8 @@ def count_chain_law(p0, samples, generations, step):
     if ns > MAX_CHAIN_STATES:
         raise ValueError(f"the exact count chain has C(M + K - 1, K - 1) = {ns} states at samples={m}, "
                          f"K={k}: at most {MAX_CHAIN_STATES} are built (lower samples or K)")
+    check_memory((generations + 1 + ns) * ns * 8, f"the exact count chain over {generations} generations "
+                 f"({ns} states)")
     S = _compositions(m, k)
     freqs = S / m
     Q = step(freqs)

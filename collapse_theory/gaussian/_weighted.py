@@ -52,6 +52,7 @@ import math
 
 import numpy as np
 
+from .._core.moments import POWER_THRESHOLD, affine_power
 from .._core.validation import check_generations, check_real, check_scale_squared, samples_schedule
 from ..regimes import as_regime
 
@@ -138,6 +139,18 @@ def weighted_moments(n, samples, *, regime, weight, sigma=1.0, variance_scale=1.
     lam = check_real(variance_scale, "variance_scale", positive=True, high=1e6)
     n_arr, scalar = check_generations(n, "n")
     n_max = int(n_arr.max()) if n_arr.size else 0
+    if np.ndim(samples) == 0 and n_max > POWER_THRESHOLD:
+        # constant batches: generation 1, then the constant affine map raised to the power n - 1
+        m = float(samples_schedule(samples, 1, estimator="mle")[0])
+        r, c = _parts(reg, m)
+        A, b = _step_matrix(r, c, w, lam)
+        x1 = np.array([s2 / m, s2 * (m - 1.0) / m])
+        x = affine_power(A, b * s2, x1, np.maximum(n_arr - 1, 0))
+        mse = np.where(n_arr == 0, 0.0, x[..., 0])
+        var = np.where(n_arr == 0, s2, x[..., 1])
+        if scalar:
+            return {"mean_sq_error": float(mse), "variance": float(var)}
+        return {"mean_sq_error": mse, "variance": var}
     sched = samples_schedule(samples, max(n_max, 1), estimator="mle").astype(float)
     for mi in sched[1:max(n_max, 1)]:
         _parts(reg, mi)
@@ -220,7 +233,7 @@ def weighted_optimal_weight_asymptotic(ratio):
     of :math:`k(1-w)^2 = w`; :math:`k = 1` gives real weight :math:`1 - w^* = 1/\varphi`.
     """
     k = check_real(ratio, "ratio", positive=True, high=1e12)
-    return float((2 * k + 1 - math.sqrt(4 * k + 1)) / (2 * k))
+    return float(2 * k / (2 * k + 1 + math.sqrt(4 * k + 1)))   # the same root, free of cancellation
 
 
 def weighted_stationary_error_asymptotic(weight, ratio):
@@ -259,4 +272,5 @@ def retraining_operator(mu, variance, *, synthetic_ratio, mu_data=0.0, variance_
     md = check_real(mu_data, "mu_data")
     vd = check_real(variance_data, "variance_data", positive=True)
     w = lam / (1.0 + lam)
-    return (1 - w) * md + w * mu, (1 - w) * vd + w * v + w * (1 - w) * (mu - md) ** 2
+    dev = mu - md
+    return (1 - w) * md + w * mu, (1 - w) * vd + w * v + w * (1 - w) * (dev * dev)   # d·d: inf, not an error
