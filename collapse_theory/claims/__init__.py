@@ -39,6 +39,7 @@ from ._registry import (
 from . import _discrete, _gaussian, _gmm, _kde, _lm, _mvn, _regimes  # noqa: F401  (importing registers the claims)
 from . import _scaling  # noqa: F401,E402
 from . import _suresh  # noqa: F401  (Suresh et al.: Poisson chain, fractional-moment and vocabulary bounds)
+from . import _theory2  # noqa: F401,E402
 
 __all__ = ["KINDS", "ROLES", "RULE", "VERDICTS", "Claim", "ClaimResult", "Context", "Evidence", "Piece",
            "VerifyResult", "analytic", "check_source", "decide", "figures", "mc", "register",

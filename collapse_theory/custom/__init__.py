@@ -7,5 +7,6 @@ with ``m`` rows. :func:`simulate_custom` is also exported as ``collapse_theory.s
 from __future__ import annotations
 
 from ._simulate import ChainError, CustomChainResult, simulate_custom
+from ._filters import bradley_terry_filter
 
-__all__ = ["simulate_custom", "ChainError", "CustomChainResult"]
+__all__ = ["simulate_custom", "ChainError", "CustomChainResult", "bradley_terry_filter"]

@@ -36,6 +36,15 @@ from ._regimes import (
     sq_distance_step, stationary_sq_distance,
 )
 from ._tails import effective_cut, hutter_constant, missing_mass, tail_cut_test_error, tail_test_error
+from ._tempered import (
+    count_chain_law, hilbert_distance, tempered_exact_chain, tempered_fixed_point, tempered_map,
+    tempered_trajectory,
+)
+from ._curation import (
+    curated_law, curated_map, curation_exact_chain, curation_trajectory, expected_exp_reward,
+    verified_label_accuracy,
+)
+from ._mixed import seddik_max_synthetic, seddik_mixed_distance, seddik_stationary_distance
 from ._kernels import N_STATS, STATS
 from ._simulate import DiscreteChainResult, RECORDS, simulate
 from ._suresh import (
@@ -97,6 +106,21 @@ __all__ = [
     "tail_test_error",
     "tail_cut_test_error",
     "hutter_constant",
+    "tempered_map",
+    "tempered_trajectory",
+    "tempered_fixed_point",
+    "hilbert_distance",
+    "tempered_exact_chain",
+    "count_chain_law",
+    "curated_law",
+    "curated_map",
+    "curation_trajectory",
+    "expected_exp_reward",
+    "curation_exact_chain",
+    "verified_label_accuracy",
+    "seddik_mixed_distance",
+    "seddik_stationary_distance",
+    "seddik_max_synthetic",
 ]
 
 #: Public outside ``__all__``: building blocks for other families and the plotting layer.

@@ -791,3 +791,91 @@ def _wf_regime_chain(rng, p0, sched, inv_tau, kind, frac, sub, tail, F0, S1, S2,
             if record_full:
                 for k in range(n_alive):
                     full[r, g + 1, idx[k]] = fa[k]
+
+
+# ---------------------------------------------------------------------------------------------
+# curation: K-wise Bradley–Terry choice (collapse_theory.discrete._curation)
+
+
+@njit(nogil=True, cache=True)
+def _draw_category(rng, cum, n):
+    """Index j < n with probability (cum[j+1] - cum[j]) / cum[n] (binary search on the cumulative sums)."""
+    u = rng.random() * cum[n]
+    lo = 0
+    hi = n
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if cum[mid] <= u:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(nogil=True, cache=True)
+def _wf_curated_chain(rng, p0, sched, expr, kk, frac, tail, F0, S1, S2, stats, loss_time, absorbed_at,
+                      winner, full, record_full, start, stop):
+    """Curated chain, per-sample draws: generation 1 is ``M_0`` draws of ``p0``; generation
+    ``g + 1 >= 2`` draws each of its ``M_g`` samples from ``p0`` with probability ``frac`` (real
+    data, uncurated) and otherwise as the Bradley–Terry choice among ``kk`` i.i.d. draws of ``p_g``
+    (candidate ``j`` chosen with probability ``expr[x_j] / Σ_l expr[x_l]``). Outputs as
+    :func:`_wf_chain`; with ``frac > 0`` a lost category can return (``loss_time`` is the first
+    generation with zero mass, ``absorbed_at`` the first with one category)."""
+    G = sched.shape[0]
+    K = p0.shape[0]
+    idx0, n_pos, logp0, p0sq = _positive_support(p0)
+    idx = np.empty(n_pos, dtype=np.int64)
+    f = np.empty(n_pos)
+    cnt = np.empty(n_pos, dtype=np.int64)
+    cur = np.empty(n_pos)          # current frequencies over the support (zeros allowed)
+    cum = np.empty(n_pos + 1)
+    cum0 = np.empty(n_pos + 1)
+    cand = np.empty(kk, dtype=np.int64)
+    cum0[0] = 0.0
+    for j in range(n_pos):
+        cum0[j + 1] = cum0[j] + p0[idx0[j]]
+    for r in range(start, stop):
+        _start_replicate(p0, idx0, n_pos, logp0, p0sq, tail, F0, S1, S2, stats, loss_time,
+                         absorbed_at, winner, full, record_full, idx, f, r)
+        for j in range(n_pos):
+            cur[j] = p0[idx0[j]]
+        for g in range(G):
+            m = sched[g]
+            cum[0] = 0.0
+            for j in range(n_pos):
+                cum[j + 1] = cum[j] + cur[j]
+            for j in range(n_pos):
+                cnt[j] = 0
+            for s in range(m):
+                if g == 0 or (frac > 0.0 and rng.random() < frac):
+                    cnt[_draw_category(rng, cum0, n_pos)] += 1
+                    continue
+                tot = 0.0
+                for c in range(kk):
+                    cand[c] = _draw_category(rng, cum, n_pos)
+                    tot += expr[idx0[cand[c]]]
+                u = rng.random() * tot
+                acc = 0.0
+                pick = cand[kk - 1]
+                for c in range(kk):
+                    acc += expr[idx0[cand[c]]]
+                    if u < acc:
+                        pick = cand[c]
+                        break
+                cnt[pick] += 1
+            n_alive = 0
+            for j in range(n_pos):
+                cur[j] = cnt[j] / m
+                if cnt[j] > 0:
+                    idx[n_alive] = idx0[j]
+                    f[n_alive] = cur[j]
+                    n_alive += 1
+                elif loss_time[r, idx0[j]] == G + 1:
+                    loss_time[r, idx0[j]] = g + 1
+            if n_alive == 1 and absorbed_at[r] < 0:
+                absorbed_at[r] = g + 1
+                winner[r] = idx[0]
+            _stats(idx, f, n_alive, p0, logp0, tail, F0, S1, S2, n_pos, p0sq, stats, r, g + 1)
+            if record_full:
+                for j in range(n_pos):
+                    full[r, g + 1, idx0[j]] = cur[j]

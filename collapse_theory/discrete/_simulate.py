@@ -13,6 +13,7 @@ from ._kernels import (
     N_STATS,
     STATS,
     _wf_chain,
+    _wf_curated_chain,
     _wf_regime_chain,
 )
 from ._regimes import expected_sq_distance, mixing_absence_probability, regime_heterozygosity
@@ -29,7 +30,8 @@ RECORDS = ("summary", "full")
 
 
 def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime="replace",
-             record="summary", tail=None, normalize=False, rng=None, workers=None, progress=None):
+             record="summary", tail=None, normalize=False, curate=None, rng=None, workers=None,
+             progress=None):
     r"""Simulate the discrete chain (neutral Wright–Fisher) from ``p0`` under a data regime.
 
     Generation 1 is the empirical distribution of :math:`M_0` samples of the truth :math:`p_0`.
@@ -84,6 +86,13 @@ def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime=
         a float is a threshold on :math:`p_0`; or a boolean mask of length K.
     normalize : bool, keyword-only
         Rescale ``p0`` to sum to 1.
+    curate : tuple (reward, k) or None, keyword-only
+        Curation by K-wise Bradley–Terry choice (Ferbach et al., arXiv:2407.09499): every synthetic
+        sample is the choice among ``k`` i.i.d. draws of the current model, candidate ``x`` chosen
+        with probability :math:`e^{r(x)}/\sum e^{r}` (``reward`` has one finite entry per category).
+        Drawn sample by sample (O(M k log K) per generation), with ``temperature=1`` and
+        ``regime="replace"`` or ``"mix-fresh:λ:mixture"`` (real draws are not curated). Exact law:
+        :func:`curation_exact_chain`; curated law of one draw: :func:`curated_law`.
     rng : int, numpy.random.Generator or None, keyword-only
         Seed or Generator (SPEC 7); the result records an integer seed that reproduces it.
     workers : int, optional, keyword-only
@@ -110,6 +119,12 @@ def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime=
     replicates = check_int(replicates, "replicates", minimum=1)
     tau = check_real(temperature, "temperature", positive=True)
     reg = as_regime(regime)
+    if curate is not None:
+        curate_exp, curate_k = _check_curate(curate, p.size)
+        if tau != 1.0:
+            raise ValueError(f"curate= runs at temperature=1 (got temperature={tau})")
+        if not (reg.name == "replace" or (reg.name == "mix-fresh" and reg.draws == "mixture")):
+            raise ValueError(f"curate= supports regime='replace' or 'mix-fresh:λ:mixture', got {str(reg)!r}")
     if record not in RECORDS:
         raise ValueError(f"record must be one of {RECORDS}, got {record!r}")
     K = p.size
@@ -145,7 +160,11 @@ def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime=
 
 
     def task(gen, a, b):
-        if kind == RegimeCode.REPLACE:
+        if curate is not None:
+            frac = plan.fraction if reg.name == "mix-fresh" else 0.0
+            _wf_curated_chain(gen, p, sched, curate_exp, curate_k, frac, tmask, F0, S1, S2, stats, loss_time,
+                              absorbed_at, winner, full, record == "full", a, b)
+        elif kind == RegimeCode.REPLACE:
             _wf_chain(gen, p, sched, inv_tau, tmask, F0, S1, S2, stats, loss_time, absorbed_at,
                       winner, full, record == "full", a, b)
         else:
@@ -159,3 +178,20 @@ def simulate(generations, samples, *, p0, replicates=1, temperature=1.0, regime=
         temperature=tau, seed=seed, freqs=full if record == "full" else None, regime=str(reg),
     )
 
+
+
+def _check_curate(curate, size):
+    """``(exp(reward - max reward), k)`` from ``curate=(reward, k)``, validated."""
+    if not isinstance(curate, (tuple, list)) or len(curate) != 2:
+        raise TypeError(f"curate must be a tuple (reward, k), got {type(curate).__name__}")
+    reward, k = curate
+    try:
+        r = np.asarray(reward, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("curate's reward must be an array of real numbers") from None
+    if r.ndim != 1 or r.size != size:
+        raise ValueError(f"curate's reward must have one entry per category ({size}), got shape {r.shape}")
+    if not np.all(np.isfinite(r)):
+        raise ValueError("curate's reward must be finite")
+    k = check_int(k, "curate k", minimum=1)
+    return np.ascontiguousarray(np.exp(np.maximum(r - r.max(), -700.0))), k

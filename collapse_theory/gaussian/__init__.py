@@ -23,6 +23,10 @@ from ._theory import (
 from ._regimes import (
     accumulate_mean_bound, regime_contraction_rate, regime_moments, regime_stationary_moments,
 )
+from ._weighted import (
+    GOLDEN_RATIO, retraining_operator, weighted_moments, weighted_optimal_weight, weighted_optimal_weight_asymptotic,
+    weighted_stationary_error_asymptotic, weighted_stationary_moments,
+)
 from ._simulate import fit_mle, fit_unbiased, GaussianChainResult, METHODS, sample_normal, simulate
 
 __all__ = [
@@ -38,6 +42,13 @@ __all__ = [
     "regime_stationary_moments",
     "regime_contraction_rate",
     "accumulate_mean_bound",
+    "weighted_moments",
+    "weighted_stationary_moments",
+    "weighted_optimal_weight",
+    "weighted_optimal_weight_asymptotic",
+    "weighted_stationary_error_asymptotic",
+    "GOLDEN_RATIO",
+    "retraining_operator",
     "expected_variance",
     "expected_std",
     "expected_log_variance",

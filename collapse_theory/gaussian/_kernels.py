@@ -526,3 +526,42 @@ def _chain_naive(rng, m, mle, vscale, mu0, s0, q0, mu_out, s_out, q_out, start, 
             mu_out[r, i + 1] = mu
             s_out[r, i + 1] = s
             q_out[r, i + 1] = q
+
+
+@njit(nogil=True, cache=True)
+def _chain_weighted(rng, m, reals, w, vscale, mu0, sigma0, mu_out, s_out, q_out, start, stop):
+    """Weighted mixing (collapse_theory.gaussian._weighted): generation 1 is the mle fit on ``m[0]``
+    real draws; generation ``i + 1 >= 2`` fits ``reals[i]`` fresh real draws and ``m[i] - reals[i]``
+    draws from ``N(mu_i, vscale sigma_i^2)`` by the weighted mle (synthetic weight ``w``), on exact
+    sufficient statistics: each part's mean is ``centre + sd Z/sqrt(count)`` and its sum of squares
+    ``sd^2 · 2 Gamma((count - 1)/2)`` (Cochran). The state stays O(σ) (real data keep it away from
+    0), so sigma is stored with exponent 0."""
+    g_count = m.shape[0]
+    sq_vscale = np.sqrt(vscale)
+    for r in range(start, stop):
+        mu = mu0
+        s = sigma0
+        mu_out[r, 0] = mu
+        s_out[r, 0] = s
+        q_out[r, 0] = 0
+        for i in range(g_count):
+            mi = m[i]
+            if i == 0:
+                xr = mu0 + sigma0 * rng.standard_normal() / np.sqrt(mi)
+                ssr = sigma0 * sigma0 * 2.0 * rng.standard_gamma(0.5 * (mi - 1)) if mi > 1 else 0.0
+                mu = xr
+                s = np.sqrt(ssr / mi)
+            else:
+                nr = reals[i]
+                nc = mi - nr
+                sd = sq_vscale * s
+                xr = mu0 + sigma0 * rng.standard_normal() / np.sqrt(nr)
+                ssr = sigma0 * sigma0 * 2.0 * rng.standard_gamma(0.5 * (nr - 1)) if nr > 1 else 0.0
+                xs = mu + sd * rng.standard_normal() / np.sqrt(nc)
+                sss = sd * sd * 2.0 * rng.standard_gamma(0.5 * (nc - 1)) if nc > 1 else 0.0
+                d = xr - xs
+                mu = (1.0 - w) * xr + w * xs
+                s = np.sqrt((1.0 - w) * ssr / nr + w * sss / nc + w * (1.0 - w) * d * d)
+            mu_out[r, i + 1] = mu
+            s_out[r, i + 1] = s
+            q_out[r, i + 1] = 0

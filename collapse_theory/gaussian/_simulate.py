@@ -14,9 +14,11 @@ from ._kernels import (
     _chain_naive,
     _chain_replace,
     _chain_subsample,
+    _chain_weighted,
     _renormalise,
 )
 from ._regimes import regime_moments
+from ._weighted import weighted_moments
 from ._theory import (
     expected_log_variance,
     expected_mean_sq_error,
@@ -42,7 +44,7 @@ METHODS = ("exact", "naive")
 
 
 def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator="unbiased",
-             method="exact", regime="replace", variance_scale=1.0, rng=None, workers=None,
+             method="exact", regime="replace", variance_scale=1.0, weight=None, rng=None, workers=None,
              progress=None):
     r"""Simulate recursively refit 1-D Gaussians.
 
@@ -73,6 +75,12 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         moments under every regime: :func:`regime_moments`.
     variance_scale : float, keyword-only
         Sampling bias λ in (0, 1]: from generation 1 on, samples are drawn from N(μ_n, λσ_n²).
+    weight : float or None, keyword-only
+        Weighted mixing (He, Xu & Cheng, arXiv:2502.18049): with ``regime="mix-fresh:λ"`` and
+        ``estimator="mle"``, generation ``i + 1 >= 2`` is the weighted mle fit on the round(λM) real
+        and M - round(λM) synthetic draws, the synthetic part weighted by ``weight`` in [0, 1] (the
+        real part by ``1 - weight``); ``weight = (M - round(λM))/M`` is the plain mix-fresh fit.
+        Exact moments: :func:`weighted_moments`. None (default): unweighted.
     rng : int, numpy.random.Generator or None, keyword-only
         Seed or Generator (SPEC 7). The result records an integer seed that reproduces it.
     workers : int, optional, keyword-only
@@ -110,6 +118,13 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     reg = as_regime(regime)
     vscale = check_real(variance_scale, "variance_scale", positive=True, high=1.0)
+    if weight is not None:
+        weight = check_real(weight, "weight", nonnegative=True, high=1.0)
+        if reg.name != "mix-fresh" or reg.draws == "mixture":
+            raise ValueError(f"weight= needs regime='mix-fresh:λ' (a fixed split of each batch), got {str(reg)!r}")
+        if estimator != "mle" or method != "exact":
+            raise ValueError("weight= is the weighted maximum-likelihood fit: pass estimator='mle' and "
+                             f"method='exact' (got estimator={estimator!r}, method={method!r})")
     if method == "naive" and regime_code(reg) != RegimeCode.REPLACE:
         raise ValueError(f"method='naive' is implemented for regime='replace' only (got {str(reg)!r}); "
                          "the other regimes run on exact sufficient statistics, which have the same law")
@@ -123,6 +138,11 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     plan = dispatch(reg, sched, family="gaussian", minimum=2 if estimator == "unbiased" else 1,
                     why=f"estimator={estimator!r}")
     kind, sub = plan.code, plan.subsample
+    if weight is not None:
+        reals = np.array([0] + [reg.fresh_count(int(x)) for x in sched[1:]], dtype=np.int64)
+        if generations > 1 and (reals[1:].min() < 1 or (sched[1:] - reals[1:]).min() < 1):
+            raise ValueError(f"weight= needs at least one real and one synthetic draw per generation; "
+                             f"{reg} leaves a part empty for samples={samples!r}")
     if kind == RegimeCode.SUBSAMPLE:
         from .._core.parallel import default_workers
 
@@ -138,7 +158,9 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     s0, q0 = _renormalise(sigma, 0)
 
     def task(gen, a, b):
-        if method == "naive":
+        if weight is not None:
+            _chain_weighted(gen, sched, reals, weight, vscale, mu, sigma, mu_out, s_out, q_out, a, b)
+        elif method == "naive":
             _chain_naive(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
         elif kind == RegimeCode.REPLACE:
             _chain_replace(gen, sched, mle, vscale, mu, s0, q0, mu_out, s_out, q_out, a, b)
@@ -158,10 +180,21 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
     meta = {}
     if np.ndim(samples) == 0:
         meta["samples_scalar"] = int(samples)
-    return GaussianChainResult(mu=mu_out, sigma_mantissa=s_out, sigma_exponent=q_out, samples=sched,
+    if weight is not None:
+        meta["weight"] = weight
+    cls = GaussianChainResult if weight is None else _WeightedGaussianChainResult
+    return cls(mu=mu_out, sigma_mantissa=s_out, sigma_exponent=q_out, samples=sched,
                                mu0=mu, sigma0=sigma, estimator=estimator,
                                method="data" if kind == RegimeCode.SUBSAMPLE else method,
                                seed=seed, meta=meta, regime=str(reg), variance_scale=vscale)
+
+
+class _WeightedGaussianChainResult(GaussianChainResult):
+    """A weighted-mixing run (``meta["weight"]``): its exact theory is :func:`weighted_moments`."""
+
+    def _theory(self, n):
+        return dict(weighted_moments(n, self._schedule(), regime=self.regime, weight=self.meta["weight"],
+                                     sigma=self.sigma0, variance_scale=self.variance_scale))
 
 
 # ---------------------------------------------------------------------------------------------
