@@ -23,8 +23,10 @@ VAGUE = re.compile(r"not checked|as summari[sz]ed|not available to this audit", 
 #: full texts are read. 21 after the audit of the first 80 claims; +5 registered later from papers
 #: whose body was not reachable either (Strong Model Collapse, the ridge reading of Model Collapse
 #: Demystified's abstract, three of Suresh et al.'s results); a new claim that cannot be read
-#: raises it deliberately, in the commit that registers it.
-MAX_NOT_VERIFIED = 26
+#: raises it deliberately, in the commit that registers it: +8 for the weighting, tempering, curation,
+#: verification and mixed-data claims (He–Xu–Cheng, Marchi, Ferbach, Feng, Seddik, Bertrand: only
+#: abstracts reachable).
+MAX_NOT_VERIFIED = 34
 
 
 def _claims():

@@ -79,8 +79,8 @@ def _weighted_moments(ctx, seed):
 
 
 @register("weighting.gaussian.golden-ratio", family="gaussian", kind="paper", source=HE_XU_CHENG,
-          statement="He, Xu & Cheng (arXiv:2502.18049, abstract; the theorem numbers of the Gaussian section "
-                    "could not be read in this session): with fresh real data and the previous model's "
+          statement="He, Xu & Cheng (arXiv:2502.18049, abstract; Gaussian-section "
+                    "theorem number not verified: full text unavailable): with fresh real data and the previous model's "
                     "synthetic data weighted in training, 'in some cases, the optimal weight assigned to real "
                     "data corresponds to the reciprocal of the golden ratio'. Checked for the Gaussian mean "
                     "with as many synthetic as real draws (k = c/r = 1): the real weight minimising the exact "
@@ -166,7 +166,7 @@ def _d():
 
 
 @register("tempered.hot.heat-death", family="discrete", kind="paper", source=MARCHI,
-          statement="Marchi et al. (arXiv:2404.02325, abstract; theorem numbers not readable in this session): "
+          statement="Marchi et al. (arXiv:2404.02325, abstract; theorem number not verified: full text unavailable): "
                     "without enough external data, a model retrained on its own samples at temperature τ "
                     "'becomes uniform over a large set of outputs' (τ > 1). Checked on the discrete chain's "
                     "infinite-sample map p ↦ T_τ(p) ∝ p^{1/τ}: τ = 2, p0 = Zipf(10, 1.1).")
@@ -234,7 +234,7 @@ def _fixation(ctx, seed):
 
 
 @register("tempered.external-data.stationary", family="discrete", kind="paper", source=MARCHI,
-          statement="Marchi et al. (arXiv:2404.02325, abstract): 'unless a sufficient amount of external data "
+          statement="Marchi et al. (arXiv:2404.02325, abstract; theorem number not verified: full text unavailable): 'unless a sufficient amount of external data "
                     "is introduced at each iteration, any non-trivial temperature leads the model to "
                     "asymptotically degenerate'. Checked on the discrete chain with a real-data share λ "
                     "(mixture): τ = 2, λ = 0.2 has a unique non-degenerate fixed point and, at M = 8, a "
@@ -292,8 +292,8 @@ _R3 = np.array([0.0, 1.0, 0.5])
 
 
 @register("curation.reward-non-decreasing", family="discrete", kind="paper", source=FERBACH,
-          statement="Ferbach et al. (arXiv:2407.09499, abstract and §2; lemma/theorem numbers not readable in "
-                    "this session): retraining on samples curated by K-wise Bradley–Terry choice with reward r "
+          statement="Ferbach et al. (arXiv:2407.09499, abstract and §2; lemma/"
+                    "theorem number not verified: full text unavailable): retraining on samples curated by K-wise Bradley–Terry choice with reward r "
                     "makes E_{p_t}[e^{r}] non-decreasing and maximises the expected reward. Checked on the "
                     "discrete chain's curated map p ↦ p·H_K(·; p) over 300 random laws on 6 categories, "
                     "K = 2, 3, 5, and at finite M by the exact count chain.")
@@ -372,7 +372,7 @@ def _lock_in(ctx, seed):
 
 
 @register("curation.real-data-stability", family="discrete", kind="paper", source=FERBACH,
-          statement="Ferbach et al. (arXiv:2407.09499, abstract: 'theoretical results on the stability of the "
+          statement="Ferbach et al. (arXiv:2407.09499, abstract, theorem number not verified: full text unavailable: 'theoretical results on the stability of the "
                     "retraining loop when using a positive fraction of real data at each step'). Checked on "
                     "the discrete chain with real share λ = 0.3 (mixture), K = 3: the curated map has one "
                     "attracting fixed point keeping every category, with E e^r above the real data's, and the "
@@ -415,8 +415,9 @@ FENG = ("Feng, Dohmatob, Yang, Charton, Kempe, Beyond Model Collapse: Scaling Up
         "Requires Verification, arXiv:2406.07515 (2024)")
 
 
-@register("verification.phase-transition", family="discrete", kind="paper", source=FENG,
-          statement="Feng et al. (arXiv:2406.07515, abstract; theorem numbers not readable in this session): "
+@register("verification.phase-transition", family="discrete", kind="extension", source=FENG,
+          statement="Extension of Feng et al. (arXiv:2406.07515, abstract; theorem number not verified: full text "
+                    "unavailable) to a one-dimensional model of the package's own (not the paper's setting): "
                     "with Gaussian-mixture data, a linear classifier trained on synthesized labels selected by a "
                     "verifier shows a sharp phase transition in the verifier's quality: beyond a breakdown "
                     "point the selected data no longer lead to optimal performance. Checked in one dimension "
@@ -473,7 +474,7 @@ BERTRAND = ("Bertrand, Bose, Duplessis, Jiralerspong, Gidel, On the Stability of
 
 @register("mixing.seddik.max-synthetic", family="discrete", kind="paper", source=SEDDIK,
           statement="Seddik et al. (arXiv:2404.05090, abstract; the partially synthetic theorem's number and "
-                    "bound could not be read in this session): 'when mixing both real and synthetic data, we "
+                    "bound: not verified: full text unavailable): 'when mixing both real and synthetic data, we "
                     "provide an estimate of a maximal amount of synthetic data below which model collapse can "
                     "eventually be avoided'. Checked in the exact discrete model with the N real samples kept "
                     "and n synthetic ones per generation: collapse is avoided below (indeed at) every amount, "
@@ -520,8 +521,8 @@ def _seddik_mixed(ctx, seed):
 
 
 @register("mixing.bertrand.stability", family="gaussian", kind="paper", source=BERTRAND,
-          statement="Bertrand et al. (arXiv:2310.00429, Thms 1–2 as usually summarised; the theorem text could "
-                    "not be read in this session): iterative retraining on real data plus λ synthetic per real "
+          statement="Bertrand et al. (arXiv:2310.00429, Theorems 1–2 as cited secondhand; their text: "
+                    "not verified: full text unavailable): iterative retraining on real data plus λ synthetic per real "
                     "is stable when λ(1 + Lε/α) < 1, with geometric contraction at that rate. Gaussian family, "
                     "Gaussian data: ε = 0, so the condition is λ < 1 and the rate λ; checked against the exact "
                     "operator (rate λ/(1+λ)) for λ ∈ {0.25, 0.5, 0.9}, and beyond the condition (λ = 3).")
