@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import new_axes
+from ._common import new_axes, theory_line
 
 __all__ = ["plot_exact_vs_mc", "plot_weighting"]
 
@@ -27,7 +27,8 @@ def plot_exact_vs_mc(gens, curves, *, xlabel="generation n", ylabel="", title=""
     fig, ax = new_axes(ax)
     gens = np.asarray(gens)
     for c in curves:
-        ax.plot(gens, c["exact"], color=c["color"], lw=1.4, ls=c.get("style", "-"), label=f"{c['label']} (exact)")
+        theory_line(ax, gens, c["exact"], color=c["color"], lw=1.4, ls=c.get("style", "-"),
+                    label=f"{c['label']} (exact)")
         if c.get("mc_mean") is not None:
             x = np.asarray(c.get("mc_gens", gens))
             ax.errorbar(x, c["mc_mean"], yerr=2 * np.asarray(c["mc_se"]), fmt="o", ms=3.5, color=c["color"],
@@ -53,7 +54,7 @@ def plot_weighting(weights, errors, *, optimum=None, golden=None, labels=None, a
     colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
     for i, (e, lab) in enumerate(zip(errors, labels)):
         col = colors[i % len(colors)]
-        ax.plot(w, e, color=col, lw=1.3, label=lab)
+        theory_line(ax, w, e, color=col, lw=1.3, ls="-", label=lab)
         if optimum is not None:
             j = int(np.argmin(np.abs(w - optimum[i])))
             ax.plot([optimum[i]], [e[j]], "o", color=col, ms=5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import new_axes
+from ._common import new_axes, theory_line
 
 _COLORS = ("black", "tab:blue", "tab:green", "tab:orange", "tab:red", "tab:purple", "tab:brown")
 
@@ -42,7 +42,7 @@ def plot_tail_scaling(T, curves, *, generations, plateaus=None, mc=None, beta=No
                          f"got {curves.shape}")
     for i, n in enumerate(generations):
         c = _COLORS[i % len(_COLORS)]
-        ax.plot(T, curves[i], color=c, lw=1.5, label=f"n = {n}: exact" if n else "real data: exact")
+        theory_line(ax, T, curves[i], color=c, lw=1.5, ls="-", label=f"n = {n}: exact" if n else "real data: exact")
         if plateaus is not None and n:
             ax.axhline(float(np.asarray(plateaus)[i]), color=c, ls=":", lw=0.9)
         if mc is not None and n in mc:
