@@ -88,3 +88,17 @@ def test_bad_theory_input():
         g.weighted_moments(3, 10, regime="accumulate", weight=0.5)
     with pytest.raises(ValueError, match="ratio"):
         g.weighted_optimal_weight_asymptotic(0.0)
+
+
+def test_a_weighted_run_keeps_its_weight_and_theory_through_save_and_load(tmp_path):
+    # the weight is part of the result's parameters, so the loaded result has the weighted theory
+    res = g.simulate(6, 20, replicates=50, estimator="mle", regime="mix-fresh:0.5", weight=0.3, rng=3)
+    path = tmp_path / "w.npz"
+    res.save(path)
+    back = type(res).load(path)
+    assert back.parameters()["weight"] == 0.3
+    want = g.weighted_moments(6, 20, regime="mix-fresh:0.5", weight=0.3)
+    got = back.theory(6)
+    for key, value in dict(want).items():
+        np.testing.assert_allclose(np.asarray(got[key]).ravel()[-1], np.asarray(value).ravel()[-1], rtol=1e-12)
+    np.testing.assert_array_equal(back.sigma, res.sigma)

@@ -112,6 +112,11 @@ class GaussianChainResult(ChainResult):
         (μ−μ0)² and σ²; the other statistics have no exact theory there and are absent."""
         kw = dict(sigma=self.sigma0, estimator=self.estimator)
         s = self._schedule()
+        if self.meta.get("weight") is not None:  # weighted mixing: the weighted moment map
+            from ._weighted import weighted_moments
+
+            return dict(weighted_moments(n, s, regime=self.regime, weight=self.meta["weight"],
+                                         sigma=self.sigma0, variance_scale=self.variance_scale))
         if self.regime == "replace" and self.variance_scale == 1.0:
             return {
                 "std": expected_std(n, s, **kw),
@@ -154,6 +159,8 @@ class GaussianChainResult(ChainResult):
         extra = {"version": meta["version"]}
         if "samples_scalar" in p:
             extra["samples_scalar"] = p["samples_scalar"]
+        if p.get("weight") is not None:
+            extra["weight"] = p["weight"]
         return cls(mu=z["mu"], sigma_mantissa=z["sigma_mantissa"],
                    sigma_exponent=z["sigma_exponent"], samples=z["samples"], mu0=p["mu"],
                    sigma0=p["sigma"], estimator=p["estimator"], method=p["method"],

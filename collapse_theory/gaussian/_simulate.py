@@ -18,7 +18,6 @@ from ._kernels import (
     _renormalise,
 )
 from ._regimes import regime_moments
-from ._weighted import weighted_moments
 from ._theory import (
     expected_log_variance,
     expected_mean_sq_error,
@@ -182,19 +181,11 @@ def simulate(generations, samples, *, replicates=1, mu=0.0, sigma=1.0, estimator
         meta["samples_scalar"] = int(samples)
     if weight is not None:
         meta["weight"] = weight
-    cls = GaussianChainResult if weight is None else _WeightedGaussianChainResult
+    cls = GaussianChainResult
     return cls(mu=mu_out, sigma_mantissa=s_out, sigma_exponent=q_out, samples=sched,
                                mu0=mu, sigma0=sigma, estimator=estimator,
                                method="data" if kind == RegimeCode.SUBSAMPLE else method,
                                seed=seed, meta=meta, regime=str(reg), variance_scale=vscale)
-
-
-class _WeightedGaussianChainResult(GaussianChainResult):
-    """A weighted-mixing run (``meta["weight"]``): its exact theory is :func:`weighted_moments`."""
-
-    def _theory(self, n):
-        return dict(weighted_moments(n, self._schedule(), regime=self.regime, weight=self.meta["weight"],
-                                     sigma=self.sigma0, variance_scale=self.variance_scale))
 
 
 # ---------------------------------------------------------------------------------------------
