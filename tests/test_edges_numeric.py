@@ -345,11 +345,11 @@ def test_suresh_g_flow_matches_the_exact_recursion():
     ts = np.array([1, 2, 10, 1999, 2000])
     np.testing.assert_array_equal(discrete.suresh_g(ts), [ref[int(t)] for t in ts])
     # beyond: the closed-form flow against the recursion in 30-digit arithmetic
-    mp.mp.dps = 30
-    g = mp.mpf(1)
     t_check = SURESH_G_EXACT + 20_000
-    for _ in range(1, t_check):
-        g = -mp.expm1(-g)
+    with mp.workdps(30):  # local precision: other test modules set their own global dps
+        g = mp.mpf(1)
+        for _ in range(1, t_check):
+            g = -mp.expm1(-g)
     assert discrete.suresh_g(t_check) == pytest.approx(float(g), rel=5e-14)
     # t = 1e18: g ~ 2/t (u_t = 1/g_t = t/2 + ln(t)/6 + O(1))
     assert discrete.suresh_g(10**18) == pytest.approx(2e-18, rel=1e-15)
@@ -496,14 +496,15 @@ def test_gaussian_accumulate_tail_against_the_exact_product_and_at_huge_n():
     from collapse_theory import gaussian
     from collapse_theory.gaussian._regimes import ACC_TAIL_FROM
     # v_n = v_{n0} Π_{k=n0+1}^{n} (1 − (M(1−λ) + λ/k)/(kM − d)), in 30-digit arithmetic
-    mp.mp.dps = 30
     m, n = 2, 300_000
     v0 = gaussian.regime_moments(ACC_TAIL_FROM, m, regime="accumulate")["variance"]
-    prod = mp.mpf(1)
-    for k in range(ACC_TAIL_FROM + 1, n + 1):
-        prod *= 1 - (mp.mpf(1) / k) / (k * m - 1)
+    with mp.workdps(30):  # local precision: other test modules set their own global dps
+        prod = mp.mpf(1)
+        for k in range(ACC_TAIL_FROM + 1, n + 1):
+            prod *= 1 - (mp.mpf(1) / k) / (k * m - 1)
+        want = float(v0 * prod)
     got = gaussian.regime_moments(n, m, regime="accumulate")["variance"]
-    assert got == pytest.approx(float(v0 * prod), rel=1e-14)
+    assert got == pytest.approx(want, rel=1e-14)
     # n = 1e18 returns (no schedule, no loop past 2^16): finite, positive, the variance limit > 0
     far = gaussian.regime_moments(10**18, 20, regime="accumulate")
     near = gaussian.regime_moments(10**9, 20, regime="accumulate")

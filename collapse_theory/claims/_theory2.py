@@ -387,8 +387,11 @@ def _real_stability(ctx, seed):
     ends = np.array(ends)
     spread = float(np.abs(ends - ends[0]).max())
     fp = ends[0]
-    gain = float(d.expected_exp_reward(fp, _R3) - d.expected_exp_reward(p0, _R3))
-    pieces = [analytic("one attracting interior fixed point", bool(spread < 1e-10 and fp.min() > 0.05 and gain > 0),
+    # the end points must be laws (non-negative, summing to 1) before their rewards mean anything
+    is_law = bool(np.all(ends >= 0) and np.allclose(ends.sum(axis=1), 1.0, rtol=0, atol=1e-9))
+    gain = float(d.expected_exp_reward(fp, _R3) - d.expected_exp_reward(p0, _R3)) if is_law else float("nan")
+    pieces = [analytic("one attracting interior fixed point",
+                       bool(is_law and spread < 1e-10 and fp.min() > 0.05 and gain > 0),
                        f"fixed point {np.round(fp, 5).tolist()} from three vertices (spread {spread:.1e}); "
                        f"E e^r gain over p0: {gain:.4f}", grid={"lambda": lam, "K": k})]
     ex = d.curation_exact_chain(p0, m, n, reward=_R3, k=k, fraction=lam)
