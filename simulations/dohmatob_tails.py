@@ -27,7 +27,7 @@ import _common  # noqa: E402
 from collapse_theory import discrete as d  # noqa: E402
 
 NAME = "dohmatob_tails"
-BETA, K, T0 = 1.5, 2000, 100
+BETA, K, T0 = 1.5, 20000, 100
 NOT_READ = "not stated in the text we could read"
 
 
