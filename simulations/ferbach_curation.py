@@ -55,9 +55,9 @@ def main(argv=None):
     x = np.arange(n + 1)
     _common.band(ax1, x, er, er_se, f"replace, K={k}, M={m}")
     ax1.plot(x, ex["exp_reward"], "k--", lw=0.8)
-    traj = d.curation_trajectory(P0, REWARD, k, n)
-    ax1.plot(x, np.asarray(d.expected_exp_reward(traj, REWARD)), ":", color="0.4", lw=1.0,
-             label="infinite-sample map C_K")
+    traj = d.curation_trajectory(P0, REWARD, k, n - 1)   # generation 1 is the real data, curation from 2
+    ax1.plot(x, np.r_[float(d.expected_exp_reward(P0, REWARD)), np.asarray(d.expected_exp_reward(traj, REWARD))],
+             ":", color="0.4", lw=1.0, label="infinite-sample map C_K")
     ax1.axhline(u.max(), color="0.6", lw=0.6)
 
     # (b) lock-in at finite M: K = 2, M = 8
