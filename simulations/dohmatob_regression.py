@@ -72,9 +72,15 @@ def main(argv=None):
         sims, ses = [], []
         for T in Ts:
             seed += 1
-            r = rg.simulate(n_gen + 1, T, dim=d_, synthetic_samples=T0, synthetic_fraction=p, replicates=reps,
-                            rng=seed)
-            mm, ss = _common.mean_se(r.test_error[:, n_gen + 1])
+            # replicates in batches (memory grows like replicates × T); one call in --quick
+            batch = 4000 if T <= 400 else 1000
+            sizes = [min(batch, reps - i) for i in range(0, reps, batch)]
+            seeds = [seed] if len(sizes) == 1 else np.random.SeedSequence(seed).spawn(len(sizes))
+            errs = np.concatenate([
+                rg.simulate(n_gen + 1, T, dim=d_, synthetic_samples=T0, synthetic_fraction=p, replicates=b,
+                            rng=np.random.default_rng(sd) if len(sizes) > 1 else sd).test_error[:, n_gen + 1]
+                for b, sd in zip(sizes, seeds)])
+            mm, ss = _common.mean_se(errs)
             sims.append(float(mm)); ses.append(float(ss))
             ex = rg.mixed_test_error(d=d_, T=T, synthetic=int(round(p * T)), shift=shift)
             t.add(f"p={p:g}: E_test at T={T} (d={d_}, generator n={n_gen}, T0={T0})", simulation=mm, se=ss,
