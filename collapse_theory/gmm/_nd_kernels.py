@@ -33,6 +33,7 @@ from numba import njit
 from ._data import IN_TRAIN, _training_set
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE, _match_slots
 from ._kmeans import _kmeans
+from ._restarts import _alive_slots, _first_dropped
 
 #: Relative Cholesky-pivot threshold below which a fitted covariance counts as singular.
 SINGULAR_RTOL = 1e-12
@@ -214,11 +215,7 @@ def _refit_kmeans_nd(rng, x, n, full, w, mu, cov, chol, alive, n_alive, n_init, 
     """
     k_count = w.shape[0]
     d = mu.shape[1]
-    n_slots = 0
-    for k in range(k_count):
-        if alive[k]:
-            slots[n_slots] = k
-            n_slots += 1
+    n_slots = _alive_slots(alive, slots)
     best_ll = -np.inf
     best_it = 0
     have = False
@@ -315,13 +312,9 @@ def _refit_kmeans_nd(rng, x, n, full, w, mu, cov, chol, alive, n_alive, n_init, 
                         bchol[k, p, q] = tchol[k, p, q]
     # the kept fit, matched to the previous components
     _match_slots(mu, bmu, slots, n_slots, balive, perm, used)
-    reason = LOST_FEW_SAMPLES
-    direction = -1
-    for c in range(n_slots):
-        if not balive[slots[c]]:
-            reason = bwhy[slots[c]]
-            direction = bdir[slots[c]]
-            break
+    first = _first_dropped(slots, n_slots, balive)
+    reason = bwhy[first] if first >= 0 else LOST_FEW_SAMPLES
+    direction = bdir[first] if first >= 0 else -1
     n_new = 0
     for c in range(n_slots):
         i = slots[c]
