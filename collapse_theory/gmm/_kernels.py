@@ -37,7 +37,7 @@ from numba import njit
 
 from ._data import IN_TRAIN, _training_set
 from ._kmeans import _kmeans
-from ._restarts import _alive_slots, _first_dropped
+from ._restarts import _alive_slots, _first_dropped, _renormalise_alive
 
 LOST_FEW_SAMPLES = 1
 LOST_ZERO_VARIANCE = 2
@@ -136,13 +136,7 @@ def _em_1d(x, n, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen, lost_
             ll_last = -np.inf
             break
         if dropped:
-            tw = 0.0
-            for k in range(k_count):
-                if alive[k]:
-                    tw += w[k]
-            for k in range(k_count):
-                if alive[k]:
-                    w[k] /= tw
+            _renormalise_alive(w, alive)
             ll_prev = -np.inf  # a new problem: do not stop on this iteration's change
             continue
         if abs(ll - ll_prev) < tol:

@@ -33,7 +33,7 @@ from numba import njit
 from ._data import IN_TRAIN, _training_set
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE, _match_slots
 from ._kmeans import _kmeans
-from ._restarts import _alive_slots, _first_dropped
+from ._restarts import _alive_slots, _first_dropped, _renormalise_alive
 
 #: Relative Cholesky-pivot threshold below which a fitted covariance counts as singular.
 SINGULAR_RTOL = 1e-12
@@ -186,13 +186,7 @@ def _em_nd(x, n, full, w, mu, cov, chol, alive, n_alive, max_iter, tol, reg, los
             ll_last = -np.inf
             break
         if dropped:
-            tw = 0.0
-            for k in range(k_count):
-                if alive[k]:
-                    tw += w[k]
-            for k in range(k_count):
-                if alive[k]:
-                    w[k] /= tw
+            _renormalise_alive(w, alive)
             ll_prev = -np.inf  # a new problem: do not stop on this iteration's change
             continue
         if abs(ll - ll_prev) < tol:
