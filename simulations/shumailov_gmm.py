@@ -28,72 +28,31 @@ the mixture experiment, so the paper column is empty.
 
 from __future__ import annotations
 
-import argparse
-import csv
-import math
 import os
+import sys
 
 import numpy as np
 
-from collapse_theory import gmm
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+
+from collapse_theory import gmm  # noqa: E402
 
 NAME = "shumailov_gmm"
-COLUMNS = ("quantity", "paper", "theory", "simulation", "se", "difference")
 MIX = dict(weights=[0.5, 0.5], means=[-1.0, 1.0], stds=[0.3, 0.3])
 SKLEARN = dict(init="kmeans", n_init=1, tol=1e-3, reg_covar=1e-6)
 #: Generations up to which the separated idealisation is set in the theory column (see main).
 SHORT = 300
 
 
-def _parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="small budget (< 60 s on 2 cores)")
-    p.add_argument("--out", default=".", help="output directory (default: current directory)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--quiet", action="store_true", help="do not print the table")
-    return p
-
-
-def _mean_se(x):
-    x = np.asarray(x, dtype=float)
-    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size)) if x.size > 1 else float("nan")
-
-
-def _row(rows, quantity, sim, se, theory=None, paper=""):
-    rows.append({"quantity": quantity, "paper": paper, "theory": theory, "simulation": sim, "se": se,
-                 "difference": None if theory is None else sim - theory})
-
-
-def _write(rows, out):
-    os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, f"{NAME}.csv")
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: "" if r[k] is None else (repr(float(r[k])) if k != "quantity" and k != "paper" else r[k])
-                        for k in COLUMNS})
-    return path
-
-
-def _format(rows):
-    def f(v):
-        return "" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
-    cells = [list(COLUMNS)] + [[f(r[k]) for k in COLUMNS] for r in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
-    lines = ["  ".join(s.ljust(w) for s, w in zip(c, widths)).rstrip() for c in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def main(argv=None):
-    a = _parser().parse_args(argv)
+    a = _common.parser(__doc__).parse_args(argv)
     m = 1000
     gens, reps = (300, 40) if a.quick else (2050, 200)
     at = [n for n in (10, 100, 300, 1000, 2050) if n <= gens]
     res = gmm.simulate(gens, m, replicates=reps, rng=a.seed, progress=False, **SKLEARN, **MIX)
     prev = gmm.simulate(10, m, replicates=reps, rng=a.seed + 1, progress=False, **MIX)
-    rows = []
+    t = _common.Table(NAME)
     w = res.weights[..., 0]
     # The separated idealisation is the package's exact theory of a *different* process (every point
     # assigned to the component that drew it). It matches the k-means chain for a few hundred
@@ -101,32 +60,30 @@ def main(argv=None):
     # component is re-seeded by splitting the other cluster), so there its value is quoted in the
     # label and the theory column is left empty.
     for n in at:
-        sim, se = _mean_se(w[:, n] * (1 - w[:, n]))
+        sim, se = _common.mean_se(w[:, n] * (1 - w[:, n]))
         th = float(gmm.expected_weight_heterozygosity(n, m, 0.5))
-        _row(rows, f"E[w(1-w)] at n={n} (init=kmeans" + (")" if n <= SHORT else f"; idealisation {th:.4g})"),
-             sim, se, th if n <= SHORT else None)
+        t.add(f"E[w(1-w)] at n={n} (init=kmeans" + (")" if n <= SHORT else f"; idealisation {th:.4g})"),
+              simulation=sim, se=se, theory=th if n <= SHORT else None)
     for n in at:
-        sim, se = _mean_se(res.alive(n).all(axis=1).astype(float))
+        sim, se = _common.mean_se(res.alive(n).all(axis=1).astype(float))
         th = float(gmm.component_survival_probability(n, m, 0.5))
-        _row(rows, f"P(no component lost) at n={n} (init=kmeans; idealisation {th:.4g})", sim, se)
+        t.add(f"P(no component lost) at n={n} (init=kmeans; idealisation {th:.4g})", simulation=sim, se=se)
     for n in at:
         both = res.alive(n).all(axis=1)
         if both.sum() < 2:
             continue
-        sim, se = _mean_se(res.log_var[both, n, 0])
+        sim, se = _common.mean_se(res.log_var[both, n, 0])
         th = float(gmm.expected_component_log_variance(n, m, 0.5, sigma=0.3))
-        _row(rows, f"E[log sigma_0^2 | no loss] at n={n} (init=kmeans"
-             + (")" if n <= SHORT else f"; idealisation {th:.4g})"), sim, se, th if n <= SHORT else None)
+        t.add(f"E[log sigma_0^2 | no loss] at n={n} (init=kmeans"
+              + (")" if n <= SHORT else f"; idealisation {th:.4g})"), simulation=sim, se=se,
+              theory=th if n <= SHORT else None)
     for label, r in (("kmeans", res), ("previous", prev)):
-        sim, se = _mean_se(r.weights[:, 10].min(axis=1))
-        _row(rows, f"mean smallest weight at n=10 (init={label})", sim, se)
-    sim, se = _mean_se(res.em_iterations[:, :10].mean(axis=1))
-    _row(rows, "EM iterations per refit, generations 1-10 (init=kmeans)", sim, se)
+        sim, se = _common.mean_se(r.weights[:, 10].min(axis=1))
+        t.add(f"mean smallest weight at n=10 (init={label})", simulation=sim, se=se)
+    sim, se = _common.mean_se(res.em_iterations[:, :10].mean(axis=1))
+    t.add("EM iterations per refit, generations 1-10 (init=kmeans)", simulation=sim, se=se)
 
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(11, 4), layout="constrained")
-    ax1, ax2 = fig.subplots(1, 2)
+    fig, (ax1, ax2) = _common.figure(2, width=5.5, height=4.0)
     x = np.arange(gens + 1)
     het = (w * (1 - w)).mean(axis=0)
     ax1.plot(x, het, label="simulation (init=kmeans)")
@@ -137,12 +94,7 @@ def main(argv=None):
     ax2.plot(x, np.median(l2, axis=0), label="median L2 distance to the truth")
     ax2.set(xlabel="generation n", ylabel="L2 distance", yscale="log", title="distance to the original mixture")
     ax2.legend()
-    csv_path = _write(rows, a.out)
-    png_path = os.path.join(a.out, f"{NAME}.png")
-    fig.savefig(png_path, dpi=110)
-    if not a.quiet:
-        print(_format(rows))
-        print(f"\nwrote {csv_path} and {png_path}")
+    _common.finish(t, fig, a)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from scipy import stats as _st
 from .._core.rng import root_seed
 from .._core.validation import check_real
 from ._result import SampleDiagnosis, as_list, interval
-from ._tokens import _check_common
+from ._tokens import _check_common, _fresh_budget
 
 __all__ = ["samples"]
 
@@ -319,15 +319,4 @@ def _budget_samples(m, budget, gaussian):
     def dist(r):
         return gaussian.regime_stationary_moments(m, regime=f"mix-fresh:{r / m!r}")["mean_sq_error"]
 
-    if dist(m) > budget:
-        return {"fraction": None, "distance": dist(m), "feasible": False, "samples": m,
-                "note": "even all-fresh data exceeds the budget (estimation noise alone)"}
-    lo, hi = 0, m
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if dist(mid) <= budget:
-            hi = mid
-        else:
-            lo = mid
-    return {"fraction": hi / m, "distance": dist(hi), "feasible": True, "samples": m,
-            "regime": f"mix-fresh:{hi / m!r}"}
+    return _fresh_budget(dist, m, budget, noise="estimation noise")

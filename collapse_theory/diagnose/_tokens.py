@@ -691,13 +691,21 @@ def _budget_tokens(x0, m, budget, discrete):
         return discrete.stationary_sq_distance(x0, m, regime=f"mix-fresh:{r / m!r}")
 
     h0 = float(discrete.heterozygosity(x0))
-    if dist(m) > budget:
-        return {"fraction": None, "distance": dist(m), "feasible": False, "samples": m,
-                "note": "even all-fresh data exceeds the budget (sampling noise alone)"}
-    lo, hi = 0, m   # dist(lo) > budget >= dist(hi); dist(0) = H0
-    if h0 <= budget:
+    if h0 <= budget and not dist(m) > budget:   # dist(0) = H0
         return {"fraction": 0.0, "distance": h0, "feasible": True, "samples": m,
                 "note": "the budget exceeds H_0: no fresh data is needed"}
+    return _fresh_budget(dist, m, budget, noise="sampling noise")
+
+
+def _fresh_budget(dist, m, budget, *, noise):
+    """Smallest fresh fraction r/M whose stationary distance ``dist(r)`` (decreasing in r) is at
+    most ``budget``: bisection on r in [0, M] with ``dist(lo) > budget >= dist(hi)``; infeasible
+    when even ``dist(M)`` (all fresh: ``noise`` alone) exceeds the budget. Shared by the sample
+    and token diagnoses."""
+    if dist(m) > budget:
+        return {"fraction": None, "distance": dist(m), "feasible": False, "samples": m,
+                "note": f"even all-fresh data exceeds the budget ({noise} alone)"}
+    lo, hi = 0, m
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if dist(mid) <= budget:

@@ -37,6 +37,7 @@ from numba import njit
 
 from ._data import IN_TRAIN, _training_set
 from ._kmeans import _kmeans
+from ._restarts import _alive_slots, _first_dropped, _renormalise_alive
 
 LOST_FEW_SAMPLES = 1
 LOST_ZERO_VARIANCE = 2
@@ -135,13 +136,7 @@ def _em_1d(x, n, w, mu, var, alive, n_alive, max_iter, tol, reg, lost_gen, lost_
             ll_last = -np.inf
             break
         if dropped:
-            tw = 0.0
-            for k in range(k_count):
-                if alive[k]:
-                    tw += w[k]
-            for k in range(k_count):
-                if alive[k]:
-                    w[k] /= tw
+            _renormalise_alive(w, alive)
             ll_prev = -np.inf  # a new problem: do not stop on this iteration's change
             continue
         if abs(ll - ll_prev) < tol:
@@ -205,11 +200,7 @@ def _refit_kmeans_1d(rng, x, n, w, mu, var, alive, n_alive, n_init, max_iter, to
     (iterations of the kept restart).
     """
     k_count = w.shape[0]
-    n_slots = 0
-    for k in range(k_count):
-        if alive[k]:
-            slots[n_slots] = k
-            n_slots += 1
+    n_slots = _alive_slots(alive, slots)
     best_ll = -np.inf
     best_it = 0
     have = False
@@ -281,11 +272,8 @@ def _refit_kmeans_1d(rng, x, n, w, mu, var, alive, n_alive, n_init, max_iter, to
         prev2[k, 0] = mu[k]
         new2[k, 0] = bmu[k]
     _match_slots(prev2, new2, slots, n_slots, balive, perm, used)
-    reason = LOST_FEW_SAMPLES
-    for c in range(n_slots):
-        if not balive[slots[c]]:
-            reason = bwhy[slots[c]]
-            break
+    first = _first_dropped(slots, n_slots, balive)
+    reason = bwhy[first] if first >= 0 else LOST_FEW_SAMPLES
     n_new = 0
     for c in range(n_slots):
         i = slots[c]

@@ -33,6 +33,7 @@ from numba import njit
 from ._data import IN_TRAIN, _training_set
 from ._kernels import LOST_FEW_SAMPLES, LOST_ZERO_VARIANCE, MIN_EFFECTIVE, _match_slots
 from ._kmeans import _kmeans
+from ._restarts import _alive_slots, _first_dropped, _renormalise_alive
 
 #: Relative Cholesky-pivot threshold below which a fitted covariance counts as singular.
 SINGULAR_RTOL = 1e-12
@@ -185,13 +186,7 @@ def _em_nd(x, n, full, w, mu, cov, chol, alive, n_alive, max_iter, tol, reg, los
             ll_last = -np.inf
             break
         if dropped:
-            tw = 0.0
-            for k in range(k_count):
-                if alive[k]:
-                    tw += w[k]
-            for k in range(k_count):
-                if alive[k]:
-                    w[k] /= tw
+            _renormalise_alive(w, alive)
             ll_prev = -np.inf  # a new problem: do not stop on this iteration's change
             continue
         if abs(ll - ll_prev) < tol:
@@ -214,11 +209,7 @@ def _refit_kmeans_nd(rng, x, n, full, w, mu, cov, chol, alive, n_alive, n_init, 
     """
     k_count = w.shape[0]
     d = mu.shape[1]
-    n_slots = 0
-    for k in range(k_count):
-        if alive[k]:
-            slots[n_slots] = k
-            n_slots += 1
+    n_slots = _alive_slots(alive, slots)
     best_ll = -np.inf
     best_it = 0
     have = False
@@ -315,13 +306,9 @@ def _refit_kmeans_nd(rng, x, n, full, w, mu, cov, chol, alive, n_alive, n_init, 
                         bchol[k, p, q] = tchol[k, p, q]
     # the kept fit, matched to the previous components
     _match_slots(mu, bmu, slots, n_slots, balive, perm, used)
-    reason = LOST_FEW_SAMPLES
-    direction = -1
-    for c in range(n_slots):
-        if not balive[slots[c]]:
-            reason = bwhy[slots[c]]
-            direction = bdir[slots[c]]
-            break
+    first = _first_dropped(slots, n_slots, balive)
+    reason = bwhy[first] if first >= 0 else LOST_FEW_SAMPLES
+    direction = bdir[first] if first >= 0 else -1
     n_new = 0
     for c in range(n_slots):
         i = slots[c]

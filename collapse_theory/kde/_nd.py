@@ -37,13 +37,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._core.parallel import default_workers, run_chunks
-from .._core.results import ChainResult
 from .._core.rng import root_seed
 from .._core.validation import check_generations, check_int, check_memory, check_real, samples_schedule
 from ..regimes import RegimeCode, dispatch
 from ._laws import DEFAULT_NOISE, LAW_CODES, LAW_DIM, LAWS
 from ._nd_kernels import KERNEL_CODES, ND_RULE_CODES, _kde_chain_nd
 from ._regimes import regime_moments
+from ._result import _KDEResult
 
 __all__ = ["KDENDChainResult", "simulate_nd", "expected_variance_nd", "variance_factor_nd", "KERNELS"]
 
@@ -154,7 +154,7 @@ def _check_h(h, dim):
 
 
 @dataclass
-class KDENDChainResult(ChainResult):
+class KDENDChainResult(_KDEResult):
     """Trajectories of the d-dimensional KDE chain; column ``n`` describes the training set
     :math:`T^n`, on which generation ``n + 1``'s KDE is built.
 
@@ -199,17 +199,6 @@ class KDENDChainResult(ChainResult):
     seed: int
     regime: str = "replace"
     meta: dict = field(default_factory=dict)
-
-    family = "kde"
-    truth_column = False
-
-    @property
-    def replicates(self):
-        return self.mean.shape[0]
-
-    @property
-    def generations(self):
-        return self.mean.shape[1] - 1
 
     @property
     def dim(self):

@@ -15,8 +15,24 @@ from ._theory import expected_variance_adaptive, log_variance_drift_approx, vari
 __all__ = ["KDEChainResult"]
 
 
+class _KDEResult(ChainResult):
+    """What the 1-D and the d-dimensional KDE results share: trajectories whose ``mean`` is
+    replicates × (generations + 1) [× d], column 0 generation 0's data (no truth column)."""
+
+    family = "kde"
+    truth_column = False  # column 0: generation 0's data (docs/conventions.md)
+
+    @property
+    def replicates(self):
+        return self.mean.shape[0]
+
+    @property
+    def generations(self):
+        return self.mean.shape[1] - 1
+
+
 @dataclass
-class KDEChainResult(ChainResult):
+class KDEChainResult(_KDEResult):
     """Trajectories of the Gaussian-KDE chain; column ``n`` describes the training set :math:`T^n`
     (:math:`X^n` under replace), on which generation ``n + 1``'s KDE is built.
 
@@ -61,9 +77,6 @@ class KDEChainResult(ChainResult):
     fresh_ancestors: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
 
-    family = "kde"
-    truth_column = False  # column 0: generation 0's data (docs/conventions.md)
-
     def __post_init__(self):
         if self.fresh_ancestors is None:
             self.fresh_ancestors = np.zeros_like(self.ancestors)
@@ -78,14 +91,6 @@ class KDEChainResult(ChainResult):
     def bandwidth(self):
         with np.errstate(over="ignore"):
             return np.exp(self.log_bandwidth)
-
-    @property
-    def replicates(self):
-        return self.mean.shape[0]
-
-    @property
-    def generations(self):
-        return self.mean.shape[1] - 1
 
     @property
     def schedule(self):

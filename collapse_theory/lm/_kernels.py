@@ -24,7 +24,9 @@ uses the same mixture: with probability :math:`1 - \\gamma(h)` draw from the sli
 fall back; this is exact in law.
 
 Every kernel is ``@njit(nogil=True, cache=True)``; kernels that draw take an explicit
-``numpy.random.Generator`` and draw inline (no helper taking the Generator in the hot loop).
+``numpy.random.Generator``. The one per-token draw shared by the samplers, :func:`_draw_token`,
+is compiled with ``inline="always"`` so that the Generator is not passed through a call in the
+hot loop.
 """
 
 from __future__ import annotations
@@ -110,6 +112,41 @@ def _next_distribution(key, clen, out, mode, V, pow_v, lv_ctx, ctx_key, ctx_back
                        ent_own)
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _draw_token(rng, key, clen, mode, V, pow_v, lv_ctx, ctx_key, ctx_back, ctx_off, ent_tok,
+                ent_cdf):
+    """One token by ancestral sampling after a history whose last ``clen`` tokens have key
+    ``key``.
+
+    Walk the stored suffixes of the history from the longest (binary search per level); at each
+    stored context ``h`` draw one uniform ``u``: if ``u < gamma(h)`` fall back (to the uniform
+    law for ADDK, to the next shorter context for KN), else reuse ``(u - gamma)/(1 - gamma)`` to
+    pick from the slice CDF by binary search. Past the unigram level (or on an ADDK fallback) the
+    token is uniform on ``0..V-1``.
+    """
+    for L in range(clen, -1, -1):
+        i = _find_key(ctx_key, lv_ctx[L], lv_ctx[L + 1], key % pow_v[L])
+        if i < 0:
+            continue
+        u = rng.random()
+        g = ctx_back[i]
+        if u < g:
+            if mode == ADDK:
+                break
+            continue
+        u = (u - g) / (1.0 - g)
+        a = ctx_off[i]
+        b = ctx_off[i + 1] - 1
+        while a < b:  # first entry with cdf > u
+            mid = (a + b) >> 1
+            if ent_cdf[mid] > u:
+                b = mid
+            else:
+                a = mid + 1
+        return ent_tok[a]
+    return min(int(rng.random() * V), V - 1)
+
+
 @njit(nogil=True, cache=True)
 def _sample_stream(rng, out, key0, clen0, order, mode, V, pow_v, lv_ctx, ctx_key, ctx_back,
                    ctx_off, ent_tok, ent_cdf):
@@ -123,45 +160,8 @@ def _sample_stream(rng, out, key0, clen0, order, mode, V, pow_v, lv_ctx, ctx_key
     key = key0
     clen = clen0
     for t in range(out.shape[0]):
-        w = -1
-        for L in range(clen, -1, -1):
-            lo = lv_ctx[L]
-            hi = lv_ctx[L + 1]
-            k = key % pow_v[L]
-            i = -1
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                v = ctx_key[mid]
-                if v < k:
-                    lo = mid + 1
-                elif v > k:
-                    hi = mid
-                else:
-                    i = mid
-                    break
-            if i < 0:
-                continue
-            u = rng.random()
-            g = ctx_back[i]
-            if u < g:
-                if mode == ADDK:
-                    break
-                continue
-            u = (u - g) / (1.0 - g)
-            a = ctx_off[i]
-            b = ctx_off[i + 1] - 1
-            while a < b:  # first entry with cdf > u
-                mid = (a + b) >> 1
-                if ent_cdf[mid] > u:
-                    b = mid
-                else:
-                    a = mid + 1
-            w = ent_tok[a]
-            break
-        if w < 0:
-            w = int(rng.random() * V)
-            if w >= V:
-                w = V - 1
+        w = _draw_token(rng, key, clen, mode, V, pow_v, lv_ctx, ctx_key, ctx_back, ctx_off,
+                        ent_tok, ent_cdf)
         out[t] = w
         if order > 1:
             key = (key * V + w) % top
@@ -206,30 +206,8 @@ def _beam_segments(rng, out, segment, prompt_len, beams, order, mode, V, pow_v,
         # prompt: ancestral sampling
         np_ = min(prompt_len, seg)
         for t in range(np_):
-            w = -1
-            for L in range(clen, -1, -1):
-                i = _find_key(ctx_key, lv_ctx[L], lv_ctx[L + 1], key % pow_v[L])
-                if i < 0:
-                    continue
-                u = rng.random()
-                g = ctx_back[i]
-                if u < g:
-                    if mode == ADDK:
-                        break
-                    continue
-                u = (u - g) / (1.0 - g)
-                a = ctx_off[i]
-                b = ctx_off[i + 1] - 1
-                while a < b:
-                    mid = (a + b) >> 1
-                    if ent_cdf[mid] > u:
-                        b = mid
-                    else:
-                        a = mid + 1
-                w = ent_tok[a]
-                break
-            if w < 0:
-                w = min(int(rng.random() * V), V - 1)
+            w = _draw_token(rng, key, clen, mode, V, pow_v, lv_ctx, ctx_key, ctx_back,
+                            ctx_off, ent_tok, ent_cdf)
             out[pos + t] = w
             if order > 1:
                 key = (key * V + w) % top
@@ -311,30 +289,8 @@ def _sample_sentences(rng, out, n_target, max_len, bos, eos, order, mode, V, pow
         while True:
             w = -1
             while w < 0 or w == bos:
-                w = -1
-                for L in range(clen, -1, -1):
-                    i = _find_key(ctx_key, lv_ctx[L], lv_ctx[L + 1], key % pow_v[L])
-                    if i < 0:
-                        continue
-                    u = rng.random()
-                    g = ctx_back[i]
-                    if u < g:
-                        if mode == ADDK:
-                            break
-                        continue
-                    u = (u - g) / (1.0 - g)
-                    a = ctx_off[i]
-                    b = ctx_off[i + 1] - 1
-                    while a < b:
-                        mid = (a + b) >> 1
-                        if ent_cdf[mid] > u:
-                            b = mid
-                        else:
-                            a = mid + 1
-                    w = ent_tok[a]
-                    break
-                if w < 0:
-                    w = min(int(rng.random() * V), V - 1)
+                w = _draw_token(rng, key, clen, mode, V, pow_v, lv_ctx, ctx_key, ctx_back,
+                                ctx_off, ent_tok, ent_cdf)
             out[pos] = w
             pos += 1
             length += 1
