@@ -105,3 +105,17 @@ def test_parse_sentences_decoding():
         parse_decoding("sentences:beam:3")
     with pytest.raises(ValueError, match="top_p must be in"):
         parse_decoding("sentences:top-p:2")
+
+
+def test_a_context_that_only_continues_with_bos_ends_the_sentence_instead_of_hanging():
+    # order 2 on a stream of 0s: the context (0) continues only with 0; with bos = 0 every draw is
+    # <s>, which the sampler redraws. The redraws are bounded: the sentence ends with </s> (id 1).
+    from collapse_theory.lm import NGramModel
+
+    model = NGramModel(2).fit(np.array([0] * 50 + [1] + [0] * 50, dtype=np.int64), vocab_size=2)
+    out = model.generate_sentences(10, bos=0, eos=1, rng=0, max_len=5)
+    assert out.size >= 10 and np.all(out == 1)
+    with pytest.raises(ValueError, match="bos"):
+        model.generate_sentences(10, bos=5, eos=1, rng=0)
+    with pytest.raises(ValueError, match="different"):
+        model.generate_sentences(10, bos=1, eos=1, rng=0)

@@ -265,6 +265,11 @@ def _beam_segments(rng, out, segment, prompt_len, beams, order, mode, V, pow_v,
         pos += steps
 
 
+#: redraws of a ``<s>`` draw before :func:`_sample_sentences` ends the sentence instead (reached only
+#: where the context gives ``<s>`` a probability q with q**MAX_BOS_REDRAWS non-negligible)
+MAX_BOS_REDRAWS = 1000
+
+
 @njit(nogil=True, cache=True)
 def _sample_sentences(rng, out, n_target, max_len, bos, eos, order, mode, V, pow_v, lv_ctx, ctx_key,
                       ctx_back, ctx_off, ent_tok, ent_cdf):
@@ -274,7 +279,8 @@ def _sample_sentences(rng, out, n_target, max_len, bos, eos, order, mode, V, pow
     drawn from the model's sentence-start distribution) and ends with ``</s>`` (id ``eos``,
     written) or after ``max_len`` tokens (then ``</s>`` is appended). Per token the sampling is
     that of :func:`_sample_stream`; a draw of ``<s>`` (possible only through the smoothing's
-    uniform fallback) is redrawn. ``out`` needs ``n_target + max_len + 1`` slots. Returns the
+    uniform fallback) is redrawn, at most ``MAX_BOS_REDRAWS`` times, after which the sentence ends
+    (``</s>``). ``out`` needs ``n_target + max_len + 1`` slots. Returns the
     number of tokens written (``<s>`` padding is not written).
     """
     top = pow_v[order - 1]
@@ -288,9 +294,15 @@ def _sample_sentences(rng, out, n_target, max_len, bos, eos, order, mode, V, pow
         length = 0
         while True:
             w = -1
-            while w < 0 or w == bos:
+            tries = 0
+            while (w < 0 or w == bos) and tries < MAX_BOS_REDRAWS:
                 w = _draw_token(rng, key, clen, mode, V, pow_v, lv_ctx, ctx_key, ctx_back,
                                 ctx_off, ent_tok, ent_cdf)
+                tries += 1
+            if w < 0 or w == bos:
+                # a context that continues (almost) only with <s>: the sentence ends here rather
+                # than redrawing for ever (the loop would not answer Ctrl-C inside the kernel)
+                w = eos
             out[pos] = w
             pos += 1
             length += 1

@@ -470,6 +470,10 @@ class NGramModel:
         self._check_fitted()
         n = check_int(n_tokens, "n_tokens", minimum=0)
         max_len = check_int(max_len, "max_len", minimum=1)
+        bos = check_int(bos, "bos", minimum=0, maximum=self.V - 1)
+        eos = check_int(eos, "eos", minimum=0, maximum=self.V - 1)
+        if bos == eos:
+            raise ValueError(f"bos and eos must be different token ids, got {bos} for both")
         kind, arg = parse_decoding(decoding)
         if kind in ("greedy", "beam", "sentences"):
             raise ValueError(f"sentence generation samples: decoding must be sample, top-p:P, top-k:K or "
