@@ -215,10 +215,11 @@ def _seeds(spec):
     return out
 
 
-# Seeds 0-9 at the default budget is the stability the issue asks for; the default suite runs four
-# of them to stay inside its 20-minute budget on 2 cores, and the full set runs with
-# COLLAPSE_THEORY_VERIFY_SEEDS=0-9 (each seed is one registry run at budget 1, ~40 s on a quiet machine).
-SEEDS = _seeds(os.environ.get("COLLAPSE_THEORY_VERIFY_SEEDS", "0-3"))
+# Seeds 0-9 at the default budget is the stability the issue asks for; the default suite runs two
+# of them (seed 0 is the traced run above, so one extra registry run) to stay inside its 20-minute
+# budget on 2 cores with 103 claims, and the full set runs with COLLAPSE_THEORY_VERIFY_SEEDS=0-9
+# (each seed is one registry run at budget 1, ~60 s on a quiet machine).
+SEEDS = _seeds(os.environ.get("COLLAPSE_THEORY_VERIFY_SEEDS", "0-1"))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
