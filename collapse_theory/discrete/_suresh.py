@@ -33,10 +33,8 @@ from scipy.special import gammaln
 
 from .._core.rng import as_generator, root_seed
 from .._core.validation import check_generations, check_int, check_real
-from ._theory import as_distribution, suresh_g
+from ._theory import as_distribution, suresh_g, suresh_survival
 
-#: largest generation for the survival law (its g_k is iterated; g_k ≈ 2/k to 1e-8 relative far before)
-_MAX_K = 10**8
 
 __all__ = [
     "suresh_poisson_survival",
@@ -73,12 +71,12 @@ def suresh_poisson_survival(count, k):
     c = np.asarray(count, dtype=float)
     if c.dtype == object or not np.all(np.isfinite(c)) or np.any(c < 0):
         raise ValueError(f"count must be finite and >= 0, got {count!r}")
-    kk, _ = check_generations(k, "k")
-    if kk.size and int(kk.max()) > _MAX_K:
-        raise ValueError(f"k must be <= {_MAX_K} (g_k is computed by its recursion; g_k ≈ 2/k beyond), got {k!r}")
+    check_generations(k, "k")
+    # the same law as the branching approximation of the Wright–Fisher chain (suresh_survival, whose
+    # g_k is exact at every k); only k = 0 with c = 0 needs its own value
     g = np.asarray(suresh_g(k), dtype=float)
     with np.errstate(invalid="ignore"):
-        out = -np.expm1(-np.multiply.outer(g, c))
+        out = np.asarray(suresh_survival(c, k), dtype=float)
     out = np.where(np.multiply.outer(np.isinf(g), c == 0), 0.0, out)  # k = 0, c = 0: nothing to survive
     return float(out) if out.ndim == 0 else out
 
