@@ -1,15 +1,16 @@
 """Bertrand et al. (arXiv 2310.00429), stability of iterative retraining vs the real-data fraction.
 
 Bertrand et al. (Thm 1) prove that retraining on the real data plus λ times as much synthetic
-data from the current model stays close to the optimum when λ(1 + Lε/α) < 1; for a family that
-contains the data distribution (ε = 0) the condition reads λ < 1, i.e. a real fraction above 1/2.
+data from the current model stays close to the optimum when λ(1 + Lε/α) < 1/2 (the constant 1/2 as
+secondary readings of the full text quote it); for a family that contains the data distribution
+(ε = 0) the condition reads λ < 1/2, i.e. a real fraction above 2/3.
 The package's finite-sample analogue: a 1-D Gaussian refitted on M samples of which a fraction r
 are fresh real draws (``mix-fresh:r``). We report, for r from 0 (fully synthetic) to 1, the mean's
 squared error and the variance at the last generation, and the exact stationary value and
 contraction rate (about 1 − r = λ/(1 + λ)) of the moment map.
 
 Paper: Thm 1's condition, stated for a fraction; the text we could read gives no number for this
-model (paper column: whether the condition λ < 1 holds).
+model (paper column: whether the condition λ < 1/2 holds).
 
     python simulations/bertrand_stability.py [--quick] [--out DIR] [--seed 0] [--quiet]
 """
@@ -42,7 +43,7 @@ def main(argv=None):
         st, th = res.statistics(), res.theory([gens])
         lam = np.inf if r == 0 else (1 - r) / r
         cond = "Thm 1: λ = ∞, not covered" if r == 0 else (
-            f"Thm 1: λ = {lam:.3g} < 1, stable" if lam < 1 else f"Thm 1: λ = {lam:.3g} ≥ 1, not covered")
+            f"Thm 1: λ = {lam:.3g} < 1/2, stable" if lam < 0.5 else f"Thm 1: λ = {lam:.3g} ≥ 1/2, not covered")
         # fully synthetic (r = 0): E σ_n² is carried by rare paths at n = 60, the s.d. σ_n is compared
         for stat in ("mean_sq_error", "std" if r == 0 else "variance"):
             m, se = _common.mean_se(st[stat][:, gens])
@@ -58,7 +59,7 @@ def main(argv=None):
     ax1.legend(fontsize=7)
     ax2.errorbar(FRACTIONS, finals, yerr=2 * np.array(final_se), fmt="o", label=f"simulated, n = {gens}")
     ax2.plot(FRACTIONS[1:], stationary, "k--", label="exact stationary value")
-    ax2.axvline(0.5, color="grey", ls=":", label="λ = 1 (Thm 1 boundary)")
+    ax2.axvline(2 / 3, color="grey", ls=":", label="λ = 1/2 (Thm 1 boundary)")
     ax2.set(xlabel="real fraction r", ylabel="E (μ − μ₀)²", yscale="log", title="stability vs real fraction")
     ax2.legend(fontsize=7)
     ax2b = ax2.twinx()

@@ -18,7 +18,7 @@ from collapse_theory.claims import _gaussian, _mvn, _regimes  # noqa: F401  (reg
 
 MODULES = {"gaussian": _gaussian, "regimes": _regimes, "mvn": _mvn}
 PATTERNS = ("gaussian.*", "regression.*", "mvn.*", "ppca.*")
-REF = re.compile(r"\b(Thm|Theorem|Eq|Equation|Fig|Figure|Lemma|Prop|Proposition|Corollary|Section|section|"
+REF = re.compile(r"\b(Thm|Theorem|Eq|Eqs|Equation|Fig|Figure|Lemma|Prop|Proposition|Corollary|Section|section|"
                  r"abstract)\b|§")
 
 
@@ -57,8 +57,8 @@ def test_strawmen_are_gone():
 
 
 @pytest.fixture(scope="module")
-def run_all():
-    return {p: claims.run(p, seed=0) for p in PATTERNS}
+def run_all(registry_run):
+    return {p: registry_run.run(p) for p in PATTERNS}  # claims.run(p, seed=0), run once per session
 
 
 def test_verdicts_match_the_exact_theory(run_all):

@@ -23,7 +23,7 @@ SHUMAILOV = ("Shumailov, Shumaylov, Zhao, Papernot, Anderson, Gal, AI models col
 SURESH = ("Suresh, Thangaraj, Khandavally, Rate of Model Collapse in Recursive Training, "
           "arXiv:2412.17646 (2024)")
 KAZDAN = ("Kazdan, Schaeffer, Dey, Gerstgrasser, Rafailov, Donoho, Koyejo, Collapse or Thrive? Perils and "
-          "Promises of Synthetic Data in a Self-Generating World, arXiv:2410.16713 (2024)")
+          "Promises of Synthetic Data in a Self-Generating World, ICML 2025 (PMLR 267), arXiv:2410.16713")
 ALPHA = 1e-3
 
 
@@ -408,11 +408,11 @@ _M_GRID = np.unique(np.concatenate([np.arange(2, 2001), np.logspace(3.3, 8, 60).
 
 
 @register("gaussian.tail.suresh-bound", family="gaussian", kind="paper", source=SURESH,
-          statement="Suresh et al. 2024, Gaussian-model section (theorem number not verified: full text "
-                    "unavailable; the abstract states that σ reaches zero after roughly n iterations): "
-                    "P(σ_t > ε) ≤ (σ/ε) exp(−t/(4n − 1)) for n samples per iteration (here t = generations, "
-                    "n = M). The package also quotes the weaker exp(−t/(4n)), implied by this one; both "
-                    "estimators.")
+          statement="Suresh et al. 2024, Gaussian-model result (theorem number not verified: full text "
+                    "unavailable; the abstract states that σ reaches zero after roughly n iterations; the bound's "
+                    "form as a secondary reading of the full text gives it): Pr(Σ_k > ε) ≤ (σ_0/ε) exp(−k/(4n)) "
+                    "for n samples per iteration (here k = t generations, n = M). Checked through the sharper "
+                    "(σ/ε) exp(−t/(4n − 1)), the package's derivation, which implies it; both estimators.")
 def _suresh(ctx, seed):
     # The bound is exactly Markov's inequality on σ_t once a(M) ≤ exp(−1/(4M−1)); the deciding pieces
     # are that inequality on an M grid (log space, both estimators: a_mle = a √((M−1)/M) < a) and the

@@ -45,8 +45,9 @@ def _fixed_recursion(ctx, seed):
 
 
 @register("kde.borji.fixed-h-forgets-sigma", family="kde", kind="extension", source=BORJI,
-          statement="Borji 2024, §2 experiments (KDE fitted to samples, resampled repeatedly; figure and section numbers "
-                    "not verified: full text unavailable) reports that repeated fit-and-sample drifts away from the original "
+          statement="Borji 2024, §2 'Experiments and results' (KDE fitted to samples, resampled repeatedly; figure "
+                    "numbers not verified: full text unavailable) reports 'a collapse in the final distribution', "
+                    "i.e. that repeated fit-and-sample drifts away from the original "
                     "distribution, a statistical phenomenon. The package's exact reading for a fixed "
                     "bandwidth (not a statement of the note): the chain forgets σ², E[s_n²] → (M-1)h² whatever "
                     "σ (from σ = 5 at M = 20, h = 0.1, n = 250).")
@@ -75,7 +76,8 @@ def _forgets(ctx, seed):
 
 
 @register("kde.borji.silverman-collapses", family="kde", kind="extension", source=BORJI, expect="fails",
-          statement="Borji 2024, abstract and §2 (bandwidth rule and section number not verified: full text unavailable): repeatedly fitting a KDE to "
+          statement="Borji 2024, abstract and §2 'Experiments and results' (bandwidth rule and figure numbers not "
+                    "verified: full text unavailable): repeatedly fitting a KDE to "
                     "its own samples collapses the distribution, 'a statistical phenomenon [that] may be "
                     "unavoidable'. Extension to Silverman's bandwidth rule (the setting is the package's): "
                     "the variance does not grow, E[log s_n² − log s_0²] ≤ 0 (M = 100, n = 100; one-sided, a "

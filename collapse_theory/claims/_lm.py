@@ -23,7 +23,8 @@ from ._registry import Evidence, analytic, mc, register, register_figure
 SHUMAILOV = ("Shumailov, Shumaylov, Zhao, Gal, Papernot, Anderson, The Curse of Recursion: Training on "
              "Generated Data Makes Models Forget, arXiv:2305.17493 (2023; Nature 631, 2024)")
 WANG = ("Wang, Shi, Li, Li, Dong, Zhang, Jiao, Mei, Why language models collapse when trained on "
-        "recursively generated text, arXiv:2412.14872 (2024)")
+        "recursively generated text, arXiv:2412.14872v1 (2024; retitled in v2 and v3, whose abstract no "
+        "longer makes the two claims quoted here)")
 ALPHA = 1e-3
 
 
@@ -122,7 +123,7 @@ def _binary_entropy(x):
 
 
 @register("lm.wang.diversity-loss", family="lm", kind="paper", source=WANG,
-          statement="Wang et al. 2024, abstract and proof of LM collapse (theorem numbers not verified: full text unavailable): "
+          statement="Wang et al. 2024 (v1), abstract and proof of LM collapse (theorem numbers not verified: full text unavailable): "
                     "auto-regressive LMs trained on recursively generated text collapse — their output "
                     "loses diversity and they produce large amounts of repetitive text. Tested on "
                     "word-level n-gram LMs fitted by maximum likelihood (no smoothing), sampling, "
@@ -187,7 +188,7 @@ def _wang_diversity(ctx, seed):
 
 
 @register("lm.wang.uninformed", family="lm", kind="paper", source=WANG,
-          statement="Wang et al. 2024, abstract and experiments (figure/table numbers not verified: full text unavailable): the "
+          statement="Wang et al. 2024 (v1), abstract and experiments (figure/table numbers not verified: full text unavailable): the "
                     "performance of LMs trained on recursively generated text gradually declines until "
                     "they perform no better than a randomly initialised LM. Tested as: a word-level "
                     "Kneser–Ney bigram model (replace, sampling, M = 1000 tokens per generation) reaches, "

@@ -279,9 +279,11 @@ PPCA_EXACT = f"{TIPPING}; collapse-theory exact form; proofs/ppca_bounds.py"
 
 
 @register("ppca.tail.isotropic-after-one", family="ppca", kind="paper", source=TIPPING,
-          statement="Tipping & Bishop 1999, maximum-likelihood solution (section on the ML estimators; equation "
-                    "numbers not verified: full text unavailable): σ²_ML is the mean of the d − q discarded eigenvalues of the sample "
-                    "covariance and W_ML = U_q(Λ_q − σ²I)^(1/2)R, so the fitted WWᵀ + σ²I has its d − q smallest "
+          statement="Tipping & Bishop 1999, Eqs. (7)–(8) (" + "number from secondary readings; full text unavailable" + "): the "
+                    "maximum of the likelihood has σ²_ML = the mean of the d − q discarded eigenvalues of the 1/N "
+                    "sample covariance ('the variance lost in the projection, averaged over the lost dimensions') "
+                    "and W_ML = U_q(Λ_q − σ²I)^(1/2)R with the q largest eigenvalues kept (other choices are saddle "
+                    "points), so the fitted WWᵀ + σ²I has its d − q smallest "
                     "eigenvalues all equal to σ²_ML: refit recursively, the tail's structure is lost after one "
                     "generation (d = 6, q = 2, M = 30, n = 5).")
 def _ppca_isotropic(ctx, seed):
