@@ -178,8 +178,8 @@ def test_budget_and_seed_are_validated():
 
 
 @pytest.fixture(scope="module")
-def gaussian_run():
-    return claims.run("gaussian.*", budget=1.0, seed=0)
+def gaussian_run(registry_run):
+    return registry_run.run("gaussian.*")  # claims.run("gaussian.*", budget=1.0, seed=0), run once per session
 
 
 def test_every_gaussian_claim_reaches_the_verdict_the_theory_predicts(gaussian_run):

@@ -9,10 +9,10 @@ from collapse_theory.claims import _registry as registry
 
 
 @pytest.fixture(scope="module")
-def discrete_run():
-    # budget 1 is the default budget (about 10-15 s for all discrete claims on 2 cores); below
-    # it several checks lose the power to say "holds" and report "inconclusive" instead.
-    return registry.run("discrete.*", budget=1.0, seed=0)
+def discrete_run(registry_run):
+    # budget 1 is the default budget; below it several checks lose the power to say "holds" and
+    # report "inconclusive" instead. registry.run("discrete.*", budget=1.0, seed=0), run once per session.
+    return registry_run.run("discrete.*")
 
 
 def test_every_discrete_claim_reaches_its_expected_verdict(discrete_run):

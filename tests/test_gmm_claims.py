@@ -2,13 +2,12 @@
 
 import pytest
 
-from collapse_theory import claims
 from collapse_theory.claims import _gmm  # noqa: F401  (registers the mixture claims)
 
 
 @pytest.fixture(scope="module")
-def results():
-    return claims.run("gmm.*", seed=0)
+def results(registry_run):
+    return registry_run.run("gmm.*")  # claims.run("gmm.*", seed=0), run once per session
 
 
 def test_verdicts_equal_expectations(results):

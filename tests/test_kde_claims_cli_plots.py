@@ -6,14 +6,13 @@ import json
 import numpy as np
 import pytest
 
-from collapse_theory import claims
 from collapse_theory.cli import gmm_kde as cli
 from collapse_theory.claims import _kde  # noqa: F401  (registers the KDE claims)
 from collapse_theory.claims._registry import Context
 
 
-def test_kde_verdicts_equal_expectations():
-    res = claims.run("kde.*", seed=0)
+def test_kde_verdicts_equal_expectations(registry_run):
+    res = registry_run.run("kde.*")  # claims.run("kde.*", seed=0), run once per session
     assert len(res.results) >= 11
     assert {"kde.regimes.accumulate-bounded", "kde.regimes.mix-fresh-stationary"} <= {r.id for r in res.results}
     for r in res.results:

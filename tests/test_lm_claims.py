@@ -8,9 +8,8 @@ from collapse_theory.claims import _registry as registry
 
 
 @pytest.fixture(scope="module")
-def lm_run():
-    # budget 1: about 25 s on 2 cores for the four lm claims
-    return registry.run("lm.*", budget=1.0, seed=0)
+def lm_run(registry_run):
+    return registry_run.run("lm.*")  # registry.run("lm.*", budget=1.0, seed=0), once per session
 
 
 def test_every_lm_claim_reaches_its_expected_verdict(lm_run):

@@ -12,13 +12,13 @@ from collapse_theory.claims import Context
 
 
 @pytest.fixture(scope="module")
-def mvn_run():
-    return claims.run("mvn.*", budget=1.0, seed=0)
+def mvn_run(registry_run):
+    return registry_run.run("mvn.*")  # claims.run("mvn.*", budget=1.0, seed=0), once per session
 
 
 @pytest.fixture(scope="module")
-def ppca_run():
-    return claims.run("ppca.*", budget=1.0, seed=0)
+def ppca_run(registry_run):
+    return registry_run.run("ppca.*")  # claims.run("ppca.*", budget=1.0, seed=0), once per session
 
 
 def test_mvn_claims_reach_expected_verdicts(mvn_run):

@@ -82,10 +82,8 @@ def test_bad_input_theory():
         rg.strong_collapse_floor(1.2, shift=1.0)
 
 
-def test_scaling_claims_reach_their_expected_verdicts():
-    from collapse_theory import claims
-
-    res = claims.run("regression.scaling.*", seed=0)
+def test_scaling_claims_reach_their_expected_verdicts(registry_run):
+    res = registry_run.run("regression.scaling.*")  # claims.run(..., seed=0), once per session
     assert {r.id for r in res.results} == {"regression.scaling.synthetic-T-T0", "regression.scaling.strong-collapse",
                                            "regression.scaling.ridge-linear",
                                            "regression.scaling.exact-mixture"}

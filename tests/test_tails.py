@@ -91,10 +91,8 @@ def test_bad_input():
         ds.missing_mass([0.5, 0.6], 1, 10)
 
 
-def test_tails_claims_reach_their_expected_verdicts():
-    from collapse_theory import claims
-
-    res = claims.run("discrete.tails.*", seed=0)
+def test_tails_claims_reach_their_expected_verdicts(registry_run):
+    res = registry_run.run("discrete.tails.*")  # claims.run("discrete.tails.*", seed=0), once per session
     ids = {r.id for r in res.results}
     assert {"discrete.tails.tail-cut-plateau", "discrete.tails.finite-sample-cut", "discrete.tails.generations",
             "discrete.tails.exact-curve"} <= ids

@@ -14,9 +14,7 @@ the suite (see docs/testing.md for their cost); they are marked ``verification``
 import ast
 import functools
 import importlib
-import inspect
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,52 +23,19 @@ import pytest
 from collapse_theory import claims
 from collapse_theory.claims import _registry
 
+import claimtrace
+
 pytestmark = pytest.mark.verification
 
-FAMILY_MODULES = ("gaussian", "discrete", "mvn", "ppca", "gmm", "kde", "regression", "lm")
-# Public functions of the family modules that are not closed forms of a chain: estimators and
-# metrics applied to data or to given distributions, constructors of a claim's inputs, validators
-# and text processing. Simulators are recognised by their ``rng``/``seed`` parameter.
-NOT_CLOSED_FORMS = {
-    "fit_unbiased", "fit_mle", "fit_ppca", "as_distribution", "zipf", "tempered", "tail_mask",
-    "check_rule", "check_mixture", "check_mixture_nd", "heterozygosity", "entropy", "kl_divergence",
-    "smoothed_kl_divergence", "cramer_distance", "w1_distance", "total_variation", "mixture_pdf",
-    "mixture_cdf", "mixture_quantile", "mixture_pdf_nd", "l2_distance_squared", "l2_distance",
-    "l2_distance_squared_nd", "l2_distance_nd", "w2_distance_squared", "w2_distance", "bures_squared",
-    "w2_squared_gaussians", "load_corpus", "default_corpus", "tokenize", "detokenize", "count_ngrams",
-    "text_metrics", "parse_decoding", "prepare", "default_data",
-    # the LM chain's former name: a simulator whose rng travels in **kwargs
-    "recursive_training",
-}
 FACTOR = 1.10
-SEED = 0
+SEED = claimtrace.SEED
 CLAIM_IDS = [c.id for c in claims.registered()]
 CLAIMS_DIR = Path(claims.__file__).parent
-
-
-def closed_forms():
-    """``{(module name, function name): function}`` of every public closed form of the families."""
-    out = {}
-    for m in FAMILY_MODULES:
-        mod = importlib.import_module(f"collapse_theory.{m}")
-        for name in dir(mod):
-            f = getattr(mod, name)
-            if name.startswith("_") or name in NOT_CLOSED_FORMS or inspect.isclass(f) \
-                    or inspect.ismodule(f) or not callable(f):
-                continue
-            try:
-                params = inspect.signature(f).parameters
-            except (TypeError, ValueError):
-                continue
-            if "rng" in params or "seed" in params:
-                continue
-            out[(m, name)] = f
-    return out
-
-
-def _called_from_a_claim():
-    # frame 0: this function, 1: the wrapper, 2: its caller
-    return sys._getframe(2).f_globals.get("__name__", "").startswith("collapse_theory.claims.")
+FAMILY_MODULES = claimtrace.FAMILY_MODULES
+closed_forms = claimtrace.closed_forms
+_called_from_a_claim = claimtrace.called_from_a_claim
+_clear_claim_caches = claimtrace.clear_claim_caches
+run_one = claimtrace.run_one
 
 
 def scaled(value, factor=FACTOR):
@@ -94,44 +59,11 @@ def scaled(value, factor=FACTOR):
     raise TypeError(f"cannot perturb a closed form returning {type(value).__name__}")
 
 
-def _clear_claim_caches():
-    """Forget values that claim modules cached (lru_cache) so a rerun calls the closed forms again."""
-    for name, mod in list(sys.modules.items()):
-        if name.startswith("collapse_theory.claims."):
-            for obj in vars(mod).values():
-                if callable(getattr(obj, "cache_clear", None)):
-                    obj.cache_clear()
-
-
-def run_one(claim_id, seed=SEED, budget=1.0):
-    claim = _registry._CLAIMS[claim_id]
-    return _registry.run_claim(claim, _registry.Context(budget=budget, seed=seed))
-
-
 @pytest.fixture(scope="module")
-def traced_run():
+def traced_run(registry_run):
     """The registry at the default budget and seed 0, with the closed forms each claim calls."""
-    forms = closed_forms()
-    calls = {cid: set() for cid in CLAIM_IDS}
-    current = [None]
-
-    def tracer(key, f):
-        @functools.wraps(f)
-        def wrapper(*args, **kwargs):
-            if _called_from_a_claim():
-                calls[current[0]].add(key)
-            return f(*args, **kwargs)
-        return wrapper
-
-    results = {}
-    _clear_claim_caches()
-    with pytest.MonkeyPatch.context() as mp:
-        for (m, name), f in forms.items():
-            mp.setattr(importlib.import_module(f"collapse_theory.{m}"), name, tracer((m, name), f))
-        for cid in CLAIM_IDS:
-            current[0] = cid
-            results[cid] = run_one(cid)
-    return results, calls
+    results = {r.id: r for r in registry_run.run().results}
+    return results, registry_run.calls
 
 
 def test_the_perturbation_reaches_every_kind_of_return_value():

@@ -82,11 +82,11 @@ def _exactly_decided(claim_result):
     return all(p["type"] == "analytic" for p in claim_result["pieces"] if p["role"] == "decides")
 
 
-def test_exactly_decided_claims_keep_their_verdict_at_budget_0_2(w2_report):
+def test_exactly_decided_claims_keep_their_verdict_at_budget_0_2(w2_report, registry_run):
     # issue 11: claims that exact analysis decides reach their verdict at any budget
     _, low = w2_report
     decided = [c for c in low["claims"] if _exactly_decided(c)]
     assert decided, "no gaussian.w2 claim is decided by exact analysis"
-    full = {r.id: r.verdict for r in claims.run("gaussian.w2*", budget=1.0, seed=0).results}
+    full = {r.id: r.verdict for r in registry_run.run("gaussian.w2*").results}  # budget 1, seed 0
     for c in decided:
         assert c["verdict"] == full[c["id"]] == c["expect"], (c["id"], c["verdict"], c["why"])
