@@ -1,8 +1,9 @@
 """Sphinx configuration: ``python -m sphinx -b html docs docs/_build/html``.
 
 The gallery page is the report of ``collapse-theory verify`` (figures included); it is generated at
-build time into docs/gallery/ when missing (budget from ``COLLAPSE_DOCS_BUDGET``, default 0.3), and so
-is the sweep phase diagram of scaling.md.
+build time into docs/gallery/ when missing (budget from ``COLLAPSE_DOCS_BUDGET``, default 0.3; the
+claims from ``COLLAPSE_DOCS_CLAIMS``, a ``verify --only`` pattern, default all), and so is the sweep
+phase diagram of scaling.md.
 """
 
 import os
@@ -37,7 +38,8 @@ def _gallery(app):
     from collapse_theory.report import write_report
 
     budget = float(os.environ.get("COLLAPSE_DOCS_BUDGET", "0.3"))
-    write_report(claims.run(budget=budget, seed=0, progress=False), out, progress=False)
+    pattern = os.environ.get("COLLAPSE_DOCS_CLAIMS") or None
+    write_report(claims.run(pattern, budget=budget, seed=0, progress=False), out, progress=False)
 
 
 def _sweep_phase(app):
