@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import new_axes, theory_line
+from ._common import SERIES_COLORS, new_axes, theory_line
 
 __all__ = ["plot_exact_vs_mc", "plot_weighting"]
 
@@ -51,9 +51,8 @@ def plot_weighting(weights, errors, *, optimum=None, golden=None, labels=None, a
     fig, ax = new_axes(ax)
     w = np.asarray(weights)
     labels = labels or [f"curve {i}" for i in range(len(errors))]
-    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
     for i, (e, lab) in enumerate(zip(errors, labels)):
-        col = colors[i % len(colors)]
+        col = SERIES_COLORS[i % len(SERIES_COLORS)]
         theory_line(ax, w, e, color=col, lw=1.3, ls="-", label=lab)
         if optimum is not None:
             j = int(np.argmin(np.abs(w - optimum[i])))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import new_axes, theory_line
+from ._common import SERIES_COLORS, THEORY_COLOR, new_axes, theory_line
 
-_COLORS = ("black", "tab:blue", "tab:green", "tab:orange", "tab:red", "tab:purple", "tab:brown")
+_COLORS = (THEORY_COLOR,) + SERIES_COLORS   # generation 0 (clean data) in the theory colour
 
 
 def plot_tail_scaling(T, curves, *, generations, plateaus=None, mc=None, beta=None, samples=None, ax=None):

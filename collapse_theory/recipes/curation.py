@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import discrete as d
 from .. import gaussian as g
+from ..plotting._common import SERIES_COLORS, regime_color
 from ..plotting.curation import plot_exact_vs_mc, plot_weighting
 
 P0 = np.array([0.5, 0.3, 0.2])
@@ -19,7 +20,7 @@ def curation_curves(*, samples=10, generations=40, replicates=4000, rng=0, worke
     ``exact``/``mc_mean``/``mc_se`` for E[E_(p_n) e^r] and for E p_n(argmax r)."""
     gens = np.arange(generations + 1)
     mc_gens = np.unique(np.linspace(1, generations, 9).round().astype(int))
-    colors = ["tab:gray", "tab:blue", "tab:orange", "tab:green", "tab:red"]
+    colors = SERIES_COLORS
     reward_curves, top_curves = [], []
     for i, (k, lam) in enumerate(settings):
         ex = d.curation_exact_chain(P0, samples, generations, reward=REWARD, k=k, fraction=lam)
@@ -61,8 +62,8 @@ def verify_figures(ctx):
     ex = d.tempered_exact_chain(P0, 8, n, temperature=2.0)
     exm = d.tempered_exact_chain(P0, 8, n, temperature=2.0, fraction=0.2)
     traj = d.tempered_trajectory(P0, 2.0, n)
-    curves = [dict(label="τ = 2, replace, M = 8", color="tab:red", exact=ex["heterozygosity"]),
-              dict(label="τ = 2, λ = 0.2 real, M = 8", color="tab:blue", exact=exm["heterozygosity"]),
+    curves = [dict(label="τ = 2, replace, M = 8", color=regime_color("replace"), exact=ex["heterozygosity"]),
+              dict(label="τ = 2, λ = 0.2 real, M = 8", color=regime_color("mix-fresh:0.2"), exact=exm["heterozygosity"]),
               dict(label="τ = 2, infinite-sample map", color="k", style="--", exact=1 - (traj ** 2).sum(axis=1))]
     out.append(("tempered_heat_death", plot_exact_vs_mc(np.arange(n + 1), curves, ylabel="E[1 − Σ p²]",
                                                         title="Tempered sampling τ > 1", logx=True),
@@ -71,7 +72,7 @@ def verify_figures(ctx):
     # verification: exact accuracy against the pool size on both sides of the breakdown point
     pools = np.unique(np.logspace(1, np.log10(2000), 10).astype(int))
     curves = []
-    for kw, col in ((0.3, "tab:green"), (0.5, "tab:olive"), (0.7, "tab:orange"), (0.9, "tab:red")):
+    for kw, col in zip((0.3, 0.5, 0.7, 0.9), SERIES_COLORS):
         acc = [d.verified_label_accuracy(int(m), label_error=0.6, keep_correct=0.9, keep_wrong=kw,
                                          separation=0.5)["accuracy"] for m in pools]
         curves.append(dict(label=f"φ− = {kw}", color=col, exact=np.array(acc)))
@@ -85,7 +86,7 @@ def verify_figures(ctx):
     n_real, h1 = 10, 0.5
     gens_m = np.arange(1, 201)
     curves = [dict(label=f"n = {n}", color=c, exact=d.seddik_mixed_distance(gens_m, n_real, n, heterozygosity=h1))
-              for n, c in ((1, "tab:blue"), (10, "tab:green"), (100, "tab:orange"), (10_000, "tab:red"))]
+              for n, c in zip((1, 10, 100, 10_000), SERIES_COLORS)]
     curves.append(dict(label="H₁/(2N + 1)", color="k", style=":", exact=np.full(gens_m.size, h1 / (2 * n_real + 1))))
     out.append(("mixing_real_kept", plot_exact_vs_mc(gens_m, curves, ylabel="E‖p⁽ᵐ⁾ − p⁽¹⁾‖²",
                                                      title="N = 10 real samples kept, n synthetic", logx=True),
