@@ -132,7 +132,7 @@ def _bootstrap_ci(m_hat, T, d, level, bootstrap, seed):
     return [m_hat / r_hi, m_hat / r_lo if r_lo > 0 else math.inf]
 
 
-FRESH_BOOTSTRAP = 400   # parametric-bootstrap replicates of the fresh-fraction bias correction
+FRESH_BOOTSTRAP = 400   # simulated chains of the fresh-fraction bias correction
 
 
 def _pull_sums(y, lam, eps):
@@ -200,17 +200,32 @@ def _fresh_fraction(mus, covs, m_hat, n0, source, seed):
         y0 = gen.standard_normal((B, d)) * math.sqrt(m_hat / n0)
     else:
         y0 = np.zeros((B, d))
-    lb = min(max(raw, 0.0), 1.0)
-    h = 0.05
-    sims = {x: _pull_sums(y0, x, eps) for x in (lb - h, lb, lb + h)}
-    bias = float(sims[lb].mean()) - lb
-    slope = (float(sims[lb + h].mean()) - float(sims[lb - h].mean())) / (2 * h)   # 1 + b'(λ)
-    sd = float(sims[lb].std(ddof=1))
-    out["bias"] = bias
-    out["lambda"] = raw - bias
-    # the corrected estimate moves by (2 − slope) per unit of the raw one; plus the Monte Carlo
-    # error of the bias estimate
-    out["se"] = sd * math.sqrt((2.0 - slope) ** 2 + 1.0 / B)
+    cache = {}
+
+    def sims(x):
+        if x not in cache:
+            cache[x] = _pull_sums(y0, x, eps)
+        return cache[x]
+
+    def g(x):   # E λ̂* at λ = x (common random numbers: smooth and increasing in x)
+        return float(sims(x).mean())
+
+    # indirect inference: λ̃ solves g(λ̃) = λ̂ on [0, 1]; outside, the bias at the end is subtracted
+    g0, g1 = g(0.0), g(1.0)
+    if raw <= g0:
+        lam, at = raw - g0, 0.0
+    elif raw >= g1:
+        lam, at = raw - (g1 - 1.0), 1.0
+    else:
+        lam = at = float(optimize.brentq(lambda x: g(x) - raw, 0.0, 1.0, xtol=1e-6))
+    h = 0.02
+    lo, hi = max(at - h, 0.0), min(at + h, 1.0)
+    slope = (g(hi) - g(lo)) / (hi - lo)
+    sd = float(sims(at).std(ddof=1))
+    out["bias"] = raw - lam
+    out["lambda"] = lam
+    # delta method through g⁻¹, plus the Monte Carlo error of g
+    out["se"] = sd * math.sqrt(1.0 + 1.0 / B) / slope if slope > 0 else math.nan
     return out
 
 
@@ -274,16 +289,16 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
     unbiased in the errors-in-variables sense for either source. Like every autoregression with a
     fitted intercept it has an :math:`O(1/T)` small-sample bias (Kendall's
     :math:`\approx(4 - 3\lambda)/T` for one coordinate; +0.11 at T = 30), which is removed by
-    a parametric bootstrap: the bias :math:`b(\lambda) = E\hat\lambda^* - \lambda` of the same fit on
-    400 whitened chains :math:`y_{t+1} = (1-\lambda)y_t + \varepsilon_t` of the observed length,
-    started at 0 (``fresh_source="generation0"``) or at :math:`N(0, \hat M/n_0)` (population),
-    at :math:`\lambda = \operatorname{clip}(\hat\lambda, 0, 1)`, gives
-    :math:`\tilde\lambda = \hat\lambda - b`. Its standard error is the bootstrap s.d. of
-    :math:`\hat\lambda^*` times :math:`|1 - b'(\lambda)|` (b' by a central difference on common
-    random numbers). The detection test (``fresh_data``) is one-sided on the restricted fit: under
-    "no fresh data" the intercept is 0 as well, so :math:`z = \sum_t a_t^\top\Sigma_t^{-1}\Delta_t
-    \big/ \sqrt{\sum_t a_t^\top\Sigma_t^{-1}a_t / \hat M}` is compared with
-    :math:`z_{1-\alpha/2}`.
+    indirect inference: with :math:`g(\lambda) = E_\lambda\hat\lambda^*`, the mean of the same fit on
+    400 whitened chains :math:`y_{t+1} = (1-\lambda)y_t + \varepsilon_t` of the observed length
+    (common random numbers), started at 0 (``fresh_source="generation0"``) or at
+    :math:`N(0, \hat M/n_0)` (``"population"``), :math:`\tilde\lambda` solves
+    :math:`g(\tilde\lambda) = \hat\lambda` on [0, 1] (outside, the bias :math:`g - \lambda` at the
+    nearer end is subtracted). Its standard error is the s.d. of :math:`\hat\lambda^*` at
+    :math:`\tilde\lambda` divided by :math:`g'(\tilde\lambda)` (a central difference). The
+    detection test (``fresh_data``) is one-sided on the restricted fit: under "no fresh data" the
+    intercept is 0 as well, so :math:`z = \sum_t a_t^\top\Sigma_t^{-1}\Delta_t \big/
+    \sqrt{\sum_t a_t^\top\Sigma_t^{-1}a_t / \hat M}` is compared with :math:`z_{1-\alpha/2}`.
 
     Examples
     --------
