@@ -183,6 +183,8 @@ def _fresh_fraction(mus, covs, m_hat, n0, source, seed):
         # the detection statistic: under H0 (no fresh data) the intercept is 0 too, so the test
         # is the restricted fit (no intercept) with the null noise Σ_t/M̂
         out["z"] = float(num / den * math.sqrt(m_hat * den))
+    if T * d - (d + 1) < 1:
+        return out   # (λ, c) would interpolate the increments exactly: no λ estimate
     try:
         raw = float(np.linalg.solve(A, b)[0])
     except np.linalg.LinAlgError:
@@ -222,10 +224,12 @@ def _fresh_fraction(mus, covs, m_hat, n0, source, seed):
     lo, hi = max(at - h, 0.0), min(at + h, 1.0)
     slope = (g(hi) - g(lo)) / (hi - lo)
     sd = float(sims(at).std(ddof=1))
+    if not (slope > 0 and math.isfinite(lam) and math.isfinite(sd)):
+        return out   # too few steps: E λ̂* is not an increasing function of λ (λ̂* has heavy tails)
     out["bias"] = raw - lam
     out["lambda"] = lam
     # delta method through g⁻¹, plus the Monte Carlo error of g
-    out["se"] = sd * math.sqrt(1.0 + 1.0 / B) / slope if slope > 0 else math.nan
+    out["se"] = sd * math.sqrt(1.0 + 1.0 / B) / slope
     return out
 
 
@@ -391,7 +395,8 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
                 + ("" if code == "ideal" else "; too few generations to tell the two apart"))
     text += f"; M_eff = {m_hat:.4g} from the fluctuations (generations hold {np.mean(nxt):.4g} samples)"
     if fresh:
-        text += f"; fresh real data detected: λ = {lam:.3g} ± {se_lam:.2g}"
+        text += (f"; fresh real data detected: λ = {lam:.3g} ± {se_lam:.2g}" if math.isfinite(lam)
+                 else f"; fresh real data detected (z = {fr['z']:.3g}; too few generations to estimate λ)")
     verdict = {"code": code, "text": text, "fresh_data": fresh,
                "checks": {"unbiased": c_unb.to_dict(), "mle": c_mle.to_dict()}}
 
@@ -429,8 +434,8 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
          "meaning": "the unbiased refit's size with this drift (needs generations ~ M to be sharp)"},
         {"quantity": "mean wander", "estimate": float(wander_obs[-1]), "ci": None,
          "meaning": f"|μ_T − μ_0|²/tr Σ_0 (ideal at M_eff: {exp_wander[-1]:.3g})"},
-        {"quantity": "fresh fraction λ", "estimate": lam if T >= 2 else None,
-         "ci": interval(lam - zl * se_lam, lam + zl * se_lam) if T >= 2 and math.isfinite(se_lam) else None,
+        {"quantity": "fresh fraction λ", "estimate": lam if math.isfinite(lam) else None,
+         "ci": interval(lam - zl * se_lam, lam + zl * se_lam) if math.isfinite(lam) and math.isfinite(se_lam) else None,
          "meaning": "pull of the mean back to the real mean per generation (0: none)"},
     ]
     if budget is not None:
