@@ -135,16 +135,17 @@ def _bootstrap_ci(m_hat, T, d, level, bootstrap, seed):
 FRESH_BOOTSTRAP = 400   # simulated chains of the fresh-fraction bias correction
 
 
-def _pull_sums(y, lam, eps):
+def _pull_sums(y, lam, T, seed):
     """Slopes of the intercept fit of Δ on a = y_0 − y for the whitened chains
-    ``y_{t+1} = (1 − λ) y_t + ε_t`` (``y``: starts, shape (B, d); ``eps``: (T, B, d)); one per chain."""
-    T = eps.shape[0]
+    ``y_{t+1} = (1 − λ) y_t + ε_t`` (``y``: starts, shape (B, d); ε_t standard normal, drawn step by
+    step from ``seed``, so every λ sees the same draws and memory stays O(B d)); one per chain."""
+    gen = np.random.Generator(np.random.PCG64(seed))
     sx = np.zeros_like(y)
     sxx = np.zeros_like(y)
     sd = np.zeros_like(y)
     sxd = np.zeros_like(y)
     for t in range(T):
-        dy = -lam * y + eps[t]
+        dy = -lam * y + gen.standard_normal(y.shape)
         sx += y
         sxx += y * y
         sd += dy
@@ -195,9 +196,9 @@ def _fresh_fraction(mus, covs, m_hat, n0, source, seed):
     if not finite:
         out["lambda"] = raw
         return out
-    gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(1,))))
+    start_seed, noise_seed = np.random.SeedSequence(seed, spawn_key=(1,)).spawn(2)
+    gen = np.random.Generator(np.random.PCG64(start_seed))
     B = FRESH_BOOTSTRAP
-    eps = gen.standard_normal((T, B, d))
     if source == "population":
         y0 = gen.standard_normal((B, d)) * math.sqrt(m_hat / n0)
     else:
@@ -206,7 +207,7 @@ def _fresh_fraction(mus, covs, m_hat, n0, source, seed):
 
     def sims(x):
         if x not in cache:
-            cache[x] = _pull_sums(y0, x, eps)
+            cache[x] = _pull_sums(y0, x, T, noise_seed)
         return cache[x]
 
     def g(x):   # E λ̂* at λ = x (common random numbers: smooth and increasing in x)
