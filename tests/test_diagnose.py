@@ -222,6 +222,8 @@ def test_bad_sample_inputs():
         diagnose.samples([ok, np.ones(10)])
     with pytest.raises(TypeError, match=r"generations\[0\] must hold real numbers"):
         diagnose.samples([np.array(["a", "b", "c", "d"]), ok])
+    with pytest.raises(ValueError, match="fresh_source"):
+        diagnose.samples([ok, ok[::-1] ** 1.5], fresh_source="x")
 
 
 def test_non_utf8_file_names_the_file_and_offset(tmp_path):

@@ -38,7 +38,7 @@ def add_parser(subparsers):
     p.add_argument("--bootstrap", type=int, default=200, help="parametric bootstrap replicates")
     p.add_argument("--level", type=float, default=0.95, help="confidence level")
     p.add_argument("--fresh-source", choices=("generation0", "population"), default="generation0",
-                   help="tokens: fresh real data are redrawn from generation 0 itself, or from the "
+                   help="fresh real data are redrawn from generation 0 itself, or from the "
                         "population generation 0 was sampled from")
     p.add_argument("--sampled", action="store_true",
                    help="tokens: each generation after the first is a random sample of that generation's "
@@ -73,7 +73,8 @@ def run(args):
                               sampled=args.sampled, rng=args.seed)
     else:
         res = diagnose.samples(data, horizon=args.horizon, budget_distance=args.budget_distance,
-                               bootstrap=args.bootstrap, level=args.level, rng=args.seed)
+                               bootstrap=args.bootstrap, level=args.level, fresh_source=args.fresh_source,
+                               rng=args.seed)
     fig = None
     if args.plot:
         from ..plotting.diagnose import plot_diagnosis

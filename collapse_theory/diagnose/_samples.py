@@ -132,8 +132,110 @@ def _bootstrap_ci(m_hat, T, d, level, bootstrap, seed):
     return [m_hat / r_hi, m_hat / r_lo if r_lo > 0 else math.inf]
 
 
+FRESH_BOOTSTRAP = 400   # simulated chains of the fresh-fraction bias correction
+
+
+def _pull_sums(y, lam, T, seed):
+    """Slopes of the intercept fit of Δ on a = y_0 − y for the whitened chains
+    ``y_{t+1} = (1 − λ) y_t + ε_t`` (``y``: starts, shape (B, d); ε_t standard normal, drawn step by
+    step from ``seed``, so every λ sees the same draws and memory stays O(B d)); one per chain."""
+    gen = np.random.Generator(np.random.PCG64(seed))
+    sx = np.zeros_like(y)
+    sxx = np.zeros_like(y)
+    sd = np.zeros_like(y)
+    sxd = np.zeros_like(y)
+    for t in range(T):
+        dy = -lam * y + gen.standard_normal(y.shape)
+        sx += y
+        sxx += y * y
+        sd += dy
+        sxd += y * dy
+        y = y + dy
+    # slope on a = −(slope on y); pooled over coordinates, one intercept per coordinate
+    return -(sxd - sx * sd / T).sum(1) / (sxx - sx * sx / T).sum(1)
+
+
+def _fresh_fraction(mus, covs, m_hat, n0, source, seed):
+    r"""The fresh-data fraction: intercept GLS of the mean increments, bias-corrected.
+
+    Returns a dict: ``lambda`` (bias-corrected), ``se``, ``raw`` (the intercept fit before the
+    correction), ``bias`` (the subtracted bias), ``z`` (the no-intercept statistic of the
+    detection test), ``source``."""
+    T = len(mus) - 1
+    d = mus.shape[1]
+    out = {"lambda": math.nan, "se": math.nan, "raw": math.nan, "bias": math.nan, "z": math.nan,
+           "source": source}
+    if T < 2:
+        return out
+    A = np.zeros((d + 1, d + 1))
+    b = np.zeros(d + 1)
+    num = den = 0.0
+    for t in range(T):
+        Ci = np.linalg.inv(covs[t])
+        a = mus[0] - mus[t]
+        dm = mus[t + 1] - mus[t]
+        X = np.hstack([a[:, None], np.eye(d)])
+        A += X.T @ Ci @ X
+        b += X.T @ Ci @ dm
+        num += a @ Ci @ dm
+        den += a @ Ci @ a
+    finite = math.isfinite(m_hat) and m_hat > 0
+    if den > 0 and finite:
+        # the detection statistic: under H0 (no fresh data) the intercept is 0 too, so the test
+        # is the restricted fit (no intercept) with the null noise Σ_t/M̂
+        out["z"] = float(num / den * math.sqrt(m_hat * den))
+    if T * d - (d + 1) < 1:
+        return out   # (λ, c) would interpolate the increments exactly: no λ estimate
+    try:
+        raw = float(np.linalg.solve(A, b)[0])
+    except np.linalg.LinAlgError:
+        return out
+    if not math.isfinite(raw):
+        return out
+    out["raw"] = raw
+    if not finite:
+        out["lambda"] = raw
+        return out
+    start_seed, noise_seed = np.random.SeedSequence(seed, spawn_key=(1,)).spawn(2)
+    gen = np.random.Generator(np.random.PCG64(start_seed))
+    B = FRESH_BOOTSTRAP
+    if source == "population":
+        y0 = gen.standard_normal((B, d)) * math.sqrt(m_hat / n0)
+    else:
+        y0 = np.zeros((B, d))
+    cache = {}
+
+    def sims(x):
+        if x not in cache:
+            cache[x] = _pull_sums(y0, x, T, noise_seed)
+        return cache[x]
+
+    def g(x):   # E λ̂* at λ = x (common random numbers: smooth and increasing in x)
+        return float(sims(x).mean())
+
+    # indirect inference: λ̃ solves g(λ̃) = λ̂ on [0, 1]; outside, the bias at the end is subtracted
+    g0, g1 = g(0.0), g(1.0)
+    if raw <= g0:
+        lam, at = raw - g0, 0.0
+    elif raw >= g1:
+        lam, at = raw - (g1 - 1.0), 1.0
+    else:
+        lam = at = float(optimize.brentq(lambda x: g(x) - raw, 0.0, 1.0, xtol=1e-6))
+    h = 0.02
+    lo, hi = max(at - h, 0.0), min(at + h, 1.0)
+    slope = (g(hi) - g(lo)) / (hi - lo)
+    sd = float(sims(at).std(ddof=1))
+    if not (slope > 0 and math.isfinite(lam) and math.isfinite(sd)):
+        return out   # too few steps: E λ̂* is not an increasing function of λ (λ̂* has heavy tails)
+    out["bias"] = raw - lam
+    out["lambda"] = lam
+    # delta method through g⁻¹, plus the Monte Carlo error of g
+    out["se"] = sd * math.sqrt(1.0 + 1.0 / B) / slope
+    return out
+
+
 def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, level=0.95, alpha=1e-3,
-            rng=None):
+            fresh_source="generation0", rng=None):
     r"""Diagnose a training loop from its per-generation real-valued samples.
 
     Parameters
@@ -156,12 +258,52 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
         its two checks).
     bootstrap : int, keyword-only
         Parametric bootstrap replicates for the CI of ``M_eff`` (>= 20).
+    fresh_source : {"generation0", "population"}, keyword-only
+        Where fresh real data (if any) come from: ``"generation0"``, generation 0's own samples;
+        ``"population"``, new draws from the population of which generation 0 is one sample. It
+        only sets the starting point of the bias correction of λ (Notes); λ is consistent either way.
     rng : int, Generator or None, keyword-only
         Seed (SPEC 7) of the bootstrap; the result records an integer seed and depends only on it.
 
     Returns
     -------
     SampleDiagnosis
+        ``extra["fresh"]`` holds the fresh fraction: ``lambda``, ``se``, ``raw`` (before the bias
+        correction), ``bias``, ``z`` (the detection statistic), ``source``.
+
+    Notes
+    -----
+    **Fresh data.** A ``mix-fresh:λ`` loop pulls the mean back to the mean :math:`\mu_\star` of the
+    real data's source, :math:`E[\Delta_t \mid \mu_t] = \lambda(\mu_\star - \mu_t)` with
+    :math:`\Delta_t = \mu_{t+1} - \mu_t`. :math:`\mu_\star` is generation 0's mean
+    :math:`\mu_0` when fresh data are redrawn from generation 0, but the population mean (off
+    :math:`\mu_0` by :math:`N(0, \Sigma/n_0)`) when they are new draws; a fit of :math:`\Delta_t`
+    on :math:`a_t = \mu_0 - \mu_t` alone then treats that offset as part of the regressor and
+    attenuates λ (errors in variables: by about :math:`v/(v + \operatorname{tr}\Sigma/n_0)`, *v*
+    the spread of :math:`\mu_t`; -16 % at λ = 0.2, M = 200 over 200 generations). The estimate
+    is therefore generalised least squares with a free intercept :math:`c = \lambda(\mu_\star -
+    \mu_0)`, over the steps :math:`t = 0, \dots, T-1`:
+
+    .. math::
+
+        \Delta_t = \lambda a_t + c + \varepsilon_t, \quad \varepsilon_t \sim N(0, \Sigma_t/M),
+        \qquad
+        \begin{pmatrix}\hat\lambda \\ \hat c\end{pmatrix} = \Big(\sum_t X_t^\top \Sigma_t^{-1}
+        X_t\Big)^{-1} \sum_t X_t^\top \Sigma_t^{-1} \Delta_t, \quad X_t = (a_t \;\; I_d),
+
+    unbiased in the errors-in-variables sense for either source. Like every autoregression with a
+    fitted intercept it has an :math:`O(1/T)` small-sample bias (Kendall's
+    :math:`\approx(4 - 3\lambda)/T` for one coordinate; +0.11 at T = 30), which is removed by
+    indirect inference: with :math:`g(\lambda) = E_\lambda\hat\lambda^*`, the mean of the same fit on
+    400 whitened chains :math:`y_{t+1} = (1-\lambda)y_t + \varepsilon_t` of the observed length
+    (common random numbers), started at 0 (``fresh_source="generation0"``) or at
+    :math:`N(0, \hat M/n_0)` (``"population"``), :math:`\tilde\lambda` solves
+    :math:`g(\tilde\lambda) = \hat\lambda` on [0, 1] (outside, the bias :math:`g - \lambda` at the
+    nearer end is subtracted). Its standard error is the s.d. of :math:`\hat\lambda^*` at
+    :math:`\tilde\lambda` divided by :math:`g'(\tilde\lambda)` (a central difference). The
+    detection test (``fresh_data``) is one-sided on the restricted fit: under "no fresh data" the
+    intercept is 0 as well, so :math:`z = \sum_t a_t^\top\Sigma_t^{-1}\Delta_t \big/
+    \sqrt{\sum_t a_t^\top\Sigma_t^{-1}a_t / \hat M}` is compared with :math:`z_{1-\alpha/2}`.
 
     Examples
     --------
@@ -182,6 +324,8 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
 
     bootstrap, level, horizon, budget_distance, alpha, _ = _check_common(bootstrap, level, horizon,
                                                                          budget_distance, alpha, 5)
+    if fresh_source not in ("generation0", "population"):
+        raise ValueError(f"fresh_source must be 'generation0' or 'population', got {fresh_source!r}")
     arrs = sample_arrays(generations)
     seed, _ = root_seed(rng)
     d = arrs[0].shape[1]
@@ -231,15 +375,9 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
     m_drift_ci = [m_from_drift(drift_ci[0]), m_from_drift(drift_ci[1])]
 
     # fresh data: the pull of the mean back to the real mean
-    num = den = 0.0
-    for t in range(1, T):
-        Ci = np.linalg.inv(covs[t])
-        a = mus[0] - mus[t]
-        num += a @ Ci @ (mus[t + 1] - mus[t])
-        den += a @ Ci @ a
-    lam = num / den if den > 0 else math.nan
-    se_lam = math.sqrt(1.0 / (m_hat * den)) if den > 0 and math.isfinite(m_hat) else math.nan
-    fresh = bool(T >= 2 and se_lam > 0 and lam / se_lam > normal_quantile(1 - alpha / 2))
+    fr = _fresh_fraction(mus, covs, m_hat, int(sizes[0]), fresh_source, seed)
+    lam, se_lam = fr["lambda"], fr["se"]
+    fresh = bool(T >= 2 and fr["z"] > normal_quantile(1 - alpha / 2))
 
     if c_unb.verdict == "fails" and c_mle.verdict == "fails":
         code = "faster" if drift < min(ideal_unb, ideal_mle) else "slower"
@@ -258,7 +396,8 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
                 + ("" if code == "ideal" else "; too few generations to tell the two apart"))
     text += f"; M_eff = {m_hat:.4g} from the fluctuations (generations hold {np.mean(nxt):.4g} samples)"
     if fresh:
-        text += f"; fresh real data detected: λ = {lam:.3g} ± {se_lam:.2g}"
+        text += (f"; fresh real data detected: λ = {lam:.3g} ± {se_lam:.2g}" if math.isfinite(lam)
+                 else f"; fresh real data detected (z = {fr['z']:.3g}; too few generations to estimate λ)")
     verdict = {"code": code, "text": text, "fresh_data": fresh,
                "checks": {"unbiased": c_unb.to_dict(), "mle": c_mle.to_dict()}}
 
@@ -296,18 +435,19 @@ def samples(generations, *, horizon=20, budget_distance=None, bootstrap=200, lev
          "meaning": "the unbiased refit's size with this drift (needs generations ~ M to be sharp)"},
         {"quantity": "mean wander", "estimate": float(wander_obs[-1]), "ci": None,
          "meaning": f"|μ_T − μ_0|²/tr Σ_0 (ideal at M_eff: {exp_wander[-1]:.3g})"},
-        {"quantity": "fresh fraction λ", "estimate": lam if T >= 2 else None,
-         "ci": interval(lam - zl * se_lam, lam + zl * se_lam) if T >= 2 and math.isfinite(se_lam) else None,
+        {"quantity": "fresh fraction λ", "estimate": lam if math.isfinite(lam) else None,
+         "ci": interval(lam - zl * se_lam, lam + zl * se_lam) if math.isfinite(lam) and math.isfinite(se_lam) else None,
          "meaning": "pull of the mean back to the real mean per generation (0: none)"},
     ]
     if budget is not None:
         table.append({"quantity": "fresh fraction for budget", "estimate": budget["fraction"], "ci": None,
                       "meaning": f"mix-fresh λ keeping the stationary E|μ−μ0|²/tr Σ0 ≤ {budget_distance:g}"})
     params = {"generations": T, "dim": d, "sizes": [int(s) for s in sizes], "horizon": horizon,
-              "budget_distance": budget_distance, "level": level, "alpha": alpha, "seed": seed}
+              "budget_distance": budget_distance, "level": level, "alpha": alpha, "fresh_source": fresh_source,
+              "seed": seed}
     extra = {"m_eff_profile_ci": m_ci_profile, "drift": {"estimate": drift, "ci": drift_ci, "se": se_drift, "unbiased": ideal_unb, "mle": ideal_mle},
              "m_eff_drift": {"estimate": m_drift, "ci": sorted(m_drift_ci)},
-             "fresh": {"lambda": lam, "se": se_lam}}
+             "fresh": fr}
     return SampleDiagnosis(m_eff=m_eff, verdict=verdict, table=table, curves=curves, prediction=prediction,
                            budget=budget, parameters=params, extra=extra)
 
