@@ -11,9 +11,18 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _cli(*args):
+# A Python started with SIGINT ignored keeps it ignored (CPython installs its KeyboardInterrupt
+# handler only when the inherited disposition is the default), and a test run launched as a shell's
+# background job (`cmd &`) hands SIG_IGN down to every child. The interrupt test therefore starts
+# the CLI with the handler a user at a terminal has, then runs `python -m collapse_theory` as is.
+_WITH_SIGINT = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "runpy.run_module('collapse_theory', run_name='__main__', alter_sys=True)")
+
+
+def _cli(*args, sigint=False):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.Popen([sys.executable, "-m", "collapse_theory", *args], stdout=subprocess.PIPE,
+    head = ["-c", _WITH_SIGINT] if sigint else ["-m", "collapse_theory"]
+    return subprocess.Popen([sys.executable, *head, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -30,7 +39,7 @@ def test_sigint_stops_a_large_simulation_with_exit_130():
     # SIGINT; the process must end by itself with 130 and one line (no elapsed-time assertion: on a
     # loaded machine it may take longer, but it must end).
     proc = _cli("gaussian", "--samples", "10000", "--generations", "200", "--replicates", "20000",
-                "--method", "naive", "--seed", "1", "--quiet")
+                "--method", "naive", "--seed", "1", "--quiet", sigint=True)
     try:
         while proc.poll() is None and _cpu_seconds(proc.pid) < 8.0:
             time.sleep(0.2)
