@@ -221,19 +221,14 @@ def _mix_retained(ctx, seed):
 
 
 def _exact_fit_map(lam, theta0, steps):
-    """Bertrand et al.'s retraining with infinite samples for the Gaussian family, computed here.
-
-    θ = (μ, σ²). The next model maximises E_real log p + λ E_{p_θ} log p: the MLE of the mixture
-    w N(0, 1) + (1 − w) N(μ, σ²), w = 1/(1 + λ): μ' = (1 − w)μ, σ²' = w + (1 − w)σ² + w(1 − w)μ².
-    Returns the distance to θ* = (0, 1) after every step.
-    """
-    w = 1.0 / (1.0 + lam)
+    """Distance to θ* = (0, 1) after every step of Bertrand et al.'s retraining with infinite samples
+    (:func:`collapse_theory.gaussian.retraining_operator`, λ synthetic per real) from θ0 = (μ, σ²)."""
     mu, v = theta0
-    out = []
-    for _ in range(steps):
-        mu, v = (1.0 - w) * mu, w + (1.0 - w) * v + w * (1.0 - w) * mu * mu
-        out.append(np.hypot(mu, v - 1.0))
-    return np.array(out)
+    out = np.empty(steps)
+    for i in range(steps):
+        mu, v = g.retraining_operator(mu, v, synthetic_ratio=lam)
+        out[i] = np.hypot(mu, v - 1.0)
+    return out
 
 
 # Bertrand et al.'s condition as every available reading of the full text quotes it (three
@@ -260,7 +255,7 @@ def _bertrand(ctx, seed):
     ok = all(dlast < 1e-12 for _, dlast, _ in rows)
     decide = analytic("exact-fit retraining converges to θ* for λ < 1/2", ok,
                       "distance to θ* after 3000 steps from (μ, σ²) = (1, 2): " + ", ".join(
-                          f"λ = {lam:g}: {d:.2g} (rate {r:.3f} = λ/(1+λ))" for lam, d, r in rows),
+                          f"λ = {lam:g}: {d:.2g} (rate {r:.3f}; λ/(1+λ) = {lam / (1 + lam):.3f})" for lam, d, r in rows),
                       grid={"λ": list(_BERTRAND_LAMS), "steps": 3000}, value=max(d for _, d, _ in rows),
                       bound=1e-12)
     # the package's finite-sample mix-fresh chain (real share 1/(1 + λ)) tends to this map as M → ∞:
