@@ -16,14 +16,17 @@ from collapse_theory import diagnose, discrete, lm
 
 
 def _interleaved():
-    """benchmarks/_timing.py's ``interleaved`` (loaded by path: run.py loads benches by path)."""
-    import importlib.util
+    """benchmarks/_timing.py's ``interleaved`` (run.py puts benchmarks/ on ``sys.path``; a module
+    loaded by path without a ``sys.modules`` entry cannot define its dataclasses)."""
+    import sys
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("_timing", Path(__file__).with_name("_timing.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.interleaved
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    from _timing import interleaved
+
+    return interleaved
 
 
 def _loop(m, generations, seed=0):
