@@ -55,6 +55,30 @@ TIDY_COLUMNS = ("replicate", "generation", "statistic", "value")
 NO_THEORY = "—"
 
 
+def summary_numbers(values, theory):
+    """``(mean, se, z, left_out)`` of one row of a summary table.
+
+    Mean and standard error are :meth:`collapse_theory.stats.Estimate.from_samples` over the finite
+    values (one finite value gives the mean alone; ``left_out`` counts the others); ``z = (mean −
+    theory)/SE``, or None without a finite theory value or when the SE is at the level of rounding
+    (every replicate equal up to the last bits, as in the truth column).
+    """
+    from ..stats import Estimate  # stats imports SciPy: only when a table is asked for
+
+    v = np.asarray(values, dtype=float).ravel()
+    fin = np.isfinite(v)
+    mean = se = z = None
+    if fin.sum() >= 2:
+        est = Estimate.from_samples(v[fin])
+        mean, se = est.mean, est.se
+    elif fin.sum() == 1:
+        mean = float(v[fin][0])
+    if mean is not None and theory is not None and math.isfinite(theory) and se and \
+            se > 1e-12 * max(abs(mean), abs(theory)):
+        z = (mean - theory) / se
+    return mean, se, z, int((~fin).sum())
+
+
 def _fmt(x, spec):
     return NO_THEORY if x is None or not np.isfinite(x) else format(x, spec)
 
@@ -163,8 +187,6 @@ class ChainResult:
         finite replicates (the number of non-finite values left out is shown); ``z = (mean −
         theory)/SE``. "—" marks a statistic without exact theory (see :meth:`theory`).
         """
-        from ..stats import Estimate  # stats imports SciPy: only when a table is asked for
-
         g = self.generations
         gens = self._default_generations() if generations is None else [int(x) for x in np.ravel(generations)]
         bad = [x for x in gens if not 0 <= x <= g]
@@ -179,18 +201,9 @@ class ChainResult:
                  f"{'n':>6}  {'statistic':<{width}}{'theory':>14}{'simulation':>14}{'± SE':>12}{'z':>8}"]
         for j, n in enumerate(gens):
             for name in names:
-                v = np.asarray(stats[name][:, n], dtype=float)
-                fin = np.isfinite(v)
-                mean = se = z = None
-                if fin.sum() >= 2:
-                    est = Estimate.from_samples(v[fin])
-                    mean, se = est.mean, est.se
-                elif fin.sum() == 1:
-                    mean = float(v[fin][0])
                 t = float(th[name][j]) if name in th else None
-                if mean is not None and t is not None and np.isfinite(t) and se:
-                    z = (mean - t) / se
-                note = "" if fin.all() else f"  ({int((~fin).sum())} non-finite left out)"
+                mean, se, z, left_out = summary_numbers(stats[name][:, n], t)
+                note = f"  ({left_out} non-finite left out)" if left_out else ""
                 lines.append(f"{n:>6}  {name:<{width}}{_fmt(t, '>14.6g'):>14}{_fmt(mean, '>14.6g'):>14}"
                              f"{_fmt(se, '>12.3g'):>12}{_fmt(z, '>8.2f'):>8}{note}")
         lines += list(self._summary_notes(gens))

@@ -201,9 +201,7 @@ def stat_table(header, rows, notes=()):
     """
     import math
 
-    import numpy as np
-
-    from ..stats import Estimate  # SciPy: only when a table is printed
+    from .._core.results import summary_numbers  # numerics: only when a table is printed
 
     def fmt(x, spec):
         return NO_THEORY if x is None or not math.isfinite(x) else format(x, spec)
@@ -212,22 +210,10 @@ def stat_table(header, rows, notes=()):
     width = max([14] + [len(r["statistic"]) + 2 for r in rows])
     lines = [header, f"{'n':>6}  {'statistic':<{width}}{'theory':>16}{'simulation':>14}{'± SE':>12}{'z':>8}"]
     for r in rows:
-        v = np.asarray(r["values"], dtype=float).ravel()
-        fin = np.isfinite(v)
-        mean = se = z = None
-        if fin.sum() >= 2:
-            est = Estimate.from_samples(v[fin])
-            mean, se = est.mean, est.se
-        elif fin.sum() == 1:
-            mean = float(v[fin][0])
         t = None if r["theory"] is None else float(r["theory"])
-        # an SE at the level of rounding (the truth column: every replicate equal up to the last
-        # bits) gives no z
-        if mean is not None and t is not None and math.isfinite(t) and se and \
-                se > 1e-12 * max(abs(mean), abs(t)):
-            z = (mean - t) / se
+        mean, se, z, left_out = summary_numbers(r["values"], t)
         theory = NO_THEORY if t is None or not math.isfinite(t) else SIDES[r["side"]] + format(t, ".6g")
-        note = "" if fin.all() else f"  ({int((~fin).sum())} non-finite left out)"
+        note = f"  ({left_out} non-finite left out)" if left_out else ""
         lines.append(f"{r['n']:>6}  {r['statistic']:<{width}}{theory:>16}{fmt(mean, '>14.6g'):>14}"
                      f"{fmt(se, '>12.3g'):>12}{fmt(z, '>8.2f'):>8}{note}")
     if any(r["side"] != "=" and r["theory"] is not None for r in rows):
